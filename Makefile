@@ -1,0 +1,60 @@
+# The workbook's commands. A newcomer needs two: `make lab` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+PORT ?= 8888
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The first Python 3.11+ on PATH; choose another with `make test PYTHON=python3.12`.
+ifndef PYTHON
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; exit; }; done; echo python3)
+endif
+# JupyterLab refuses to run as root unless told to (containers, CI).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
+.PHONY: help setup lab test execute student lint clean clean-all
+
+help:
+	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
+	@echo "make test       set up and run every test: unit tests and all notebooks (nbval)"
+	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
+	@echo "make student    write the student edition (solutions removed) to build/student/"
+	@echo "make lint       check the notebooks against the course's hygiene rules"
+	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
+
+setup: $(STAMP)
+
+# Create .venv when missing; install the pinned requirements only when they changed.
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "No Python found. Install Python 3.11 or newer (python.org), then run make again."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "This course needs Python 3.11 or newer, but $(PYTHON) is Python %d.%d. Install Python 3.11+ and run, for example: make test PYTHON=python3.11" % sys.version_info[:2])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+execute: $(STAMP)
+	$(BIN)/python -m course_utils.workbook execute $(NOTEBOOKS)
+
+student: $(STAMP)
+	$(BIN)/python -m course_utils.workbook student $(NOTEBOOKS) --out build/student
+
+lint: $(STAMP)
+	$(BIN)/python -m course_utils.workbook lint $(NOTEBOOKS)
+
+clean:
+	rm -rf build .pytest_cache *.egg-info
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+
+clean-all: clean
+	rm -rf $(VENV)

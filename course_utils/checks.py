@@ -1,0 +1,175 @@
+"""Checks for the exercises: a clear pass, or a hint that says what is wrong.
+
+A check returns a :class:`Feedback`; as the last line of a cell it shows its message. A check never
+ends in a traceback: an answer of the wrong type, of the wrong shape, or not written yet (the ``...``
+of the student edition) gets a message that says so.
+"""
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+PASSED = "✅ Correct"
+NOT_YET = "📝 Not solved yet"
+WRONG = "❌ Not yet"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of a check: ``passed`` and a ``message`` for the learner (shown as the repr)."""
+
+    passed: bool
+    message: str
+
+    def __bool__(self):
+        return self.passed
+
+    def __repr__(self):
+        return self.message
+
+
+def exercise_check(function):
+    """Decorate a check so that any error inside it becomes feedback instead of a traceback."""
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # a check must always answer, whatever it was given
+            return Feedback(
+                False,
+                f"{WRONG}: your answer could not be checked ({type(error).__name__}: {error}). "
+                "Run the exercise cell again, and make sure it assigns the variables the check uses.",
+            )
+
+    return checked
+
+
+def _format(values):
+    values = np.asarray(values)
+    if values.ndim == 0:
+        return f"{values.item():.6g}"
+    return np.array2string(values, precision=4, separator=", ", threshold=12)
+
+
+def _as_numbers(answer, name):
+    """Return (array, None), or (None, Feedback) saying why ``answer`` is not a number or an array."""
+    if answer is Ellipsis or answer is None:
+        shown = "..." if answer is Ellipsis else "None"
+        return None, Feedback(False, f"{NOT_YET}: `{name}` is still `{shown}`. Replace it with your code.")
+    if callable(answer):
+        return None, Feedback(
+            False, f"{WRONG}: `{name}` is a function. Call it and pass the result, e.g. `{name}(...)`."
+        )
+    if isinstance(answer, (str, bytes, bool, np.bool_)):
+        return None, Feedback(
+            False, f"{WRONG}: `{name}` should be a number or an array of numbers, not {type(answer).__name__} {answer!r}."
+        )
+    try:
+        values = np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, Feedback(
+            False,
+            f"{WRONG}: `{name}` should be a number or an array of numbers; "
+            f"a {type(answer).__name__} cannot be read as one.",
+        )
+    if not np.all(np.isfinite(values)):
+        return None, Feedback(False, f"{WRONG}: `{name}` contains NaN or infinity: {_format(values)}.")
+    return values, None
+
+
+def _shape_problem(values, expected, name):
+    if values.shape == expected.shape or (expected.ndim == 0 and values.size == 1):
+        return None
+    if expected.ndim == 0:
+        return f"`{name}` should be a single number, but it has shape {values.shape}."
+    if values.T.shape == expected.shape:
+        return f"`{name}` has shape {values.shape}, the transpose of the expected {expected.shape}."
+    if values.size == expected.size:
+        return f"`{name}` has shape {values.shape} but should have shape {expected.shape} (reshape it?)."
+    return f"`{name}` has shape {values.shape} but should have shape {expected.shape}."
+
+
+def _is_simple(ratio, tol=1e-3):
+    """True for factors a learner slips in by mistake: whole numbers and their reciprocals (2, 1/2, 10...)."""
+    return any(abs(x - round(x)) <= tol * abs(x) and round(x) != 0 for x in (ratio, 1 / ratio))
+
+
+def _constant_ratio(values, expected, rtol):
+    """The factor r with values = r * expected, if there is one (not 0, 1 or -1).
+
+    For a single number every wrong answer is some multiple, so only simple factors count there.
+    """
+    nonzero = expected != 0
+    if not np.any(nonzero) or np.any(values[~nonzero] != 0):
+        return None
+    ratios = values[nonzero] / expected[nonzero]
+    ratio = ratios.flat[0]
+    if ratio == 0 or not np.allclose(ratios, ratio, rtol=rtol) or np.isclose(abs(ratio), 1, rtol=rtol):
+        return None
+    if expected.size == 1 and not _is_simple(ratio):
+        return None
+    return float(ratio)
+
+
+def compare_numbers(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, mistakes=None, hint=""):
+    """Compare a learner's number or array with the expected one and explain any difference.
+
+    mistakes: optional {description: value} of typical wrong answers, recognised and named.
+    hint: appended to every message that is not a pass.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    if not (rtol >= 0 and atol >= 0):
+        raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
+    expected = np.asarray(expected, dtype=np.float64)
+    hint = f" Hint: {hint}" if hint else ""
+
+    values, problem = _as_numbers(answer, name)
+    if problem is not None:
+        return Feedback(False, problem.message + hint)
+    shape_problem = _shape_problem(values, expected, name)
+    if shape_problem:
+        return Feedback(False, f"{WRONG}: {shape_problem}{hint}")
+    values = values.reshape(expected.shape)
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=rtol, atol=atol)
+
+    if close(values, expected):
+        return Feedback(True, f"{PASSED}: {name} = {_format(values)}.")
+    for description, value in (mistakes or {}).items():
+        if close(values, np.broadcast_to(np.asarray(value, dtype=np.float64), expected.shape)):
+            return Feedback(False, f"{WRONG}: `{name}` = {_format(values)} looks like {description}.{hint}")
+    if close(-values, expected):
+        return Feedback(False, f"{WRONG}: `{name}` = {_format(values)} has the wrong sign.{hint}")
+    ratio = _constant_ratio(values, expected, rtol=1e-3)
+    if ratio is not None:
+        return Feedback(
+            False, f"{WRONG}: `{name}` = {_format(values)} is off by a constant factor of {ratio:.4g}.{hint}"
+        )
+    return Feedback(False, f"{WRONG}: `{name}` = {_format(values)} is not the expected value.{hint}")
+
+
+# --- The exercises' checks, notebook by notebook -------------------------------------------------
+
+
+@exercise_check
+def check_mse(mse, y_true, y_pred):
+    """00, worked exercise: the mean squared error of ``y_pred`` against ``y_true``."""
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    errors = y_pred - y_true
+    return compare_numbers(
+        mse,
+        np.mean(errors**2),
+        name="mse",
+        mistakes={
+            "the sum of the squared errors, not their mean": np.sum(errors**2),
+            "the mean error, not squared (positive and negative errors cancel)": np.mean(errors),
+            "the mean absolute error": np.mean(np.abs(errors)),
+            "the root of the mean squared error (RMSE), not the MSE": np.sqrt(np.mean(errors**2)),
+        },
+        hint="square each error y_pred - y_true, then average the squares over the samples (np.mean).",
+    )

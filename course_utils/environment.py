@@ -1,0 +1,164 @@
+"""One call at the top of every notebook: versions checked, seeds set, TensorFlow quiet and deterministic.
+
+``setup()`` makes a fresh kernel produce the same outputs as the stored ones, which is what the
+course's tests (nbval) compare, and what a learner reads.
+"""
+
+import importlib.metadata
+import os
+import random
+import sys
+import warnings
+
+import numpy as np
+
+#: What the course was written and tested for (``requirements.txt`` pins the exact releases).
+MIN_PYTHON = (3, 11)
+EXPECTED_VERSIONS = {"tensorflow": "2.21", "keras": "3.15"}
+
+#: Set to 1 to turn a version mismatch into a warning (at your own risk).
+ALLOW_OTHER_VERSIONS_VARIABLE = "COURSE_UTILS_ALLOW_OTHER_VERSIONS"
+
+#: Set before TensorFlow is first imported: level 3 keeps its C++ log lines out of the notebooks'
+#: outputs; oneDNN off makes float results the same on CPUs with and without AVX-512 extensions.
+TENSORFLOW_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+_FIX = (
+    "Fix: in the workbook's folder run `make lab` (it installs the pinned versions into .venv and "
+    "starts JupyterLab with them), or run `pip install -r requirements.txt` in this kernel's "
+    "environment; then restart the kernel."
+)
+
+
+class CourseEnvironmentError(RuntimeError):
+    """The Python, TensorFlow or Keras in this kernel is not what the course needs."""
+
+
+def _major_minor(version):
+    return ".".join(version.split(".")[:2])
+
+
+def installed_version(distribution, *alternatives):
+    """Version string of the first installed distribution among the names given, else None."""
+    for name in (distribution, *alternatives):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def check_versions(versions, python=None):
+    """Raise :class:`CourseEnvironmentError` if Python or the packages in ``versions`` are not the course's.
+
+    versions: package name -> installed version (None: not installed), for names in EXPECTED_VERSIONS.
+    Only major.minor is compared, so patch releases pass. ``python`` is a ``(major, minor)`` tuple,
+    the running interpreter's by default.
+    """
+    if not isinstance(versions, dict):
+        raise TypeError(f"versions must be a dict of package name -> version string, got {type(versions).__name__}")
+    python = tuple(sys.version_info[:2]) if python is None else tuple(python)
+    problems = []
+    if python < MIN_PYTHON:
+        problems.append(
+            f"Python {python[0]}.{python[1]} is too old: the course needs Python "
+            f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer."
+        )
+    unknown = set(versions) - set(EXPECTED_VERSIONS)
+    if unknown:
+        raise ValueError(f"versions names {sorted(unknown)}; expected names among {sorted(EXPECTED_VERSIONS)}")
+    for name, found in versions.items():
+        wanted = EXPECTED_VERSIONS[name]
+        if found is None:
+            problems.append(f"{name} is not installed (the course needs {name} {wanted}).")
+        elif _major_minor(found) != wanted:
+            problems.append(f"{name} {found} is installed, but the course was written for {name} {wanted}.x.")
+    if not problems:
+        return
+    message = " ".join(problems) + " " + _FIX
+    if os.environ.get(ALLOW_OTHER_VERSIONS_VARIABLE) == "1":
+        warnings.warn(message + " (Going on because " + ALLOW_OTHER_VERSIONS_VARIABLE + "=1.)", stacklevel=3)
+        return
+    raise CourseEnvironmentError(message + f" To go on anyway at your own risk, set {ALLOW_OTHER_VERSIONS_VARIABLE}=1.")
+
+
+def _quiet_tensorflow_environment():
+    """Set TensorFlow's environment variables; warn if it is too late for them to take effect."""
+    late = "tensorflow" in sys.modules and any(
+        os.environ.get(key) != value for key, value in TENSORFLOW_ENVIRONMENT.items()
+    )
+    os.environ.update(TENSORFLOW_ENVIRONMENT)
+    if late:
+        warnings.warn(
+            "TensorFlow was imported before course_utils.setup(), so its log lines may appear in the "
+            "outputs. Restart the kernel and run the setup cell first.",
+            stacklevel=3,
+        )
+
+
+def environment_summary(seed=None, tensorflow=True):
+    """One line naming the versions in use (major.minor only, so it is stable across patch releases)."""
+    import matplotlib
+
+    parts = [f"Python {sys.version_info[0]}.{sys.version_info[1]}", f"NumPy {_major_minor(np.__version__)}"]
+    if tensorflow:
+        import keras
+        import tensorflow as tf
+
+        parts += [f"TensorFlow {_major_minor(tf.__version__)}", f"Keras {_major_minor(keras.__version__)}"]
+    parts.append(f"Matplotlib {_major_minor(matplotlib.__version__)}")
+    line = "Environment OK: " + ", ".join(parts)
+    if seed is not None:
+        line += f" | seed {seed}" + (", deterministic ops" if tensorflow else "")
+    return line
+
+
+def setup(seed=0, *, tensorflow=True, quiet=False):
+    """Prepare a notebook: check versions, seed everything, make TensorFlow quiet and deterministic.
+
+    seed: int >= 0, seeds Python's ``random``, NumPy's global generator and TensorFlow.
+    tensorflow: import and configure TensorFlow (False for NumPy-only notebooks: faster start).
+    quiet: do not print the one-line environment summary.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number such as 0 or 42, got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    if not isinstance(tensorflow, bool):
+        raise TypeError(f"tensorflow must be True or False, got {tensorflow!r}")
+    seed = int(seed)
+
+    if tensorflow:
+        _quiet_tensorflow_environment()
+        check_versions(
+            {
+                "tensorflow": installed_version("tensorflow", "tensorflow-cpu"),
+                "keras": installed_version("keras"),
+            }
+        )
+        _configure_tensorflow(seed)
+    else:
+        check_versions({})
+    random.seed(seed)
+    np.random.seed(seed)
+
+    from course_utils.plotting import apply_style
+
+    apply_style()
+    if not quiet:
+        print(environment_summary(seed, tensorflow))
+
+
+def _configure_tensorflow(seed):
+    import keras
+    import tensorflow as tf
+
+    if keras.config.backend() != "tensorflow":
+        raise CourseEnvironmentError(
+            f"Keras is using the {keras.config.backend()!r} backend; the course needs 'tensorflow'. "
+            "Fix: unset the KERAS_BACKEND environment variable (or set it to tensorflow) and restart the kernel."
+        )
+    tf.get_logger().setLevel("ERROR")
+    # Seeds Python, NumPy and TensorFlow; must come before op determinism, or random ops raise.
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()

@@ -1,0 +1,305 @@
+"""Maintaining the workbook: execute notebooks, build the student edition, check notebook hygiene.
+
+Command line (the Makefile calls these)::
+
+    python -m course_utils.workbook execute notebooks/*.ipynb
+    python -m course_utils.workbook student notebooks/*.ipynb --out build/student
+    python -m course_utils.workbook lint notebooks/*.ipynb
+"""
+
+import argparse
+import ast
+import copy
+import os
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+#: The notebooks in study order: (file stem, title, minutes of study).
+COURSE_PLAN = (
+    ("00_start_here", "Start here", 15),
+    ("01_gradients", "Gradients", 25),
+    ("02_learning_rate", "Choosing a learning rate", 30),
+    ("03_local_minima", "Local minima and random initialisation", 25),
+    ("04_backprop", "Backpropagation", 30),
+    ("05_sgd_momentum", "SGD, momentum, Nesterov and decay", 30),
+    ("06_rmsprop_adam", "RMSprop and Adam", 30),
+    ("07_optimizers_in_keras", "Optimizers in Keras (capstone)", 30),
+)
+
+#: The kernel's environment for executing notebooks (``make execute`` and the tests alike).
+KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
+
+BEGIN_SOLUTION = "### BEGIN SOLUTION"
+END_SOLUTION = "### END SOLUTION"
+STUDENT_BANNER = (
+    "**Student edition.** Each exercise cell holds `...` where your code goes. Write it, run the cell, "
+    "then run the check cell below it for feedback."
+)
+
+_TENSORFLOW_NOISE = re.compile(r"WARNING|W0000|I0000|E0000|oneDNN|cuda|cpu_feature_guard|absl::")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])(/(home|root|Users|tmp|work|usr|opt|var|private)/|[A-Za-z]:\\\\?[\w.])")
+
+
+# --- Student edition -------------------------------------------------------------------------------
+
+
+def _bound_names(statements):
+    """Names that top-level statements assign, in order (not those inside functions or classes)."""
+    names = []
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+            return
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for statement in statements:
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            for child in statement.body + statement.orelse:  # not the loop variable itself
+                visit(child)
+        else:
+            visit(statement)
+    return list(dict.fromkeys(names))
+
+
+def _stub(solution_lines, indent):
+    """The code that replaces one solution: ``name = ...`` for each name the solution defines."""
+    body = textwrap.dedent("\n".join(solution_lines))
+    try:
+        statements = ast.parse(body).body
+        returns = False
+    except SyntaxError:  # a solution inside a function body may `return`
+        statements = ast.parse("def _solution():\n" + textwrap.indent(body, "    ")).body[0].body
+        returns = any(isinstance(node, ast.Return) for node in statements)
+    lines = [f"{indent}# YOUR CODE HERE"]
+    lines += [f"{indent}{name} = ..." for name in _bound_names(statements)]
+    if returns:
+        lines.append(f"{indent}return ...")
+    if indent and len(lines) == 1:
+        lines.append(f"{indent}pass")
+    return lines
+
+
+def stub_solutions(source):
+    """Replace every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region of a cell by a stub."""
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a cell's source as a string, got {type(source).__name__}")
+    out, solution, indent = [], None, ""
+    for number, line in enumerate(source.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped == BEGIN_SOLUTION:
+            if solution is not None:
+                raise ValueError(f"line {number}: {BEGIN_SOLUTION} inside another solution")
+            solution, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped == END_SOLUTION:
+            if solution is None:
+                raise ValueError(f"line {number}: {END_SOLUTION} without {BEGIN_SOLUTION}")
+            out += _stub(solution, indent)
+            solution = None
+        elif solution is not None:
+            solution.append(line)
+        else:
+            out.append(line)
+    if solution is not None:
+        raise ValueError(f"{BEGIN_SOLUTION} without {END_SOLUTION}")
+    return "\n".join(out)
+
+
+def student_notebook(notebook):
+    """A copy of ``notebook`` with solutions stubbed, outputs cleared and a banner on top."""
+    import nbformat
+
+    student = copy.deepcopy(notebook)
+    for cell in student.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.source = stub_solutions(cell.source)
+        cell.outputs = []
+        cell.execution_count = None
+        cell.metadata.pop("execution", None)
+    banner = nbformat.v4.new_markdown_cell(STUDENT_BANNER)
+    banner.pop("id", None)
+    student.cells.insert(1, banner)
+    nbformat.validator.normalize(student)
+    return student
+
+
+def write_student_edition(paths, out_dir):
+    """Write the student edition of each notebook into ``out_dir``; return the written paths."""
+    import nbformat
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in map(Path, paths):
+        notebook = nbformat.read(path, as_version=4)
+        target = out_dir / path.name
+        nbformat.write(student_notebook(notebook), target)
+        written.append(target)
+    return written
+
+
+# --- Execution --------------------------------------------------------------------------------------
+
+
+def execute_notebook(path, timeout=600):
+    """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no notebook at {path}")
+    notebook = nbformat.read(path, as_version=4)
+    os.environ.update(KERNEL_ENVIRONMENT)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    client.execute()
+    nbformat.write(notebook, path)
+    return notebook
+
+
+# --- Hygiene ------------------------------------------------------------------------------------------
+
+
+def next_notebook(stem):
+    """The file name of the notebook after ``stem`` in the course plan, or None for the last one."""
+    stems = [entry[0] for entry in COURSE_PLAN]
+    if stem not in stems:
+        raise ValueError(f"{stem!r} is not in the course plan; expected one of {stems}")
+    index = stems.index(stem)
+    return f"{stems[index + 1]}.ipynb" if index + 1 < len(stems) else None
+
+
+def _output_texts(output):
+    if "text" in output:
+        yield output.get("name", "stream"), output["text"]
+    for mime, data in output.get("data", {}).items():
+        if mime.startswith("text/") or mime == "application/json":
+            yield mime, data if isinstance(data, str) else str(data)
+    if output.get("output_type") == "error":
+        yield "error", "\n".join(output.get("traceback", []))
+
+
+def hygiene_problems(path, max_bytes=1_000_000):
+    """Everything that breaks the course's notebook rules, as a list of sentences (empty: all good)."""
+    import nbformat
+
+    path = Path(path)
+    problems = []
+    if path.stat().st_size > max_bytes:
+        problems.append(f"file is {path.stat().st_size // 1024} KiB; keep notebooks under {max_bytes // 1000} kB")
+    try:
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.validate(notebook)
+    except Exception as error:
+        return problems + [f"not a valid notebook: {error}"]
+    if notebook.metadata.get("kernelspec", {}).get("name") != "python3":
+        problems.append("kernelspec name is not python3")
+
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    counts = [cell.execution_count for cell in code]
+    if counts != list(range(1, len(code) + 1)):
+        problems.append(f"not executed top to bottom in a fresh kernel (execution counts {counts})")
+    for number, cell in enumerate(code):
+        for output in cell.outputs:
+            if output.output_type == "error":
+                problems.append(f"code cell {number} stores an error ({output.get('ename')})")
+            for kind, text in _output_texts(output):
+                if kind == "stderr" and _TENSORFLOW_NOISE.search(text):
+                    problems.append(f"code cell {number}: TensorFlow log noise in stderr")
+                if _ABSOLUTE_PATH.search(text):
+                    problems.append(f"code cell {number}: an absolute path in an output")
+
+    problems += _shape_problems(path.stem, notebook.cells, code, markdown)
+    return problems
+
+
+def _shape_problems(stem, cells, code, markdown):
+    """The design's shape: title and objectives, setup cell, exercises with checks, takeaways, next."""
+    problems = []
+    if not cells or cells[0].cell_type != "markdown" or not cells[0].source.startswith("# "):
+        problems.append("the first cell is not a markdown title ('# ...')")
+    elif "After this notebook you can" not in cells[0].source:
+        problems.append("the first cell has no learning objectives ('After this notebook you can ...')")
+    if not code or "course_utils.setup(" not in code[0].source:
+        problems.append("the first code cell does not call course_utils.setup(...)")
+
+    headings = [line.strip() for cell in markdown for line in cell.source.splitlines() if line.startswith("## ")]
+    for heading in ("## Exercises", "## Key takeaways", "## Common mistakes"):
+        if not any(h.startswith(heading) for h in headings):
+            problems.append(f"no '{heading}' section")
+
+    solutions = [i for i, cell in enumerate(code) if BEGIN_SOLUTION in cell.source]
+    low, high = (1, 4) if stem == "00_start_here" else (2, 4)
+    if not low <= len(solutions) <= high:
+        problems.append(f"{len(solutions)} exercises with a solution; expected {low} to {high}")
+    for i in solutions:
+        try:
+            compile(stub_solutions(code[i].source), f"code cell {i} (student edition)", "exec")
+        except (SyntaxError, ValueError) as error:
+            problems.append(f"code cell {i}: the student edition would not run ({error})")
+        if i + 1 >= len(code) or "check_" not in code[i + 1].source:
+            problems.append(f"code cell {i}: the exercise is not followed by a check cell")
+        elif not any(
+            text.startswith("✅") for output in code[i + 1].outputs for _, text in _output_texts(output)
+        ):
+            problems.append(f"code cell {i + 1}: the stored check does not pass with the solution")
+
+    if stem not in {entry[0] for entry in COURSE_PLAN}:
+        problems.append("the notebook is not in COURSE_PLAN (course_utils/workbook.py)")
+    elif next_notebook(stem) and (not markdown or f"({next_notebook(stem)})" not in markdown[-1].source):
+        problems.append(f"the last markdown cell does not link the next notebook, {next_notebook(stem)}")
+    return problems
+
+
+# --- Command line -------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course_utils.workbook", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("execute", "re-execute notebooks in place, in a fresh kernel each"),
+        ("student", "write the student edition (solutions stubbed, outputs cleared)"),
+        ("lint", "check the notebooks against the course's hygiene rules"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("notebooks", nargs="+", type=Path)
+        if name == "student":
+            command.add_argument("--out", type=Path, default=Path("build/student"))
+    args = parser.parse_args(argv)
+
+    if args.command == "execute":
+        for path in args.notebooks:
+            print(f"executing {path}", flush=True)
+            execute_notebook(path)
+    elif args.command == "student":
+        for path in write_student_edition(args.notebooks, args.out):
+            print(f"wrote {path}")
+    else:
+        failures = {path: hygiene_problems(path) for path in args.notebooks}
+        for path, problems in failures.items():
+            for problem in problems:
+                print(f"{path}: {problem}")
+        if any(failures.values()):
+            return 1
+        print(f"{len(failures)} notebooks follow the rules")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Test-wide setup. Environment variables set here reach the notebook kernels that nbval starts."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from course_utils.workbook import KERNEL_ENVIRONMENT
+
+os.environ.update(KERNEL_ENVIRONMENT)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="session")
+def student_edition(tmp_path_factory):
+    """`make student`, run once: the directory that holds the student notebooks."""
+    subprocess.run(["make", "--no-print-directory", "student"], cwd=ROOT, check=True, capture_output=True)
+    return ROOT / "build" / "student"
