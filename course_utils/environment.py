@@ -75,11 +75,13 @@ def check_versions(versions, python=None):
             problems.append(f"{name} {found} is installed, but the course was written for {name} {wanted}.x.")
     if not problems:
         return
-    message = " ".join(problems) + " " + _FIX
+    message = "\n".join(problems + [_FIX])
     if os.environ.get(ALLOW_OTHER_VERSIONS_VARIABLE) == "1":
-        warnings.warn(message + " (Going on because " + ALLOW_OTHER_VERSIONS_VARIABLE + "=1.)", stacklevel=3)
+        warnings.warn(f"{message}\n(Going on because {ALLOW_OTHER_VERSIONS_VARIABLE}=1.)", stacklevel=3)
         return
-    raise CourseEnvironmentError(message + f" To go on anyway at your own risk, set {ALLOW_OTHER_VERSIONS_VARIABLE}=1.")
+    raise CourseEnvironmentError(
+        f"{message}\nTo go on anyway, at your own risk, set the environment variable {ALLOW_OTHER_VERSIONS_VARIABLE}=1."
+    )
 
 
 def _quiet_tensorflow_environment():

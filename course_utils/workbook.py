@@ -15,18 +15,45 @@ import re
 import sys
 import textwrap
 from pathlib import Path
+from typing import NamedTuple
 
-#: The notebooks in study order: (file stem, title, minutes of study).
+class PlannedNotebook(NamedTuple):
+    """One notebook of the course: file stem, title, minutes of study, source-article points it teaches."""
+
+    stem: str
+    title: str
+    minutes: int
+    article_points: tuple
+
+
+#: The notebooks in study order. Article points number the source article (shared seed, SEED_EN.md).
 COURSE_PLAN = (
-    ("00_start_here", "Start here", 15),
-    ("01_gradients", "Gradients", 25),
-    ("02_learning_rate", "Choosing a learning rate", 30),
-    ("03_local_minima", "Local minima and random initialisation", 25),
-    ("04_backprop", "Backpropagation", 30),
-    ("05_sgd_momentum", "SGD, momentum, Nesterov and decay", 30),
-    ("06_rmsprop_adam", "RMSprop and Adam", 30),
-    ("07_optimizers_in_keras", "Optimizers in Keras (capstone)", 30),
+    PlannedNotebook("00_start_here", "Start here", 15, ()),
+    PlannedNotebook("01_gradients", "Gradients", 25, (1,)),
+    PlannedNotebook("02_learning_rate", "Choosing a learning rate", 30, (2,)),
+    PlannedNotebook("03_local_minima", "Local minima and random initialisation", 25, (3,)),
+    PlannedNotebook("04_backprop", "Backpropagation", 30, (4,)),
+    PlannedNotebook("05_sgd_momentum", "SGD, momentum, Nesterov and decay", 30, (6,)),
+    PlannedNotebook("06_rmsprop_adam", "RMSprop and Adam", 30, (7, 8)),
+    PlannedNotebook("07_optimizers_in_keras", "Optimizers in Keras (capstone)", 30, (5, 9)),
 )
+
+
+def course_map(notebook_dir="."):
+    """The course's notebooks as a Markdown table, linking those present in ``notebook_dir``."""
+    notebook_dir = Path(notebook_dir)
+    if not notebook_dir.is_dir():
+        raise ValueError(f"notebook_dir must be a folder, got {str(notebook_dir)!r}")
+    rows = ["| # | Notebook | Article points | Minutes |", "|---|---|---|---|"]
+    for entry in COURSE_PLAN:
+        number, name = entry.stem[:2], f"{entry.stem}.ipynb"
+        title = f"[{entry.title}]({name})" if (notebook_dir / name).exists() else f"{entry.title} *(coming soon)*"
+        points = ", ".join(map(str, entry.article_points)) or "–"
+        rows.append(f"| {number} | {title} | {points} | {entry.minutes} |")
+    total = sum(entry.minutes for entry in COURSE_PLAN)
+    rows.append(f"| | **Total** | | **{total}** |")
+    return "\n".join(rows)
+
 
 #: The kernel's environment for executing notebooks (``make execute`` and the tests alike).
 KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
@@ -71,13 +98,8 @@ def _bound_names(statements):
 
 def _stub(solution_lines, indent):
     """The code that replaces one solution: ``name = ...`` for each name the solution defines."""
-    body = textwrap.dedent("\n".join(solution_lines))
-    try:
-        statements = ast.parse(body).body
-        returns = False
-    except SyntaxError:  # a solution inside a function body may `return`
-        statements = ast.parse("def _solution():\n" + textwrap.indent(body, "    ")).body[0].body
-        returns = any(isinstance(node, ast.Return) for node in statements)
+    statements = ast.parse(textwrap.dedent("\n".join(solution_lines))).body
+    returns = any(isinstance(node, ast.Return) for node in statements)  # a solution inside a function
     lines = [f"{indent}# YOUR CODE HERE"]
     lines += [f"{indent}{name} = ..." for name in _bound_names(statements)]
     if returns:
@@ -124,10 +146,7 @@ def student_notebook(notebook):
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)
-    banner = nbformat.v4.new_markdown_cell(STUDENT_BANNER)
-    banner.pop("id", None)
-    student.cells.insert(1, banner)
-    nbformat.validator.normalize(student)
+    student.cells.insert(1, nbformat.v4.new_markdown_cell(STUDENT_BANNER))
     return student
 
 
@@ -176,7 +195,7 @@ def execute_notebook(path, timeout=600):
 
 def next_notebook(stem):
     """The file name of the notebook after ``stem`` in the course plan, or None for the last one."""
-    stems = [entry[0] for entry in COURSE_PLAN]
+    stems = [entry.stem for entry in COURSE_PLAN]
     if stem not in stems:
         raise ValueError(f"{stem!r} is not in the course plan; expected one of {stems}")
     index = stems.index(stem)
@@ -259,7 +278,7 @@ def _shape_problems(stem, cells, code, markdown):
         ):
             problems.append(f"code cell {i + 1}: the stored check does not pass with the solution")
 
-    if stem not in {entry[0] for entry in COURSE_PLAN}:
+    if stem not in {entry.stem for entry in COURSE_PLAN}:
         problems.append("the notebook is not in COURSE_PLAN (course_utils/workbook.py)")
     elif next_notebook(stem) and (not markdown or f"({next_notebook(stem)})" not in markdown[-1].source):
         problems.append(f"the last markdown cell does not link the next notebook, {next_notebook(stem)}")

@@ -1,0 +1,46 @@
+"""The committed notebooks follow the course's rules, and their student edition runs to the end.
+
+nbval (configured in pyproject.toml) executes the instructor edition and compares its outputs.
+"""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_utils.workbook import COURSE_PLAN, STUDENT_BANNER, hygiene_problems
+from conftest import NOTEBOOKS
+
+
+def test_every_notebook_is_in_the_plan_in_order():
+    stems = [path.stem for path in NOTEBOOKS]
+    planned = [entry.stem for entry in COURSE_PLAN]
+    assert stems, "no notebooks found"
+    assert stems == planned[: len(stems)], "notebooks must be the first ones of COURSE_PLAN, in order"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_hygiene(path):
+    assert hygiene_problems(path) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_edition_runs_to_the_end_and_every_check_says_not_solved(student_edition, path):
+    student_path = student_edition / path.name
+    notebook = nbformat.read(student_path, as_version=4)
+    assert notebook.cells[1].source == STUDENT_BANNER
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    assert not any("BEGIN SOLUTION" in cell.source for cell in code)
+
+    # Restart & Run All, as a student would: raises CellExecutionError on any uncaught exception.
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(student_edition)}}).execute()
+
+    exercises = [i for i, cell in enumerate(code) if "# YOUR CODE HERE" in cell.source]
+    assert exercises, "the student edition has no exercise"
+    for i in exercises:
+        check_output = "".join(
+            output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in code[i + 1].outputs
+        )
+        assert check_output.startswith("📝 Not solved yet"), check_output
+        assert "Hint:" in check_output
