@@ -98,9 +98,20 @@ def _quiet_tensorflow_environment():
         )
 
 
+def _validated_seed(seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number such as 0 or 42, got {seed!r} ({type(seed).__name__})")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}")
+    return int(seed)
+
+
 def environment_summary(seed=None, tensorflow=True):
     """One line naming the versions in use (major.minor only, so it is stable across patch releases)."""
     import matplotlib
+
+    if seed is not None:
+        seed = _validated_seed(seed)
 
     parts = [f"Python {sys.version_info[0]}.{sys.version_info[1]}", f"NumPy {_major_minor(np.__version__)}"]
     if tensorflow:
@@ -122,13 +133,9 @@ def setup(seed=0, *, tensorflow=True, quiet=False):
     tensorflow: import and configure TensorFlow (False for NumPy-only notebooks: faster start).
     quiet: do not print the one-line environment summary.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number such as 0 or 42, got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
+    seed = _validated_seed(seed)
     if not isinstance(tensorflow, bool):
         raise TypeError(f"tensorflow must be True or False, got {tensorflow!r}")
-    seed = int(seed)
 
     if tensorflow:
         _quiet_tensorflow_environment()

@@ -23,7 +23,8 @@ def run_python(code):
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [
-        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": -1}, ValueError, "seed must be between 0 and 2\\*\\*32 - 1, got -1"),
+        ({"seed": 2**32}, ValueError, "seed must be between 0 and 2"),
         ({"seed": "0"}, TypeError, "seed must be a whole number"),
         ({"seed": 1.5}, TypeError, "seed must be a whole number"),
         ({"seed": True}, TypeError, "seed must be a whole number"),
@@ -127,3 +128,8 @@ def test_setup_warns_when_tensorflow_was_imported_first():
 def test_summary_is_stable_across_patch_releases():
     line = environment.environment_summary(seed=0, tensorflow=False)
     assert not re.search(r"\d+\.\d+\.\d+", line), line
+
+
+def test_summary_rejects_a_bad_seed():
+    with pytest.raises(TypeError, match="seed must be a whole number"):
+        environment.environment_summary(seed="zero", tensorflow=False)
