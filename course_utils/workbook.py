@@ -17,6 +17,8 @@ import textwrap
 from pathlib import Path
 from typing import NamedTuple
 
+from course_utils.environment import TENSORFLOW_ENVIRONMENT
+
 class PlannedNotebook(NamedTuple):
     """One notebook of the course: file stem, title, minutes of study, source-article points it teaches."""
 
@@ -56,7 +58,7 @@ def course_map(notebook_dir="."):
 
 
 #: The kernel's environment for executing notebooks (``make execute`` and the tests alike).
-KERNEL_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
+KERNEL_ENVIRONMENT = {**TENSORFLOW_ENVIRONMENT, "PYTHONHASHSEED": "0"}
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
