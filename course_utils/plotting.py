@@ -1,5 +1,6 @@
 """The course's plot style: a colour-blind-safe palette and sizes that read well in JupyterLab."""
 
+import numpy as np
 from cycler import cycler
 
 #: Okabe & Ito's palette, distinguishable with every common form of colour blindness.
@@ -38,3 +39,148 @@ def apply_style():
     import matplotlib as mpl
 
     mpl.rcParams.update(STYLE)
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _curve(values):
+    """Values as a 1-D float array, and the index of the last finite one before any NaN/inf (or None)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"a loss curve must be 1-D (one value per step), got shape {values.shape}")
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return values, None
+    first_bad = int(np.argmax(bad))
+    return values, first_bad - 1 if first_bad > 0 else None
+
+
+def _single(run, label):
+    """A DescentRun of one run, or anything else unchanged."""
+    from course_utils.descent import DescentRun
+
+    if isinstance(run, DescentRun):
+        if run.diverged_at.shape != ():
+            raise ValueError(f"{label!r}: pass one run per label, got a batch of shape {run.diverged_at.shape}")
+        return run
+    return None
+
+
+def _labelled(runs, name):
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError(f"{name} must be a non-empty dict of label -> run, got {type(runs).__name__}")
+    return runs
+
+
+def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during training", xlabel="step"):
+    """Loss against step, one line per run; a run that diverged ends in an x at its last finite loss.
+
+    runs: {label: DescentRun of one run, or a sequence of losses}. minimum: subtracted from every
+    loss so that a log scale shows the distance to the optimum.
+    """
+    ax = _axes(ax)
+    for label, run in _labelled(runs, "runs").items():
+        single = _single(run, label)
+        losses, last = _curve(single.losses if single is not None else run)
+        gap = losses - minimum
+        if single is not None and single.diverged_at >= 0:
+            label = f"{label} (diverged at step {single.diverged_at})"
+            last = int(np.flatnonzero(np.isfinite(losses))[-1])
+        elif last is not None:
+            label = f"{label} (diverged: NaN after step {last})"
+        (line,) = ax.plot(np.arange(len(gap)), gap, label=label)
+        if last is not None:
+            ax.plot([last], [gap[last]], "x", color=line.get_color(), markersize=12, markeredgewidth=3)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(("loss" if minimum == 0 else "loss − minimum") + (" (log scale)" if log else ""))
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False, n=201):
+    """The landscape (a curve in 1-D, contours in 2-D), its minima, and the path of each run.
+
+    runs: {label: DescentRun of one run}; a path that diverged ends in an x.
+    log_levels: space the contours logarithmically (for valleys such as Rosenbrock's).
+    """
+    from course_utils.landscapes import Landscape
+
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
+    ax = _axes(ax)
+    if landscape.dim == 1:
+        x = landscape.grid(n)
+        y = landscape(x)
+        ax.plot(x, y, color="0.3", linewidth=1.5, label="f(x)")
+        margin = 0.08 * (y.max() - y.min())
+        ax.set_xlim(*landscape.bounds[0])
+        ax.set_ylim(y.min() - margin, y.max() + margin)  # a path that leaves the plot has diverged
+        ax.set_xlabel("x")
+        ax.set_ylabel("f(x)")
+    else:
+        X, Y = landscape.grid(n)
+        Z = landscape(np.stack([X, Y], axis=-1))
+        if log_levels:
+            low = landscape.global_minimum.value
+            levels = low + np.logspace(-2, np.log10(Z.max() - low), levels)
+        ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.8)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.set_aspect("equal", adjustable="box")
+        ax.grid(False)
+    locations = np.array([m.location for m in landscape.minima])
+    if landscape.dim == 1:
+        ax.plot(locations, [m.value for m in landscape.minima], "*", color="black", markersize=12, label="minima")
+    else:
+        ax.plot(locations[:, 0], locations[:, 1], "*", color="black", markersize=12, label="minima")
+    for label, run in (runs or {}).items():
+        if _single(run, label) is None:
+            raise TypeError(f"{label!r}: runs must map labels to DescentRun results of one run")
+        _plot_path(ax, landscape, run, label)
+    ax.set_title(f"{landscape.name}\n{landscape.formula}")
+    ax.legend(loc="best")
+    return ax
+
+
+def _plot_path(ax, landscape, run, label):
+    finite = np.isfinite(run.losses)
+    if run.diverged_at >= 0:
+        label = f"{label} (diverged at step {run.diverged_at})"
+    if landscape.dim == 1:
+        x, y = run.path[finite], run.losses[finite]
+    else:
+        x, y = run.path[finite, 0], run.path[finite, 1]
+    (line,) = ax.plot(x, y, "o-", markersize=3, linewidth=1.2, label=label)
+    ax.plot(x[:1], y[:1], "s", color=line.get_color(), markersize=7)
+    if run.diverged_at >= 0:
+        ax.plot(x[-1:], y[-1:], "x", color=line.get_color(), markersize=12, markeredgewidth=3)
+
+
+def plot_gradient_field(landscape, ax=None, *, n=17):
+    """Arrows of the gradient's direction over a 2-D landscape, coloured by its size (log scale).
+
+    The gradient points uphill, across the contour lines; gradient descent steps the opposite way.
+    """
+    from matplotlib.colors import LogNorm
+
+    if getattr(landscape, "dim", None) != 2:
+        raise ValueError("plot_gradient_field needs a 2-D landscape")
+    ax = _axes(ax)
+    X, Y = landscape.grid(n)
+    G = landscape.gradient(np.stack([X, Y], axis=-1))
+    size = np.linalg.norm(G, axis=-1)
+    safe = np.where(size > 0, size, 1.0)
+    arrows = ax.quiver(X, Y, G[..., 0] / safe, G[..., 1] / safe, np.maximum(size, 1e-3),
+                       norm=LogNorm(), cmap="magma", pivot="mid", scale=n * 1.4)
+    ax.figure.colorbar(arrows, ax=ax, label="gradient size |∇f| (log scale)")
+    ax.set_title(f"Gradient of {landscape.name}\ndirection (arrows) and size (colour)")
+    return ax

@@ -1,0 +1,137 @@
+"""Gradient descent on a landscape: one run, or many at once (several starts or learning rates).
+
+A run that blows up (a loss that is not finite, or that grows past ``blowup`` times its start) is
+reported as diverged, with the step at which it happened; its path and losses are NaN after that
+step, so that plots end where the run stopped meaning anything.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_utils.landscapes import Landscape
+
+
+@dataclass(frozen=True, eq=False)
+class DescentRun:
+    """The result of :func:`descend`: every point visited and every loss, for each run of a batch."""
+
+    landscape: Landscape
+    path: np.ndarray  # (steps + 1, *batch, *point_shape)
+    losses: np.ndarray  # (steps + 1, *batch)
+    diverged_at: np.ndarray  # (*batch): the step at which the run diverged, -1 if it did not
+
+    @property
+    def steps(self):
+        return self.losses.shape[0] - 1
+
+    @property
+    def diverged(self):
+        return self.diverged_at >= 0
+
+    @property
+    def final_point(self):
+        return self.path[-1]
+
+    @property
+    def final_loss(self):
+        return self.losses[-1]
+
+    def describe(self):
+        """One line per run: where it ended, or where it diverged."""
+        lines = []
+        for index in np.ndindex(self.diverged_at.shape):
+            if self.diverged_at[index] >= 0:
+                lines.append(f"diverged at step {self.diverged_at[index]}")
+            else:
+                point = np.round(self.path[(-1, *index)], 4).tolist()
+                lines.append(f"after {self.steps} steps: point {point}, loss {self.losses[(-1, *index)]:.4g}")
+        return "\n".join(lines)
+
+
+def _numbers(name, value):
+    if isinstance(value, (str, bytes, bool)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__} {value!r}")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__}") from None
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return array
+
+
+def check_learning_rate(learning_rate):
+    """The learning rate(s) as a float array; a clear error if one is not a number >= 0."""
+    rates = _numbers("learning_rate", learning_rate)
+    if np.any(rates < 0):
+        raise ValueError(f"learning_rate must be >= 0 (a step downhill), got {learning_rate!r}")
+    return rates
+
+
+def _whole_number(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be >= {low}, got {value}")
+    return int(value)
+
+
+def descend(landscape, start, steps, update, *, blowup=1e6):
+    """Apply ``params = update(params, gradient)`` ``steps`` times, starting from ``start``.
+
+    start: one point, or a batch of points of shape (*batch, *landscape.point_shape).
+    update: any callable of (params, grads) returning new params of the same shape, e.g. a plain
+        gradient step or an optimizer's ``step`` method.
+    blowup: a run diverges when its loss is not finite or exceeds blowup * (1 + |its start loss|).
+    """
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
+    if not callable(update):
+        raise TypeError(f"update must be a function of (params, grads), got {type(update).__name__}")
+    steps = _whole_number("steps", steps, 1)
+    if not (isinstance(blowup, (int, float)) and blowup > 1):
+        raise ValueError(f"blowup must be a number > 1, got {blowup!r}")
+    params = landscape.points(_numbers("start", start)).copy()
+    batch_shape = params.shape[: params.ndim - len(landscape.point_shape)]
+    point_axes = tuple(range(len(batch_shape), params.ndim))
+
+    path = np.full((steps + 1, *params.shape), np.nan)
+    losses = np.full((steps + 1, *batch_shape), np.nan)
+    diverged_at = np.full(batch_shape, -1, dtype=int)
+    path[0], losses[0] = params, landscape(params)
+    limit = blowup * (1 + np.abs(losses[0]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(1, steps + 1):
+            params = np.asarray(update(params, landscape.gradient(params)), dtype=np.float64)
+            if params.shape != path.shape[1:]:
+                raise ValueError(f"update returned shape {params.shape}; expected {path.shape[1:]}")
+            loss = landscape(params)
+            finite = np.isfinite(loss) & np.all(np.isfinite(params), axis=point_axes)
+            blown = (~finite | (loss > limit)) & (diverged_at < 0)
+            diverged_at[blown] = step
+            gone = (diverged_at >= 0) & (diverged_at < step)  # keep the step of divergence itself
+            keep = finite & ~gone
+            path[step] = np.where(np.expand_dims(keep, point_axes), params, np.nan)
+            losses[step] = np.where(keep, loss, np.nan)
+            params = np.where(np.expand_dims(diverged_at >= 0, point_axes), np.nan, params)
+    return DescentRun(landscape, path, losses, diverged_at)
+
+
+def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
+    """Plain gradient descent, x <- x - learning_rate * gradient, from ``start`` for ``steps`` steps.
+
+    learning_rate: a number, or an array of rates: one run per rate (the start is shared, or one
+    start per rate), all computed at once.
+    """
+    rates = check_learning_rate(learning_rate)
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
+    start = landscape.points(_numbers("start", start))
+    point_ndim = len(landscape.point_shape)
+    batch_shape = np.broadcast_shapes(start.shape[: start.ndim - point_ndim], rates.shape)
+    start = np.broadcast_to(start, batch_shape + landscape.point_shape)
+    rates = rates.reshape(rates.shape + (1,) * point_ndim)
+    return descend(landscape, start, steps, lambda params, grads: params - rates * grads, blowup=blowup)

@@ -1,0 +1,118 @@
+"""The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai) as a Keras callback.
+
+The rate grows exponentially, one batch at a time, from ``min_lr`` to ``max_lr``. The loss first falls
+faster and faster, then explodes once the rate is too large for the landscape. The callback stops
+there, restores the model's weights and its optimizer, and suggests a rate a safe distance below
+the explosion: the rate of the lowest smoothed loss divided by 10.
+"""
+
+import math
+
+import keras
+import numpy as np
+
+
+def _positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+class LRFinder(keras.callbacks.Callback):
+    """Record the loss of each batch while the learning rate grows from min_lr to max_lr in ``steps``.
+
+    min_lr, max_lr: the range of rates (max_lr > min_lr > 0); steps: batches over that range.
+    stop_factor: stop once the smoothed loss exceeds stop_factor x its lowest value (or is NaN).
+    beta: smoothing of the loss curve (exponential moving average, bias-corrected).
+
+    After training, ``rates``, ``losses`` and ``smoothed`` hold the curve and ``suggestion()`` the rate.
+    Keras 3 reports the epoch's running mean loss in ``logs["loss"]``; the callback recovers each
+    batch's own loss from consecutive means, which assumes batches of equal size.
+    """
+
+    def __init__(self, min_lr=1e-6, max_lr=10.0, steps=100, stop_factor=4.0, beta=0.9):
+        super().__init__()
+        self.min_lr, self.max_lr = _positive("min_lr", min_lr), _positive("max_lr", max_lr)
+        if self.max_lr <= self.min_lr:
+            raise ValueError(f"max_lr must be larger than min_lr, got min_lr={min_lr}, max_lr={max_lr}")
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 5:
+            raise ValueError(f"steps must be a whole number >= 5, got {steps!r}")
+        self.steps = steps
+        self.stop_factor = _positive("stop_factor", stop_factor)
+        if not 0 <= beta < 1:
+            raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+        self.beta = float(beta)
+        self.factor = (self.max_lr / self.min_lr) ** (1 / (steps - 1))
+        self.rates, self.losses, self.smoothed = [], [], []
+
+    # --- Keras hooks ---
+
+    def on_train_begin(self, logs=None):
+        optimizer = self.model.optimizer
+        if not isinstance(optimizer._learning_rate, keras.Variable):
+            raise TypeError("LRFinder needs an optimizer with a fixed learning rate, not a schedule or a function")
+        self._saved_weights = self.model.get_weights()
+        self._saved_optimizer = {v.path: v.numpy() for v in optimizer.variables}
+        self.rates, self.losses, self.smoothed = [], [], []
+        self._average = 0.0
+        optimizer.learning_rate.assign(self.min_lr)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._batches, self._previous_mean = 0, 0.0  # Keras resets its running mean every epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        mean = float(logs["loss"])
+        loss = self._batches * mean - (self._batches - 1) * self._previous_mean
+        self._previous_mean = mean
+        self.rates.append(float(self.model.optimizer.learning_rate))
+        self.losses.append(loss)
+        self._average = self.beta * self._average + (1 - self.beta) * loss
+        self.smoothed.append(self._average / (1 - self.beta ** len(self.losses)))
+        exploded = not math.isfinite(loss) or self.smoothed[-1] > self.stop_factor * min(self.smoothed)
+        if exploded or len(self.rates) >= self.steps:
+            self.model.stop_training = True
+        else:
+            self.model.optimizer.learning_rate.assign(self.rates[-1] * self.factor)
+
+    def on_train_end(self, logs=None):
+        self.model.set_weights(self._saved_weights)
+        for variable in self.model.optimizer.variables:  # slots the test created start again from zero
+            variable.assign(self._saved_optimizer.get(variable.path, np.zeros(variable.shape)))
+
+    # --- Results ---
+
+    @property
+    def exploded(self):
+        """True if the test stopped because the loss blew up (so the range covered the edge)."""
+        return bool(self.smoothed) and (
+            not math.isfinite(self.losses[-1]) or self.smoothed[-1] > self.stop_factor * min(self.smoothed)
+        )
+
+    def suggestion(self):
+        """The rate of the lowest smoothed loss divided by 10 (None before the test has run)."""
+        if not self.smoothed:
+            return None
+        finite = [s if math.isfinite(s) else math.inf for s in self.smoothed]
+        return self.rates[int(np.argmin(finite))] / 10
+
+
+def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_size=32, **finder_options):
+    """Run an :class:`LRFinder` on a compiled model and return it; the model comes back unchanged.
+
+    The data are cut to a whole number of batches (the callback needs batches of equal size).
+    """
+    if not isinstance(model, keras.Model) or model.optimizer is None:
+        raise TypeError("model must be a compiled keras.Model (call model.compile(optimizer, loss) first)")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    batches = len(x) // batch_size
+    if batches < 1:
+        raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")
+    finder = LRFinder(min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
+    n = batches * batch_size
+    model.fit(x[:n], y[:n], batch_size=batch_size, epochs=math.ceil(steps / batches),
+              shuffle=False, callbacks=[finder], verbose=0)
+    return finder
