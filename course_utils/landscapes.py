@@ -168,7 +168,12 @@ def beale():
 
 def himmelblau():
     """Himmelblau's function, f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2: four minima, all of value 0."""
-    locations = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
+    locations = [
+        (3.0, 2.0),
+        (-2.8051180870, 3.1313125183),
+        (-3.7793102534, -3.2831859913),
+        (3.5844283403, -1.8481265270),
+    ]
     return Landscape(
         name="Himmelblau",
         formula=r"$f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$",

@@ -104,7 +104,7 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
 
     The data are cut to a whole number of batches (the callback needs batches of equal size).
     """
-    if not isinstance(model, keras.Model) or model.optimizer is None:
+    if not isinstance(model, keras.Model) or getattr(model, "optimizer", None) is None:
         raise TypeError("model must be a compiled keras.Model (call model.compile(optimizer, loss) first)")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")

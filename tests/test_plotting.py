@@ -16,3 +16,82 @@ def test_style_applies_the_okabe_ito_palette_in_order():
     assert list(PALETTE.values())[:3] == ["#0072B2", "#E69F00", "#009E73"]
     assert fig.get_size_inches().tolist() == [7.0, 4.2]
     plt.close(fig)
+
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import landscapes  # noqa: E402
+from course_utils.descent import gradient_descent  # noqa: E402
+from course_utils.plotting import plot_gradient_field, plot_landscape, plot_losses  # noqa: E402
+
+F = landscapes.quadratic(2.0)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_loss_curves_on_a_log_scale_with_divergence_marked():
+    runs = {"good": gradient_descent(F, 1.0, 0.3, 30), "too big": gradient_descent(F, 1.0, 1.6, 30)}
+    ax = plot_losses(runs)
+    assert ax.get_yscale() == "log" and ax.get_xlabel() == "step" and ax.get_ylabel() == "loss (log scale)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    k = runs["too big"].diverged_at
+    assert labels == ["good", f"too big (diverged at step {k})"]
+    curves = [line for line in ax.lines if line.get_label() in labels]
+    assert len(curves[0].get_xdata()) == 31
+    crosses = [line for line in ax.lines if line.get_marker() == "x"]
+    assert len(crosses) == 1 and crosses[0].get_xdata()[0] == k
+
+
+def test_loss_curves_accept_plain_arrays_and_mark_nan():
+    ax = plot_losses({"keras": [1.0, 0.5, float("inf"), float("nan")]}, log=False, minimum=0.1)
+    assert ax.get_yscale() == "linear" and ax.get_ylabel() == "loss − minimum"
+    assert ax.get_legend().get_texts()[0].get_text() == "keras (diverged: NaN after step 1)"
+    assert [line.get_marker() for line in ax.lines].count("x") == 1
+
+
+def test_landscape_1d_draws_the_curve_minima_and_paths_inside_its_bounds():
+    f = landscapes.several_minima()
+    ax = plot_landscape(f, {"start at -1": gradient_descent(f, -1.0, 0.05, 30)})
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["f(x)", "minima", "start at -1"]
+    stars = [line for line in ax.lines if line.get_marker() == "*"]
+    assert len(stars[0].get_xdata()) == 3
+    assert ax.get_xlim() == f.bounds[0]
+    assert "several minima" in ax.get_title()
+
+
+def test_landscape_2d_draws_contours_and_a_diverging_path_ending_in_a_cross():
+    f = landscapes.quadratic(1.0, 10.0)
+    ax = plot_landscape(f, {"lr = 0.25": gradient_descent(f, [2.0, 1.0], 0.25, 20)})
+    assert ax.collections, "no contour lines"
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y"
+    assert any("diverged at step" in t.get_text() for t in ax.get_legend().get_texts())
+    assert [line.get_marker() for line in ax.lines].count("x") == 1
+
+
+def test_gradient_field_draws_one_arrow_per_grid_point():
+    ax = plot_gradient_field(landscapes.himmelblau(), n=9)
+    (quiver,) = [c for c in ax.collections if c.__class__.__name__ == "Quiver"]
+    assert quiver.N == 81
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: plot_losses([1, 2, 3]), TypeError, "runs must be a non-empty dict"),
+        (lambda: plot_losses({}), TypeError, "runs must be a non-empty dict"),
+        (lambda: plot_losses({"a": np.ones((2, 2))}), ValueError, "a loss curve must be 1-D"),
+        (lambda: plot_losses({"a": gradient_descent(F, [1.0, 2.0], 0.1, 3)}), ValueError, "one run per label"),
+        (lambda: plot_landscape("rosenbrock"), TypeError, "landscape must be a Landscape"),
+        (lambda: plot_landscape(F, {"a": [1, 2]}), TypeError, "must map labels to DescentRun"),
+        (lambda: plot_gradient_field(F), ValueError, "needs a 2-D landscape"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
