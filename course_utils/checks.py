@@ -173,3 +173,137 @@ def check_mse(mse, y_true, y_pred):
         },
         hint="square each error y_pred - y_true, then average the squares over the samples (np.mean).",
     )
+
+
+@exercise_check
+def check_central_difference(slope):
+    """01, exercise 1: the slope of g(x) = x^2 sin(x) at x = 1 by a central difference with h = 1e-5."""
+    x, h = 1.0, 1e-5
+
+    def g(x):
+        return x**2 * np.sin(x)
+
+    exact = 2 * x * np.sin(x) + x**2 * np.cos(x)
+    return compare_numbers(
+        slope,
+        exact,
+        name="slope",
+        rtol=1e-8,
+        mistakes={
+            "a forward difference (g(x + h) - g(x)) / h: its error is about h, not h^2": (g(x + h) - g(x)) / h,
+            "the central difference without the 2 in 2h": (g(x + h) - g(x - h)) / h,
+            "g(1) itself, not its slope": g(x),
+        },
+        hint="(g(x + h) - g(x - h)) / (2 * h) with x = 1.0 and h = 1e-5.",
+    )
+
+
+@exercise_check
+def check_mse_gradient(gradient, x, y, w, b):
+    """01, exercise 2: [dL/dw, dL/db] of L = mean((w x + b - y)^2) at (w, b)."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    error = w * x + b - y
+    expected = np.array([2 * np.mean(error * x), 2 * np.mean(error)])
+    return compare_numbers(
+        gradient,
+        expected,
+        name="gradient",
+        mistakes={
+            "the gradient of the *sum* of squared errors: divide by the number of samples (the mean)": expected * len(x),
+            "the gradient without the factor 2 from the square": expected / 2,
+            "[dL/db, dL/dw]: the order is [dL/dw, dL/db]": expected[::-1],
+        },
+        hint="dL/dw = 2 mean((w x + b - y) x) and dL/db = 2 mean(w x + b - y); give np.array([dL_dw, dL_db]).",
+    )
+
+
+@exercise_check
+def check_descent_steps(x_after):
+    """01, exercise 3: x after 5 gradient-descent steps on f(x) = x^2 from x = 3 with learning rate 0.1."""
+    x0, rate, steps = 3.0, 0.1, 5
+    factor = 1 - rate * 2  # f'(x) = 2x, so each step multiplies x by (1 - 2 lr)
+    return compare_numbers(
+        x_after,
+        x0 * factor**steps,
+        name="x_after",
+        mistakes={
+            "steps *uphill*: subtract the gradient, x - lr * f'(x), do not add it": x0 * (1 + rate * 2) ** steps,
+            "4 steps instead of 5": x0 * factor**4,
+            "6 steps instead of 5": x0 * factor**6,
+            "a derivative of x instead of 2x: f(x) = x^2 has f'(x) = 2x": x0 * (1 - rate) ** steps,
+        },
+        hint="repeat x = x - 0.1 * (2 * x) five times, starting from x = 3.0.",
+    )
+
+
+@exercise_check
+def check_curve_labels(labels):
+    """02, exercise 1: the kind of each mystery loss curve (slow, good, oscillating, diverging)."""
+    from course_utils.exercises import KIND_EXPLANATIONS, KINDS, mystery_kinds
+
+    truth = mystery_kinds()
+    if labels is Ellipsis or labels is None:
+        return Feedback(False, f"{NOT_YET}: `labels` is still `...`. Give a dict such as "
+                               f"{{'A': 'slow', 'B': 'good', ...}} with one of {list(KINDS)} per curve.")
+    if not isinstance(labels, dict):
+        return Feedback(False, f"{WRONG}: `labels` should be a dict from curve name to kind, "
+                               f"e.g. {{'A': 'slow', ...}}, not a {type(labels).__name__}.")
+    problems = []
+    for name, kind in truth.items():
+        given = labels.get(name)
+        if given is None:
+            problems.append(f"curve {name} has no label")
+        elif not isinstance(given, str) or given.strip().lower() not in KINDS:
+            problems.append(f"curve {name}: {given!r} is not one of {list(KINDS)}")
+        elif given.strip().lower() != kind:
+            problems.append(f"curve {name} is not {given.strip().lower()}: {KIND_EXPLANATIONS[kind]}")
+    extra = sorted(set(labels) - set(truth), key=str)
+    if extra:
+        problems.append(f"there is no curve {', '.join(map(str, extra))} (the curves are {', '.join(truth)})")
+    if problems:
+        right = sum(str(labels.get(name, "")).strip().lower() == kind for name, kind in truth.items())
+        return Feedback(False, f"{WRONG} ({right} of {len(truth)} right): " + "; ".join(problems) + ".")
+    return Feedback(True, f"{PASSED}: " + ", ".join(f"{n} {k}" for n, k in truth.items()) + ".")
+
+
+@exercise_check
+def check_largest_stable_rate(lr_max, curvatures):
+    """02, exercise 2: the largest stable learning rate on f = (a1 x^2 + a2 y^2) / 2."""
+    a = np.asarray(curvatures, dtype=np.float64)
+    return compare_numbers(
+        lr_max,
+        2 / a.max(),
+        name="lr_max",
+        mistakes={
+            "2 / (the smallest curvature): the steep direction would diverge with it": 2 / a.min(),
+            "1 / (the largest curvature): that rate is the fastest one for the steep direction; "
+            "the stability limit is twice as large": 1 / a.max(),
+            "2 / (the sum of the curvatures)": 2 / a.sum(),
+        },
+        hint="each direction needs |1 - lr a| < 1; the steepest one (largest a) decides.",
+    )
+
+
+@exercise_check
+def check_steps_needed(steps, curvatures, rate, shrink):
+    """02, exercise 3: steps until the flat direction shrinks to ``shrink`` of its start with ``rate``."""
+    def steps_for(curvature):  # (1 - lr a)^k <= shrink; a factor of 0 gets there in one step
+        factor = abs(1 - rate * curvature)
+        return 1 if factor == 0 else int(np.ceil(np.log(shrink) / np.log(factor)))
+
+    expected = steps_for(float(np.min(curvatures)))
+    if isinstance(steps, (float, np.floating)) and float(steps).is_integer():
+        steps = int(steps)
+    if isinstance(steps, (int, np.integer)) and not isinstance(steps, bool) and steps == expected - 1:
+        return Feedback(False, f"{WRONG}: after {steps} steps the flat direction is still above {shrink:g} "
+                               "of its start: round the number of steps *up* (np.ceil).")
+    return compare_numbers(
+        steps,
+        expected,
+        name="steps",
+        mistakes={
+            "the count for the steep direction: the flat one (smallest curvature) is the slow one":
+                steps_for(float(np.max(curvatures))),
+        },
+        hint="each step multiplies the flat coordinate by (1 - lr a_min); solve (1 - lr a_min)^k <= shrink for k.",
+    )

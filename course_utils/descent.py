@@ -135,3 +135,27 @@ def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
     start = np.broadcast_to(start, batch_shape + landscape.point_shape)
     rates = rates.reshape(rates.shape + (1,) * point_ndim)
     return descend(landscape, start, steps, lambda params, grads: params - rates * grads, blowup=blowup)
+
+
+REGIMES = ("converges monotonically", "converges in one step", "oscillates and converges", "bounces forever", "diverges")
+
+
+def classify_run(run):
+    """Name what one 1-D run did around the minimum it ends nearest to: one of :data:`REGIMES`."""
+    if not isinstance(run, DescentRun) or run.landscape.dim != 1 or run.diverged_at.shape != ():
+        raise ValueError("classify_run needs a DescentRun of a single 1-D run")
+    if run.diverged:
+        return "diverges"
+    minima = np.array([float(m.location) for m in run.landscape.minima])
+    distance = run.path - minima[np.argmin(np.abs(minima - run.path[-1]))]
+    start, end = abs(distance[0]), abs(distance[-1])
+    if start == 0:
+        raise ValueError("the run starts at a minimum: there is nothing to classify")
+    if end > start * (1 + 1e-9):
+        return "diverges"
+    if np.isclose(end, start, rtol=1e-9):
+        return "bounces forever"
+    if abs(distance[1]) <= 1e-12 * start:
+        return "converges in one step"
+    signs = np.sign(distance[distance != 0])
+    return "oscillates and converges" if np.any(signs[1:] != signs[:-1]) else "converges monotonically"

@@ -184,3 +184,28 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     ax.figure.colorbar(arrows, ax=ax, label="gradient size |∇f| (log scale)")
     ax.set_title(f"Gradient of {landscape.name}\ndirection (arrows) and size (colour)")
     return ax
+
+
+def plot_lr_finder(finder, ax=None, *, bound=None):
+    """The LR range test: loss against learning rate (log scale), smoothed, with the suggested rate.
+
+    bound: a known largest stable rate to draw for comparison (e.g. 2 / largest Hessian eigenvalue).
+    """
+    rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float) for name in ("rates", "losses", "smoothed"))
+    if rates.size == 0 or rates.size != smoothed.size:
+        raise ValueError("plot_lr_finder needs an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
+    ax = _axes(ax)
+    ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, label="loss of each batch")
+    ax.plot(rates, smoothed, color=PALETTE["blue"], label="smoothed")
+    suggestion = finder.suggestion()
+    ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
+    if bound is not None:
+        ax.axvline(bound, color=PALETTE["vermillion"], linestyle=":", label=f"largest stable rate {bound:.3g}")
+    finite = smoothed[np.isfinite(smoothed)]
+    ax.set_ylim(0.8 * finite.min() if finite.min() > 0 else None, 1.5 * smoothed[0])
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("loss")
+    ax.set_title("Learning-rate range test")
+    ax.legend()
+    return ax

@@ -1,6 +1,10 @@
-"""The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai) as a Keras callback.
+"""Keras callbacks for the course: the loss of every batch, and the learning-rate range test.
 
-The rate grows exponentially, one batch at a time, from ``min_lr`` to ``max_lr``. The loss first falls
+Keras 3 reports the epoch's running mean loss in ``logs["loss"]`` after each batch, not the batch's
+own loss; :class:`BatchLossHistory` recovers each batch's loss from consecutive means (which assumes
+batches of equal size).
+
+The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai): the rate grows exponentially, one batch at a time, from ``min_lr`` to ``max_lr``. The loss first falls
 faster and faster, then explodes once the rate is too large for the landscape. The callback stops
 there, restores the model's weights and its optimizer, and suggests a rate a safe distance below
 the explosion: the rate of the lowest smoothed loss divided by 10.
@@ -20,7 +24,27 @@ def _positive(name, value):
     return float(value)
 
 
-class LRFinder(keras.callbacks.Callback):
+class BatchLossHistory(keras.callbacks.Callback):
+    """Record the loss of every training batch in ``losses`` (a list, over all epochs)."""
+
+    def __init__(self):
+        super().__init__()
+        self.losses = []
+
+    def on_train_begin(self, logs=None):
+        self.losses = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._batches, self._previous_mean = 0, 0.0  # Keras resets its running mean every epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batches += 1
+        mean = float(logs["loss"])
+        self.losses.append(self._batches * mean - (self._batches - 1) * self._previous_mean)
+        self._previous_mean = mean
+
+
+class LRFinder(BatchLossHistory):
     """Record the loss of each batch while the learning rate grows from min_lr to max_lr in ``steps``.
 
     min_lr, max_lr: the range of rates (max_lr > min_lr > 0); steps: batches over that range.
@@ -28,8 +52,6 @@ class LRFinder(keras.callbacks.Callback):
     beta: smoothing of the loss curve (exponential moving average, bias-corrected).
 
     After training, ``rates``, ``losses`` and ``smoothed`` hold the curve and ``suggestion()`` the rate.
-    Keras 3 reports the epoch's running mean loss in ``logs["loss"]``; the callback recovers each
-    batch's own loss from consecutive means, which assumes batches of equal size.
     """
 
     def __init__(self, min_lr=1e-6, max_lr=10.0, steps=100, stop_factor=4.0, beta=0.9):
@@ -45,30 +67,23 @@ class LRFinder(keras.callbacks.Callback):
             raise ValueError(f"beta must be in [0, 1), got {beta!r}")
         self.beta = float(beta)
         self.factor = (self.max_lr / self.min_lr) ** (1 / (steps - 1))
-        self.rates, self.losses, self.smoothed = [], [], []
-
-    # --- Keras hooks ---
+        self.rates, self.smoothed = [], []
 
     def on_train_begin(self, logs=None):
         optimizer = self.model.optimizer
         if not isinstance(optimizer._learning_rate, keras.Variable):
             raise TypeError("LRFinder needs an optimizer with a fixed learning rate, not a schedule or a function")
+        super().on_train_begin(logs)
         self._saved_weights = self.model.get_weights()
         self._saved_optimizer = {v.path: v.numpy() for v in optimizer.variables}
-        self.rates, self.losses, self.smoothed = [], [], []
+        self.rates, self.smoothed = [], []
         self._average = 0.0
         optimizer.learning_rate.assign(self.min_lr)
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._batches, self._previous_mean = 0, 0.0  # Keras resets its running mean every epoch
-
     def on_train_batch_end(self, batch, logs=None):
-        self._batches += 1
-        mean = float(logs["loss"])
-        loss = self._batches * mean - (self._batches - 1) * self._previous_mean
-        self._previous_mean = mean
+        super().on_train_batch_end(batch, logs)
+        loss = self.losses[-1]
         self.rates.append(float(self.model.optimizer.learning_rate))
-        self.losses.append(loss)
         self._average = self.beta * self._average + (1 - self.beta) * loss
         self.smoothed.append(self._average / (1 - self.beta ** len(self.losses)))
         exploded = not math.isfinite(loss) or self.smoothed[-1] > self.stop_factor * min(self.smoothed)

@@ -1,0 +1,94 @@
+"""Interactive explorers (ipywidgets): move a slider, watch gradient descent change.
+
+The picture is redrawn by blitting: the axes, curve, labels and legend are drawn once; a slider move
+redraws only the path, the loss line and the verdict over that background (about 20 ms instead of
+about 400 ms for a full redraw), and the frame is shown as a PNG in an ``Image`` widget.
+"""
+
+import io
+
+import numpy as np
+
+from course_utils.descent import check_learning_rate, classify_run, gradient_descent
+from course_utils.landscapes import Landscape, quadratic
+from course_utils.plotting import PALETTE, plot_landscape
+
+
+class LearningRateExplorer:
+    """Gradient descent on a landscape for one learning rate at a time, drawn fast enough for a slider."""
+
+    def __init__(self, landscape, start, steps):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        if not isinstance(landscape, Landscape):
+            raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
+        self.landscape, self.start, self.steps = landscape, start, steps
+        self.figure = Figure(figsize=(10, 3.8), dpi=72)
+        self.canvas = FigureCanvasAgg(self.figure)
+        left, right = self.figure.subplots(1, 2)
+        plot_landscape(landscape, ax=left, n=101)
+        start_loss = float(landscape(start)) - landscape.global_minimum.value
+        right.set(yscale="log", xlim=(0, steps), ylim=(start_loss * 1e-12, start_loss * 1e6),
+                  xlabel="step", ylabel="loss − minimum (log scale)", title="Loss during training")
+        color = PALETTE["vermillion"]
+        self.path, = left.plot([], [], "o-", color=color, markersize=3, linewidth=1.2, animated=True)
+        self.loss, = right.plot([], [], color=color, animated=True)
+        self.crosses = [ax.plot([], [], "x", color=color, markersize=12, markeredgewidth=3, animated=True)[0]
+                        for ax in (left, right)]
+        self.verdict = self.figure.text(0.5, 0.97, "", ha="center", va="top", fontsize=13,
+                                        fontweight="bold", animated=True)
+        self.figure.tight_layout(rect=(0, 0, 1, 0.9))
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def render(self, learning_rate):
+        """The picture for one learning rate, as PNG bytes."""
+        from PIL import Image
+
+        rate = float(check_learning_rate(learning_rate))
+        run = gradient_descent(self.landscape, self.start, rate, self.steps)
+        finite = np.isfinite(run.losses)
+        gap = run.losses - self.landscape.global_minimum.value
+        if self.landscape.dim == 1:
+            self.path.set_data(run.path[finite], run.losses[finite])
+        else:
+            self.path.set_data(run.path[finite, 0], run.path[finite, 1])
+        self.loss.set_data(np.arange(run.steps + 1)[finite], gap[finite])
+        last = int(np.flatnonzero(finite)[-1])
+        ends = [self.path.get_data(), ([last], [gap[last]])]
+        for cross, (x, y) in zip(self.crosses, ends):
+            cross.set_data(np.asarray(x)[-1:], np.asarray(y)[-1:]) if run.diverged else cross.set_data([], [])
+        verdict = classify_run(run) if self.landscape.dim == 1 else ("diverges" if run.diverged else "converges")
+        self.verdict.set_text(f"learning rate {rate:.3g}: {verdict}")
+
+        self.canvas.restore_region(self.background)
+        for artist in (self.path, self.loss, *self.crosses):
+            artist.axes.draw_artist(artist)
+        self.figure.draw_artist(self.verdict)
+        width, height = self.canvas.get_width_height()
+        frame = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        frame.convert("RGB").save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+
+def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0), value=0.1):
+    """A slider for the learning rate (log scale) that redraws the path and the loss curve."""
+    import ipywidgets as widgets
+
+    landscape = quadratic(4.0) if landscape is None else landscape
+    low, high = check_learning_rate(rates).tolist() if np.size(rates) == 2 else (None, None)
+    if low is None or not 0 < low < high:
+        raise ValueError(f"rates must be (lowest, highest) with 0 < lowest < highest, got {rates!r}")
+    if not low <= value <= high:
+        raise ValueError(f"value must lie within rates {tuple(rates)}, got {value!r}")
+    explorer = LearningRateExplorer(landscape, start, steps)
+    slider = widgets.FloatLogSlider(
+        value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.01,
+        description="learning rate", readout_format=".3f", continuous_update=True,
+        style={"description_width": "initial"}, layout={"width": "500px"},
+    )
+    image = widgets.Image(value=explorer.render(value), format="png")
+    slider.observe(lambda change: setattr(image, "value", explorer.render(change["new"])), names="value")
+    return widgets.VBox([slider, image])
