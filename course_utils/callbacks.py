@@ -106,12 +106,20 @@ class LRFinder(BatchLossHistory):
             not math.isfinite(self.losses[-1]) or self.smoothed[-1] > self.stop_factor * min(self.smoothed)
         )
 
-    def suggestion(self):
-        """The rate of the lowest smoothed loss divided by 10 (None before the test has run)."""
+    def minimum_rate(self):
+        """The rate at the lowest smoothed loss (None before the test has run)."""
         if not self.smoothed:
             return None
         finite = [s if math.isfinite(s) else math.inf for s in self.smoothed]
-        return self.rates[int(np.argmin(finite))] / 10
+        return self.rates[int(np.argmin(finite))]
+
+    def suggestion(self):
+        """The rate of the lowest smoothed loss divided by 10 (None before the test has run).
+
+        The lowest point is already at or past the edge of stability (the loss needs a few steps to
+        explode, and the smoothing lags), hence the step back by 10x.
+        """
+        return None if not self.smoothed else self.minimum_rate() / 10
 
 
 def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_size=32, **finder_options):

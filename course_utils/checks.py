@@ -243,8 +243,8 @@ def check_curve_labels(labels):
 
     truth = mystery_kinds()
     if labels is Ellipsis or labels is None:
-        return Feedback(False, f"{NOT_YET}: `labels` is still `...`. Give a dict such as "
-                               f"{{'A': 'slow', 'B': 'good', ...}} with one of {list(KINDS)} per curve.")
+        return Feedback(False, f"{NOT_YET}: `labels` is still `...`. Replace it with your answer. Hint: a dict "
+                               f"such as {{'A': 'slow', 'B': 'good', ...}} with one of {list(KINDS)} per curve.")
     if not isinstance(labels, dict):
         return Feedback(False, f"{WRONG}: `labels` should be a dict from curve name to kind, "
                                f"e.g. {{'A': 'slow', ...}}, not a {type(labels).__name__}.")

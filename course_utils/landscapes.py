@@ -31,6 +31,7 @@ class Landscape:
     minima: tuple
     bounds: tuple  # ((low, high),) per coordinate
     maxima: tuple = ()  # locations of the local maxima, where they are known exactly (1-D)
+    axis_labels: tuple = ("x", "y")
 
     @property
     def point_shape(self):
@@ -252,3 +253,36 @@ def _as_finite_array(name, values):
     if values.ndim != 1 or not np.all(np.isfinite(values)):
         raise ValueError(f"{name} must be a list of finite numbers, got {values!r}")
     return values
+
+
+def mse_of_line(x, y, margin=3.0):
+    """The mean squared error of the line w x + b on data (x, y), as a landscape over (w, b).
+
+    Its minimum is the least-squares line; its Hessian is 2 [[mean x^2, mean x], [mean x, 1]].
+    """
+    x, y = _as_finite_array("x", x), _as_finite_array("y", y)
+    if x.shape != y.shape or x.size < 2:
+        raise ValueError(f"x and y must have the same length >= 2, got {x.size} and {y.size}")
+
+    def errors(p):
+        return p[..., 0, None] * x + p[..., 1, None] - y
+
+    def value(p):
+        return np.mean(errors(p) ** 2, axis=-1)
+
+    def gradient(p):
+        error = errors(p)
+        return _stack(2 * np.mean(error * x, axis=-1), 2 * np.mean(error, axis=-1))
+
+    w, b = np.polyfit(x, y, 1)
+    best = np.array([w, b])
+    return Landscape(
+        name="MSE of the line w x + b",
+        formula=r"$L(w, b) = \frac{1}{n}\sum_i (w\,x_i + b - y_i)^2$",
+        dim=2,
+        value_function=value,
+        gradient_function=gradient,
+        minima=(Minimum(best, float(value(best))),),
+        bounds=((w - margin, w + margin), (b - margin, b + margin)),
+        axis_labels=("w", "b"),
+    )

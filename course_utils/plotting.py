@@ -133,15 +133,16 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
             low = landscape.global_minimum.value
             levels = low + np.logspace(-2, np.log10(Z.max() - low), levels)
         ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.8)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        ax.set_xlabel(landscape.axis_labels[0])
+        ax.set_ylabel(landscape.axis_labels[1])
         ax.set_aspect("equal", adjustable="box")
         ax.grid(False)
     locations = np.array([m.location for m in landscape.minima])
+    label = "minimum" if len(landscape.minima) == 1 else "minima"
     if landscape.dim == 1:
-        ax.plot(locations, [m.value for m in landscape.minima], "*", color="black", markersize=12, label="minima")
+        ax.plot(locations, [m.value for m in landscape.minima], "*", color="black", markersize=12, label=label)
     else:
-        ax.plot(locations[:, 0], locations[:, 1], "*", color="black", markersize=12, label="minima")
+        ax.plot(locations[:, 0], locations[:, 1], "*", color="black", markersize=12, label=label)
     for label, run in (runs or {}).items():
         if _single(run, label) is None:
             raise TypeError(f"{label!r}: runs must map labels to DescentRun results of one run")

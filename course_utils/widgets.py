@@ -91,4 +91,9 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     )
     image = widgets.Image(value=explorer.render(value), format="png")
     slider.observe(lambda change: setattr(image, "value", explorer.render(change["new"])), names="value")
-    return widgets.VBox([slider, image])
+
+    class Explorer(widgets.VBox):
+        def __repr__(self):  # what a reader without a running kernel sees instead of the widget
+            return f"[learning-rate explorer: run this cell in JupyterLab and move the slider ({low:g} to {high:g})]"
+
+    return Explorer([slider, image])

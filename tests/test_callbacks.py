@@ -40,6 +40,8 @@ def test_suggestion_is_stable_and_within_a_factor_10_of_the_largest_stable_rate(
     assert finder.exploded, "the range must reach the unstable rates"
     suggestion = finder.suggestion()
     assert bound / 10 < suggestion < bound, (suggestion, bound)
+    assert finder.minimum_rate() == pytest.approx(10 * suggestion)
+    assert finder.minimum_rate() > bound, "the lowest smoothed loss lies past the edge: why the rule steps back"
     # ... and the suggested rate really trains: full-batch descent converges with it.
     model.optimizer.learning_rate.assign(suggestion)
     history = model.fit(X, y, batch_size=N, epochs=60, verbose=0, shuffle=False)
@@ -96,4 +98,4 @@ def test_bad_models_and_schedules_get_a_clear_error():
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.9)
     with pytest.raises(TypeError, match="not a schedule"):
         lr_range_test(linear_model(keras.optimizers.SGD(learning_rate=schedule)), X, y)
-    assert LRFinder().suggestion() is None
+    assert LRFinder().suggestion() is None and LRFinder().minimum_rate() is None

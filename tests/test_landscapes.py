@@ -14,6 +14,7 @@ ALL = {
     "Himmelblau": landscapes.himmelblau(),
     "six-hump camel": landscapes.six_hump_camel(),
     "several minima": landscapes.several_minima(),
+    "MSE of a line": landscapes.mse_of_line([0.0, 1.0, 2.0, 3.5], [1.0, 2.5, 4.0, 9.0]),
 }
 
 
@@ -62,6 +63,18 @@ def test_literature_values():
     assert len(ALL["Himmelblau"].minima) == 4 and all(m.value == 0 for m in ALL["Himmelblau"].minima)
     assert ALL["six-hump camel"].global_minimum.value == pytest.approx(-1.0316, abs=1e-4)
     assert len(ALL["six-hump camel"].minima) == 6
+
+
+def test_mse_of_line_has_the_least_squares_minimum_and_the_stated_hessian():
+    x, y = np.array([0.0, 1.0, 2.0, 3.5]), np.array([1.0, 2.5, 4.0, 9.0])
+    f = ALL["MSE of a line"]
+    design = np.stack([x, np.ones_like(x)], axis=1)
+    np.testing.assert_allclose(f.global_minimum.location, np.linalg.lstsq(design, y, rcond=None)[0])
+    hessian = np.stack([central_difference(f, e) - central_difference(f, 0 * e) for e in np.eye(2)]) / 1.0
+    np.testing.assert_allclose(hessian, 2 * design.T @ design / len(x), rtol=1e-5)
+    assert f.axis_labels == ("w", "b")
+    with pytest.raises(ValueError, match="same length"):
+        landscapes.mse_of_line([1.0, 2.0], [1.0])
 
 
 def test_several_minima_basins_lie_between_its_maxima():

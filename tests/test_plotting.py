@@ -59,6 +59,8 @@ def test_landscape_1d_draws_the_curve_minima_and_paths_inside_its_bounds():
     ax = plot_landscape(f, {"start at -1": gradient_descent(f, -1.0, 0.05, 30)})
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["f(x)", "minima", "start at -1"]
+    single = plot_landscape(F, ax=plt.subplots()[1])
+    assert [t.get_text() for t in single.get_legend().get_texts()] == ["f(x)", "minimum"]
     stars = [line for line in ax.lines if line.get_marker() == "*"]
     assert len(stars[0].get_xdata()) == 3
     assert ax.get_xlim() == f.bounds[0]
