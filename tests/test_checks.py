@@ -91,3 +91,62 @@ def test_compare_numbers_rejects_bad_settings():
         compare_numbers(1.0, 1.0, rtol=-1)
     with pytest.raises(TypeError, match="name must be a string"):
         compare_numbers(1.0, 1.0, name=3)
+
+
+# --- The checks of notebooks 01 and 02 --------------------------------------------------------------
+
+from course_utils.exercises import KINDS, mystery_kinds, mystery_loss_curves  # noqa: E402
+
+
+def test_mystery_curves_really_are_what_their_hidden_labels_say():
+    curves, kinds = mystery_loss_curves(), mystery_kinds()
+    assert sorted(kinds.values()) == sorted(KINDS) and set(curves) == set(kinds)
+    by_kind = {kind: np.asarray(curves[name]) for name, kind in kinds.items()}
+    finite = {kind: c[np.isfinite(c)] for kind, c in by_kind.items()}
+    assert not np.all(np.isfinite(by_kind["diverging"])) or by_kind["diverging"][-1] > 1e6 * by_kind["diverging"][0]
+    floor = finite["good"][-20:].mean()
+    assert finite["good"][-1] < 0.1 * finite["good"][0], "good reaches its floor"
+    assert finite["slow"][-1] > 3 * floor, "slow is still far above the floor"
+    assert np.all(np.diff(finite["slow"]) < 0), "slow falls steadily"
+    late = finite["oscillating"][30:]
+    assert late.max() > 5 * floor and np.sum(np.diff(late) > 0) > 20, "oscillating jumps up and down"
+    np.testing.assert_array_equal(mystery_loss_curves()["A"], curves["A"])  # deterministic
+
+
+def test_curve_labels_check_explains_each_wrong_label():
+    truth = mystery_kinds()
+    assert checks.check_curve_labels(dict(truth)).passed
+    assert checks.check_curve_labels({k: v.upper() + " " for k, v in truth.items()}).passed
+    swapped = {**truth, "A": truth["B"], "B": truth["A"]}
+    message = checks.check_curve_labels(swapped).message
+    assert "(2 of 4 right)" in message and f"curve A is not {truth['B']}" in message
+    assert "keeps jumping up and down" in message or "falls steadily" in message
+    assert "is not one of" in checks.check_curve_labels({**truth, "C": "bad"}).message
+    assert "curve D has no label" in checks.check_curve_labels({k: v for k, v in truth.items() if k != "D"}).message
+    assert "there is no curve E" in checks.check_curve_labels({**truth, "E": "good"}).message
+    assert "should be a dict" in checks.check_curve_labels(list(truth.values())).message
+    assert checks.check_curve_labels(...).message.startswith("📝")
+
+
+@pytest.mark.parametrize(
+    "check, right, mistakes",
+    [
+        (lambda a: checks.check_central_difference(a), 2 * np.sin(1) + np.cos(1),
+         {(np.sin(1 + 1e-5) * (1 + 1e-5) ** 2 - np.sin(1)) / 1e-5: "forward difference"}),
+        (lambda a: checks.check_mse_gradient(a, [0.0, 1.0, 2.0], [1.0, 3.0, 4.0], 1.0, 0.0), [-4.0, -10 / 3],
+         {(-12.0, -10.0): "*sum*", (-2.0, -5 / 3): "without the factor 2", (-10 / 3, -4.0): "the order"}),
+        (lambda a: checks.check_descent_steps(a), 3 * 0.8**5,
+         {3 * 1.2**5: "uphill", 3 * 0.8**4: "4 steps", 3 * 0.9**5: "a derivative of x"}),
+        (lambda a: checks.check_largest_stable_rate(a, (3.0, 12.0)), 2 / 12,
+         {2 / 3: "smallest curvature", 1 / 12: "twice as large", 2 / 15: "sum"}),
+        (lambda a: checks.check_steps_needed(a, (1.0, 50.0), 1 / 50, 0.01), 228,
+         {227: "round the number of steps *up*", 1: "steep direction"}),
+    ],
+)
+def test_exercise_checks_pass_the_answer_and_name_typical_mistakes(check, right, mistakes):
+    assert check(right).passed
+    for answer, words in mistakes.items():
+        feedback = check(np.array(answer) if isinstance(answer, tuple) else answer)
+        assert not feedback.passed and words in feedback.message, (answer, feedback.message)
+    assert check(...).message.startswith("📝 Not solved yet")
+    assert "not str" in check("0.5").message

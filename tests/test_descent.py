@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course_utils import landscapes
-from course_utils.descent import descend, gradient_descent
+from course_utils.descent import classify_run, descend, gradient_descent
 
 F = landscapes.quadratic(2.0)
 
@@ -100,3 +100,23 @@ def test_bad_input_gets_a_clear_error(kwargs, error, words):
         with pytest.raises(error, match=words):
             descend(arguments["landscape"], arguments["start"], arguments["steps"], lambda p, g: p,
                     **({"blowup": kwargs["blowup"]} if "blowup" in kwargs else {}))
+
+
+@pytest.mark.parametrize(
+    "rate_times_a, regime",
+    [(0.5, "converges monotonically"), (1.0, "converges in one step"), (1.5, "oscillates and converges"),
+     (2.0, "bounces forever"), (2.01, "diverges"), (3.0, "diverges")],
+)
+def test_classify_run_names_each_regime_of_the_parabola(rate_times_a, regime):
+    assert classify_run(gradient_descent(F, 1.0, rate_times_a / 2.0, steps=100)) == regime
+
+
+def test_classify_run_uses_the_nearest_minimum_and_rejects_what_it_cannot_classify():
+    f = landscapes.several_minima()
+    assert classify_run(gradient_descent(f, 2.0, 0.01, steps=500)) == "converges monotonically"
+    with pytest.raises(ValueError, match="single 1-D run"):
+        classify_run(gradient_descent(F, [1.0, 2.0], 0.1, 5))
+    with pytest.raises(ValueError, match="single 1-D run"):
+        classify_run(gradient_descent(landscapes.quadratic(1.0, 2.0), [1.0, 1.0], 0.1, 5))
+    with pytest.raises(ValueError, match="starts at a minimum"):
+        classify_run(gradient_descent(F, 0.0, 0.1, 5))

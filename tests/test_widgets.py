@@ -1,0 +1,59 @@
+"""The learning-rate explorer: a slider that redraws the picture (as PNG) for each rate."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from course_utils import landscapes  # noqa: E402
+from course_utils.widgets import LearningRateExplorer, learning_rate_explorer  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_returns_a_png_that_changes_with_the_rate():
+    explorer = LearningRateExplorer(landscapes.quadratic(4.0), 2.5, 30)
+    slow, diverging = explorer.render(0.02), explorer.render(0.55)
+    assert slow.startswith(PNG) and diverging.startswith(PNG) and slow != diverging
+    assert explorer.verdict.get_text() == "learning rate 0.55: diverges"
+    assert explorer.render(0.02) == slow, "the same rate must draw the same picture"
+    assert explorer.verdict.get_text() == "learning rate 0.02: converges monotonically"
+
+
+def test_a_2d_landscape_works_too():
+    explorer = LearningRateExplorer(landscapes.quadratic(1.0, 20.0), [2.0, 1.0], 40)
+    assert explorer.render(0.05).startswith(PNG)
+    assert explorer.verdict.get_text() == "learning rate 0.05: converges"
+    explorer.render(0.2)
+    assert explorer.verdict.get_text() == "learning rate 0.2: diverges"
+
+
+def test_moving_the_slider_redraws_the_image():
+    box = learning_rate_explorer(value=0.1)
+    slider, image = box.children
+    before = image.value
+    slider.value = 0.45
+    assert bytes(image.value) != bytes(before) and bytes(image.value).startswith(PNG)
+    assert "learning-rate explorer" in repr(box)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"rates": (0.5, 0.1)}, ValueError, "0 < lowest < highest"),
+        ({"rates": (0.1,)}, ValueError, "rates must be"),
+        ({"value": 5.0}, ValueError, "value must lie within rates"),
+        ({"landscape": "parabola"}, TypeError, "landscape must be a Landscape"),
+        ({"rates": (-1.0, 1.0)}, ValueError, "learning_rate must be >= 0"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        learning_rate_explorer(**kwargs)
+
+
+def test_render_rejects_a_bad_rate():
+    explorer = LearningRateExplorer(landscapes.quadratic(4.0), 2.5, 5)
+    with pytest.raises(ValueError, match="learning_rate must be >= 0"):
+        explorer.render(-0.1)
