@@ -1,0 +1,161 @@
+"""Backpropagation in one screen: a number that remembers how it was computed (after micrograd).
+
+Every operation on a :class:`Value` records its inputs and a rule for passing the gradient back to them.
+``backward()`` visits the recorded dataflow graph from the output back to the inputs (reverse
+topological order), so each node's gradient is complete before it is passed on, and each local rule
+reuses the values the forward computation stored.
+"""
+
+import math
+
+
+class Value:
+    """A scalar, the operation that made it, and (after ``backward``) d(output)/d(this)."""
+
+    def __init__(self, data, parents=(), op="", label=""):
+        if isinstance(data, bool) or not isinstance(data, (int, float)) or not math.isfinite(data):
+            raise TypeError(f"Value needs a finite number, got {data!r}")
+        self.data, self.grad, self.label = float(data), 0.0, label
+        self.parents, self.op = parents, op
+        self._backward = lambda: None  # passes self.grad on to the parents
+
+    def _binary(self, other, data, op, d_self, d_other):
+        out = Value(data, (self, other), op)
+
+        def _backward():  # the chain rule: local derivative x the gradient arriving from the output
+            self.grad += d_self * out.grad
+            other.grad += d_other * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __add__(self, other):
+        other = _value(other)
+        return self._binary(other, self.data + other.data, "+", 1.0, 1.0)
+
+    def __sub__(self, other):
+        other = _value(other)
+        return self._binary(other, self.data - other.data, "-", 1.0, -1.0)
+
+    def __mul__(self, other):  # d(a b)/da = b: the value stored by the forward pass
+        other = _value(other)
+        return self._binary(other, self.data * other.data, "*", other.data, self.data)
+
+    def __pow__(self, exponent):
+        if not isinstance(exponent, (int, float)):
+            raise TypeError("only a constant exponent is supported: Value ** number")
+        out = Value(self.data**exponent, (self,), f"**{exponent:g}")
+
+        def _backward():
+            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def _unary(self, data, op, local_derivative):
+        out = Value(data, (self,), op)
+
+        def _backward():
+            self.grad += local_derivative * out.grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return self._unary(t, "tanh", 1 - t**2)  # reuses the output t
+
+    def exp(self):
+        e = math.exp(self.data)
+        return self._unary(e, "exp", e)
+
+    def relu(self):
+        return self._unary(max(self.data, 0.0), "relu", float(self.data > 0))
+
+    def backward(self):
+        """Fill in ``grad`` of every node this value depends on (calling it again gives the same result)."""
+        order, seen = [], set()
+
+        def visit(node):
+            if node not in seen:
+                seen.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)  # after all its inputs: a topological order
+
+        visit(self)
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):  # from the output back to the inputs
+            node._backward()
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return self._unary(-self.data, "neg", -1.0)
+
+    def __rsub__(self, other):
+        return _value(other) - self
+
+    def __truediv__(self, other):
+        return self * _value(other) ** -1
+
+    def __rtruediv__(self, other):
+        return _value(other) * self**-1
+
+    def __repr__(self):
+        return f"Value({self.data:.4g}, grad={self.grad:.4g}{', ' + self.label if self.label else ''})"
+
+
+def _value(x):
+    return x if isinstance(x, Value) else Value(x)
+
+
+def draw_graph(output, ax=None):
+    """Draw the dataflow graph that produced ``output``: each node with its value and gradient."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(output, Value):
+        raise TypeError(f"draw_graph needs a Value, got {type(output).__name__}")
+    depth, order = {}, []
+
+    def visit(node):
+        if node not in depth:
+            for parent in node.parents:
+                visit(parent)
+            depth[node] = 1 + max((depth[p] for p in node.parents), default=-1)
+            order.append(node)
+
+    visit(output)
+    height, leaves = {}, 0
+    for node in order:  # inputs one below the other; every other node level with the mean of its inputs
+        if node.parents:
+            height[node] = sum(height[p] for p in node.parents) / len(node.parents)
+        else:
+            height[node], leaves = leaves, leaves + 1
+    position = {}
+    for level in sorted(set(depth.values())):
+        last = -math.inf
+        for node in sorted((n for n in order if depth[n] == level), key=height.get):
+            last = max(height[node], last + 1)  # keep boxes of one column apart
+            position[node] = (level, last)
+    rows = max(y for _, y in position.values()) + 1
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.4 * (max(depth.values()) + 1), 1.3 * rows + 1))
+    for node in order:
+        x, y = position[node]
+        for parent in node.parents:
+            px, py = position[parent]
+            ax.annotate("", xy=(x - 0.33, -y), xytext=(px + 0.33, -py),
+                        arrowprops=dict(arrowstyle="->", color="0.5", shrinkA=2, shrinkB=2))
+        name = " ".join(filter(None, [node.label, f"({node.op})" if node.op else ""])) or "const"
+        ax.text(x, -y, f"{name}\ndata {node.data:.3g}\ngrad {node.grad:.3g}", ha="center", va="center",
+                fontsize=9, family="monospace",
+                bbox=dict(boxstyle="round,pad=0.4", facecolor="#E6F0FA" if node.parents else "#FDF2E0", edgecolor="0.4"))
+    ax.set_xlim(-0.6, max(depth.values()) + 0.6)
+    ax.set_ylim(-rows + 0.4, 0.6)
+    ax.axis("off")
+    ax.set_title("Dataflow graph: forward values (data) and backward gradients (grad)")
+    return ax

@@ -1,0 +1,159 @@
+"""A tiny neural network in NumPy, written so that its backward pass can be read line by line.
+
+A :class:`Dense` layer computes ``z = x @ W + b`` and ``a = activation(z)``. Its forward pass keeps
+(caches) ``x`` and ``z``; its backward pass reuses them instead of computing them again. Given the
+gradient of the loss with respect to its output, the backward pass computes
+
+    delta = grad_a * activation'(z)      # the error of this layer
+    dW    = x.T @ delta                  # the error times this layer's input: the weight gradient
+    db    = delta summed over the batch
+    grad_x = delta @ W.T                 # the error handed to the layer before
+
+which is the chain rule, applied layer after layer from the output back to the input.
+"""
+
+import numpy as np
+
+
+def _sigmoid(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
+
+
+#: name -> (activation(z), its derivative as a function of z)
+ACTIVATIONS = {
+    "linear": (lambda z: z, lambda z: np.ones_like(z)),
+    "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
+    "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
+}
+
+
+def _finite_matrix(name, values, columns=None):
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, got a string")
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
+    if values.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (samples x features), got shape {values.shape}")
+    if columns is not None and values.shape[1] != columns:
+        raise ValueError(f"{name} has {values.shape[1]} columns, but the layer expects {columns}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    return values
+
+
+class Dense:
+    """A fully connected layer: a = activation(x @ weights + bias)."""
+
+    def __init__(self, weights, bias, activation="linear"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
+        self.weights = _finite_matrix("weights", weights)
+        bias = _finite_matrix("bias", np.reshape(bias, (1, -1)))[0]
+        if bias.shape != (self.weights.shape[1],):
+            raise ValueError(f"bias must have {self.weights.shape[1]} values (one per output), got {bias.size}")
+        self.bias, self.activation = bias, activation
+
+    @classmethod
+    def random(cls, inputs, outputs, activation="linear", rng=None):
+        """A layer with Glorot-uniform weights (Keras's default) and zero biases."""
+        rng = np.random.default_rng() if rng is None else rng
+        limit = np.sqrt(6 / (inputs + outputs))
+        return cls(rng.uniform(-limit, limit, size=(inputs, outputs)), np.zeros(outputs), activation)
+
+    def forward(self, x):
+        x = _finite_matrix("x", x, columns=self.weights.shape[0])
+        self.x = x  # cached: the backward pass needs this layer's input ...
+        self.z = x @ self.weights + self.bias  # ... and its pre-activation
+        return ACTIVATIONS[self.activation][0](self.z)
+
+    def backward(self, grad_output):
+        if not hasattr(self, "z"):
+            raise RuntimeError("call forward before backward: the backward pass reuses the forward pass's values")
+        grad_output = np.asarray(grad_output, dtype=np.float64)
+        if grad_output.shape != self.z.shape:
+            raise ValueError(f"grad_output has shape {grad_output.shape}; the layer's output has shape {self.z.shape}")
+        delta = grad_output * ACTIVATIONS[self.activation][1](self.z)  # this layer's error
+        self.grad_weights = self.x.T @ delta  # error x this layer's input
+        self.grad_bias = delta.sum(axis=0)
+        return delta @ self.weights.T  # the error handed to the previous layer
+
+
+def mse(predictions, targets):
+    """Mean squared error over all entries (as Keras's "mse"), and its gradient w.r.t. the predictions."""
+    predictions = _finite_matrix("predictions", predictions)
+    if np.size(targets) != predictions.size:
+        raise ValueError(f"targets have {np.size(targets)} values; predictions have shape {predictions.shape}")
+    targets = _finite_matrix("targets", np.reshape(targets, predictions.shape))
+    error = predictions - targets
+    return np.mean(error**2), 2 * error / error.size
+
+
+def softmax_cross_entropy(logits, labels):
+    """Mean cross-entropy of softmax(logits) against integer class labels, and its gradient w.r.t. the logits."""
+    logits = _finite_matrix("logits", logits)
+    labels = np.asarray(labels)
+    if labels.shape != (logits.shape[0],) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be {logits.shape[0]} whole numbers (one class per sample), got {labels!r}")
+    if np.any((labels < 0) | (labels >= logits.shape[1])):
+        raise ValueError(f"labels must lie in 0 .. {logits.shape[1] - 1}")
+    shifted = logits - logits.max(axis=1, keepdims=True)  # the same softmax, without overflow
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(labels))
+    gradient = np.exp(log_probabilities)
+    gradient[rows, labels] -= 1
+    return -np.mean(log_probabilities[rows, labels]), gradient / len(labels)
+
+
+LOSSES = {"mse": mse, "softmax_cross_entropy": softmax_cross_entropy}
+
+
+class Network:
+    """Layers applied in order; ``gradients`` runs the forward pass, the loss, then the backward pass."""
+
+    def __init__(self, layers):
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+            raise TypeError("layers must be a non-empty list of Dense layers")
+        for before, after in zip(layers, layers[1:]):
+            if before.weights.shape[1] != after.weights.shape[0]:
+                raise ValueError(f"a layer with {before.weights.shape[1]} outputs cannot feed one with "
+                                 f"{after.weights.shape[0]} inputs")
+        self.layers = layers
+
+    @classmethod
+    def random(cls, sizes, activation="tanh", output_activation="linear", rng=None):
+        """Layers of the given sizes, e.g. (2, 8, 1): hidden layers use ``activation``."""
+        rng = np.random.default_rng() if rng is None else rng
+        count = len(sizes) - 1
+        return cls(Dense.random(n_in, n_out, activation if i < count - 1 else output_activation, rng)
+                   for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])))
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, grad_output):
+        for layer in reversed(self.layers):  # from the output layer back to the first
+            grad_output = layer.backward(grad_output)
+        return grad_output
+
+    def parameters(self):
+        """The weight arrays themselves (not copies), in order: W1, b1, W2, b2, ..."""
+        return [array for layer in self.layers for array in (layer.weights, layer.bias)]
+
+    def loss(self, x, targets, loss="mse"):
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
+        return LOSSES[loss](self.forward(x), targets)[0]
+
+    def gradients(self, x, targets, loss="mse"):
+        """The loss and its gradient with respect to every parameter (same order as ``parameters``)."""
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
+        value, grad_output = LOSSES[loss](self.forward(x), targets)
+        self.backward(grad_output)
+        return value, [g for layer in self.layers for g in (layer.grad_weights, layer.grad_bias)]

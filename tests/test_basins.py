@@ -1,0 +1,75 @@
+"""Basins of attraction and random restarts: measured against exact intervals and 1 - (1 - p)^k."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import basins, landscapes  # noqa: E402
+
+F = landscapes.several_minima()
+
+
+def test_1d_basins_are_the_intervals_between_the_maxima():
+    x, labels = basins.basin_map(F, learning_rate=0.02, steps=1500, n=601)
+    edges = [F.bounds[0][0], *F.maxima, F.bounds[0][1]]
+    for index, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+        inside = (x > low + 0.02) & (x < high - 0.02)  # away from the maxima, where descent is slowest
+        assert np.all(labels[inside] == index), index
+    exact = np.diff(edges) / (edges[-1] - edges[0])
+    measured = [np.mean(labels == i) for i in range(3)]
+    np.testing.assert_allclose(measured, exact, atol=0.01)
+
+
+def test_2d_basin_map_labels_every_minimum_and_is_symmetric():
+    camel = landscapes.six_hump_camel()
+    X, Y, labels = basins.basin_map(camel, learning_rate=0.04, steps=300, n=61)
+    assert labels.shape == (61, 61) and set(np.unique(labels)) - {basins.NOWHERE} == set(range(6))
+    # Starts exactly on a saddle point, such as (0, 0), have a zero gradient and never move:
+    assert labels[30, 30] == basins.NOWHERE and np.mean(labels == basins.NOWHERE) < 0.01
+    shares = [np.mean(labels == i) for i in range(6)]
+    assert shares[0] == pytest.approx(shares[1], abs=0.01), "the camel is symmetric under (x, y) -> (-x, -y)"
+    assert min(shares) > 0.03
+
+
+def test_nearest_minimum_labels_far_or_diverged_points_as_nowhere():
+    camel = landscapes.six_hump_camel()
+    points = np.array([m.location for m in camel.minima] + [[0.0, 0.0], [np.nan, 1.0]])
+    assert basins.nearest_minimum(camel, points).tolist() == [0, 1, 2, 3, 4, 5, basins.NOWHERE, basins.NOWHERE]
+
+
+@pytest.mark.parametrize("restarts", [1, 3, 8])
+def test_restart_success_rate_matches_one_minus_one_minus_p_to_the_k(restarts):
+    p = (F.bounds[0][1] - F.maxima[1]) / (F.bounds[0][1] - F.bounds[0][0])  # the global minimum's basin share
+    rng = np.random.default_rng(restarts)
+    measured = basins.restart_success_rate(F, restarts, trials=4000, learning_rate=0.02, steps=800, rng=rng)
+    predicted = float(basins.predicted_success_rate(p, restarts))
+    assert measured == pytest.approx(predicted, abs=3 * np.sqrt(predicted * (1 - predicted) / 4000) + 0.005)
+
+
+def test_plot_basins_draws_one_legend_entry_per_minimum_with_its_share():
+    x, labels = basins.basin_map(F, 0.02, 1500, n=301)
+    ax = basins.plot_basins(F, x, labels)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert sum("basin of" in t for t in texts) == 3 and any("25% of starts" in t for t in texts)
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: basins.basins("f", [0.0], 0.1, 10), TypeError, "landscape must be a Landscape"),
+        (lambda: basins.basins(F, [0.0], -0.1, 10), ValueError, "learning_rate must be >= 0"),
+        (lambda: basins.restart_success_rate(F, 0, 10, 0.1, 10, np.random.default_rng()), ValueError,
+         "restarts must be a whole number >= 1"),
+        (lambda: basins.restart_success_rate(F, 2, 10, 0.1, 10, 42), TypeError, "rng must be a numpy Generator"),
+        (lambda: basins.predicted_success_rate(1.5, 3), ValueError, r"share must be a probability in \[0, 1\]"),
+        (lambda: basins.nearest_minimum(landscapes.himmelblau(), [1.0, 2.0, 3.0]), ValueError, "must have shape"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
