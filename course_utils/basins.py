@@ -115,6 +115,6 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
         ax.plot([], [], "s", color=colour, markersize=10,
                 label=f"basin of {where} (f = {minimum.value:.3g}): {np.mean(labels == index):.0%} of starts")
     if np.any(labels == NOWHERE):
-        ax.plot([], [], "s", color="0.85", markersize=10, label=f"nowhere yet: {np.mean(labels == NOWHERE):.0%}")
+        ax.plot([], [], "s", color="0.85", markersize=10, label=f"nowhere yet (on a ridge or saddle): {np.mean(labels == NOWHERE):.1%}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     return ax

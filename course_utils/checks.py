@@ -307,3 +307,88 @@ def check_steps_needed(steps, curvatures, rate, shrink):
         },
         hint="each step multiplies the flat coordinate by (1 - lr a_min); solve (1 - lr a_min)^k <= shrink for k.",
     )
+
+
+@exercise_check
+def check_restart_success(success, share, restarts):
+    """03, exercise 1: the chance that at least one of ``restarts`` random starts lands in a basin of ``share``."""
+    return compare_numbers(
+        success,
+        1 - (1 - share) ** restarts,
+        name="success",
+        mistakes={
+            "share x restarts: that adds chances as if they could not overlap (it can exceed 1)": share * restarts,
+            "the chance that *every* start fails, (1 - p)^k: success is 1 minus that": (1 - share) ** restarts,
+            "1 - p^k: p^k is the chance that *all* starts succeed, not that all fail": 1 - share**restarts,
+        },
+        hint="a start fails with probability 1 - p; all k fail with (1 - p)^k; success is the opposite.",
+    )
+
+
+@exercise_check
+def check_restarts_needed(restarts, share, target):
+    """03, exercise 2: the fewest random starts that reach the global basin with probability >= ``target``."""
+    expected = int(np.ceil(np.log(1 - target) / np.log(1 - share)))
+    if isinstance(restarts, (int, np.integer, float)) and not isinstance(restarts, bool) and restarts == expected - 1:
+        return Feedback(False, f"{WRONG}: with {restarts} starts the chance is "
+                               f"{1 - (1 - share) ** restarts:.5f}, just below {target}: round *up*.")
+    return compare_numbers(
+        restarts,
+        expected,
+        name="restarts",
+        mistakes={"the answer for a basin share of 1 - p instead of p": np.ceil(np.log(1 - target) / np.log(share))},
+        hint="solve 1 - (1 - p)^k >= target for k: k >= log(1 - target) / log(1 - p), then round up.",
+    )
+
+
+@exercise_check
+def check_basin_guess(minimum, start):
+    """03, exercise 3: the location of the minimum that gradient descent from ``start`` reaches on several_minima."""
+    from course_utils.landscapes import several_minima
+
+    f = several_minima()
+    edges = [-np.inf, *f.maxima, np.inf]
+    index = next(i for i, (low, high) in enumerate(zip(edges[:-1], edges[1:])) if low < start < high)
+    return compare_numbers(
+        minimum,
+        float(f.minima[index].location),
+        name="minimum",
+        rtol=1e-3,
+        mistakes={
+            "the global minimum: gradient descent does not search for it, it only goes downhill from the start":
+                float(f.global_minimum.location),
+        },
+        hint="the basin of each minimum reaches to the maxima on either side (f.maxima); find the start's interval.",
+    )
+
+
+@exercise_check
+def check_local_gradient(dL_dw, x, w, upstream):
+    """04, exercise 1: dL/dw at the node z = x * w, given the gradient ``upstream`` = dL/dz arriving from above."""
+    return compare_numbers(
+        dL_dw,
+        x * upstream,
+        name="dL_dw",
+        mistakes={
+            "the arriving gradient alone: multiply it by the local derivative dz/dw = x": upstream,
+            "w * upstream: that is dL/dx; the derivative of x * w with respect to w is x": w * upstream,
+            "x * w, the forward value of z, not a gradient": x * w,
+        },
+        hint="the chain rule: dL/dw = dL/dz * dz/dw, and dz/dw = x, a value the forward pass stored.",
+    )
+
+
+@exercise_check
+def check_hidden_weight_gradient(dW1, X, a1, d_a1):
+    """04, exercise 2: the weight gradient of a tanh hidden layer, from its input X, output a1 and arriving d_a1."""
+    X, a1, d_a1 = (np.asarray(v, dtype=np.float64) for v in (X, a1, d_a1))
+    return compare_numbers(
+        dW1,
+        X.T @ (d_a1 * (1 - a1**2)),
+        name="dW1",
+        mistakes={
+            "X.T @ d_a1: the error must first pass through tanh, d_z1 = d_a1 * (1 - a1**2)": X.T @ d_a1,
+            "tanh applied to a1 again: a1 is already tanh(z1), so tanh'(z1) = 1 - a1**2": X.T @ (d_a1 * (1 - np.tanh(a1) ** 2)),
+        },
+        hint="d_z1 = d_a1 * (1 - a1**2) (the error of the layer), then dW1 = X.T @ d_z1 (its input times its error).",
+    )
