@@ -379,16 +379,16 @@ def check_local_gradient(dL_dw, x, w, upstream):
 
 
 @exercise_check
-def check_hidden_weight_gradient(dW1, X, a1, d_a1):
-    """04, exercise 2: the weight gradient of a tanh hidden layer, from its input X, output a1 and arriving d_a1."""
-    X, a1, d_a1 = (np.asarray(v, dtype=np.float64) for v in (X, a1, d_a1))
+def check_hidden_weight_gradient(dW, X, A, d_A):
+    """04, exercise 2: the weight gradient of a tanh layer, from its input X, its output A and the arriving d_A."""
+    X, A, d_A = (np.asarray(v, dtype=np.float64) for v in (X, A, d_A))
     return compare_numbers(
-        dW1,
-        X.T @ (d_a1 * (1 - a1**2)),
-        name="dW1",
+        dW,
+        X.T @ (d_A * (1 - A**2)),
+        name="dW",
         mistakes={
-            "X.T @ d_a1: the error must first pass through tanh, d_z1 = d_a1 * (1 - a1**2)": X.T @ d_a1,
-            "tanh applied to a1 again: a1 is already tanh(z1), so tanh'(z1) = 1 - a1**2": X.T @ (d_a1 * (1 - np.tanh(a1) ** 2)),
+            "X.T @ d_A: the error must first pass through tanh, d_Z = d_A * (1 - A**2)": X.T @ d_A,
+            "tanh applied to A again: A is already tanh(Z), so tanh'(Z) = 1 - A**2": X.T @ (d_A * (1 - np.tanh(A) ** 2)),
         },
-        hint="d_z1 = d_a1 * (1 - a1**2) (the error of the layer), then dW1 = X.T @ d_z1 (its input times its error).",
+        hint="d_Z = d_A * (1 - A**2) (the error of the layer), then dW = X.T @ d_Z (its input times its error).",
     )

@@ -128,6 +128,10 @@ def test_curve_labels_check_explains_each_wrong_label():
     assert checks.check_curve_labels(...).message.startswith("📝")
 
 
+_rng = np.random.default_rng(3)
+HIDDEN = (_rng.normal(size=(5, 2)), np.tanh(_rng.normal(size=(5, 3))), _rng.normal(size=(5, 3)))  # X, A, d_A
+
+
 @pytest.mark.parametrize(
     "check, right, mistakes",
     [
@@ -141,6 +145,15 @@ def test_curve_labels_check_explains_each_wrong_label():
          {2 / 3: "smallest curvature", 1 / 12: "twice as large", 2 / 15: "sum"}),
         (lambda a: checks.check_steps_needed(a, (1.0, 50.0), 1 / 50, 0.01), 228,
          {227: "round the number of steps *up*", 1: "steep direction"}),
+        (lambda a: checks.check_restart_success(a, 0.25, 6), 1 - 0.75**6,
+         {1.5: "share x restarts", 0.75**6: "*every* start fails", 1 - 0.25**6: "1 - p^k"}),
+        (lambda a: checks.check_restarts_needed(a, 0.25, 0.99), 17, {16: "round *up*"}),
+        (lambda a: checks.check_basin_guess(a, 1.0), 0.5, {2.4: "the global minimum"}),
+        (lambda a: checks.check_basin_guess(a, -2.0), -2.4, {2.4: "the global minimum"}),
+        (lambda a: checks.check_local_gradient(a, 3.0, -2.0, 0.5), 1.5,
+         {0.5: "the arriving gradient alone", -1.0: "that is dL/dx", -6.0: "forward value"}),
+        (lambda a: checks.check_hidden_weight_gradient(a, *HIDDEN), HIDDEN[0].T @ (HIDDEN[2] * (1 - HIDDEN[1] ** 2)),
+         {tuple(map(tuple, HIDDEN[0].T @ HIDDEN[2])): "must first pass through tanh"}),
     ],
 )
 def test_exercise_checks_pass_the_answer_and_name_typical_mistakes(check, right, mistakes):
