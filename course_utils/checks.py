@@ -392,3 +392,72 @@ def check_hidden_weight_gradient(dW, X, A, d_A):
         },
         hint="d_Z = d_A * (1 - A**2) (the error of the layer), then dW = X.T @ d_Z (its input times its error).",
     )
+
+
+@exercise_check
+def check_decayed_rate(rate, learning_rate, decay, step):
+    """05, exercise 1: Keras 2's learning rate at ``step`` with ``decay``: lr / (1 + decay * step)."""
+    return compare_numbers(
+        rate,
+        learning_rate / (1 + decay * step),
+        name="rate",
+        mistakes={
+            "lr * (1 - decay * step): the decay divides, lr / (1 + decay * step)": learning_rate * (1 - decay * step),
+            "lr * exp(-decay * step), an exponential decay; Keras 2's was inverse-time":
+                learning_rate * np.exp(-decay * step),
+            "the rate one step later (t counts the steps already taken)": learning_rate / (1 + decay * (step + 1)),
+        },
+        hint="Keras 2: lr_t = lr / (1 + decay * t), with t the number of steps already taken.",
+    )
+
+
+@exercise_check
+def check_momentum_steps(w, w0, gradients, learning_rate, momentum):
+    """05, exercise 2: the weight after SGD-with-momentum steps (Keras's form: m = mu m - lr g; w = w + m)."""
+    m, expected, plain = 0.0, float(w0), float(w0)
+    for g in gradients:
+        m = momentum * m - learning_rate * g
+        expected += m
+        plain -= learning_rate * g
+    return compare_numbers(
+        w,
+        expected,
+        name="w",
+        mistakes={
+            "plain SGD without momentum: the velocity m must carry over from step to step": plain,
+            "a step uphill: m = momentum * m - lr * g (minus), then w = w + m": 2 * float(w0) - expected,
+        },
+        hint="start with m = 0; for each gradient g: m = momentum * m - lr * g, then w = w + m.",
+    )
+
+
+@exercise_check
+def check_legacy_fix(optimizer):
+    """05, exercise 3: Keras 3 code for the Keras 2 line SGD(lr=0.01, decay=1e-4, momentum=0.9)."""
+    import keras
+
+    if optimizer is Ellipsis or optimizer is None:
+        return Feedback(False, f"{NOT_YET}: `optimizer` is still `...`. Replace it with your code. Hint: "
+                               "keras.optimizers.SGD(learning_rate=<a schedule>, momentum=0.9).")
+    if not isinstance(optimizer, keras.optimizers.SGD):
+        return Feedback(False, f"{WRONG}: `optimizer` should be a keras.optimizers.SGD, not a "
+                               f"{type(optimizer).__name__}. Hint: keras.optimizers.SGD(learning_rate=..., momentum=...).")
+    schedule = optimizer._learning_rate
+    if not isinstance(schedule, keras.optimizers.schedules.InverseTimeDecay):
+        return Feedback(False, f"{WRONG}: the learning rate is a {type(schedule).__name__}, so it does not decay like "
+                               "Keras 2's decay=. Hint: keras.optimizers.schedules.InverseTimeDecay(...).")
+    problems = []
+    if not np.isclose(schedule.initial_learning_rate, 0.01):
+        problems.append(f"the initial rate is {schedule.initial_learning_rate}, not 0.01")
+    if schedule.decay_steps != 1:
+        problems.append(f"decay_steps is {schedule.decay_steps}: Keras 2 decayed every step, so use decay_steps=1")
+    if not np.isclose(schedule.decay_rate, 1e-4):
+        problems.append(f"decay_rate is {schedule.decay_rate}, not the old decay 1e-4")
+    if schedule.staircase:
+        problems.append("staircase=True makes the rate drop in jumps; Keras 2's decay was smooth")
+    if not np.isclose(optimizer.momentum, 0.9):
+        problems.append(f"momentum is {optimizer.momentum}, not 0.9")
+    if problems:
+        return Feedback(False, f"{WRONG}: " + "; ".join(problems) + ".")
+    return Feedback(True, f"{PASSED}: SGD(learning_rate=InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4), "
+                          "momentum=0.9) trains exactly as the Keras 2 line did.")
