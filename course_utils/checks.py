@@ -461,3 +461,35 @@ def check_legacy_fix(optimizer):
         return Feedback(False, f"{WRONG}: " + "; ".join(problems) + ".")
     return Feedback(True, f"{PASSED}: SGD(learning_rate=InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4), "
                           "momentum=0.9) trains exactly as the Keras 2 line did.")
+
+
+@exercise_check
+def check_rmsprop_window(window, rho):
+    """06, exercise 1: the memory of RMSprop's average, about 1 / (1 - rho) steps."""
+    return compare_numbers(
+        window,
+        1 / (1 - rho),
+        name="window",
+        rtol=0.05,
+        mistakes={
+            "1 / rho: the weight that decays per step is rho, the memory is 1 / (1 - rho)": 1 / rho,
+            "1 - rho, the weight of the newest squared gradient": 1 - rho,
+        },
+        hint="each step multiplies older weights by rho; the memory is about 1 / (1 - rho) steps.",
+    )
+
+
+@exercise_check
+def check_uncorrected_first_step(first_step, learning_rate, beta_1, beta_2):
+    """06, exercise 2: Adam's first step without bias correction: lr (1 - beta_1) / sqrt(1 - beta_2)."""
+    return compare_numbers(
+        first_step,
+        learning_rate * (1 - beta_1) / np.sqrt(1 - beta_2),
+        name="first_step",
+        mistakes={
+            "the learning rate itself: that is the step *with* the bias correction": learning_rate,
+            "lr (1 - beta_1) / (1 - beta_2): the second moment enters through its square root":
+                learning_rate * (1 - beta_1) / (1 - beta_2),
+        },
+        hint="after one step m = (1 - beta_1) g and v = (1 - beta_2) g^2; the step is lr m / sqrt(v).",
+    )

@@ -9,15 +9,16 @@ import io
 
 import numpy as np
 
-from course_utils.descent import check_learning_rate, classify_run, gradient_descent
-from course_utils.landscapes import Landscape, quadratic
+from course_utils.descent import check_learning_rate, classify_run, descend, gradient_descent
+from course_utils.landscapes import Landscape, quadratic, rosenbrock
+from course_utils.optimizers import SGD, Adam, Optimizer, RMSprop
 from course_utils.plotting import PALETTE, plot_landscape
 
 
-class LearningRateExplorer:
-    """Gradient descent on a landscape for one learning rate at a time, drawn fast enough for a slider."""
+class PathFigure:
+    """A path on a landscape and its loss curve, redrawn by blitting (fast enough for a slider)."""
 
-    def __init__(self, landscape, start, steps):
+    def __init__(self, landscape, start, steps, log_levels=False):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
@@ -27,7 +28,7 @@ class LearningRateExplorer:
         self.figure = Figure(figsize=(10, 3.8), dpi=72)
         self.canvas = FigureCanvasAgg(self.figure)
         left, right = self.figure.subplots(1, 2)
-        plot_landscape(landscape, ax=left, n=101)
+        plot_landscape(landscape, ax=left, n=101, log_levels=log_levels)
         start_loss = float(landscape(start)) - landscape.global_minimum.value
         right.set(yscale="log", xlim=(0, steps), ylim=(start_loss * 1e-12, start_loss * 1e6),
                   xlabel="step", ylabel="loss − minimum (log scale)", title="Loss during training")
@@ -42,12 +43,10 @@ class LearningRateExplorer:
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
 
-    def render(self, learning_rate):
-        """The picture for one learning rate, as PNG bytes."""
+    def draw(self, run, verdict):
+        """The picture of one run (a DescentRun of one run), with a one-line verdict, as PNG bytes."""
         from PIL import Image
 
-        rate = float(check_learning_rate(learning_rate))
-        run = gradient_descent(self.landscape, self.start, rate, self.steps)
         finite = np.isfinite(run.losses)
         gap = run.losses - self.landscape.global_minimum.value
         if self.landscape.dim == 1:
@@ -59,8 +58,7 @@ class LearningRateExplorer:
         ends = [self.path.get_data(), ([last], [gap[last]])]
         for cross, (x, y) in zip(self.crosses, ends):
             cross.set_data(np.asarray(x)[-1:], np.asarray(y)[-1:]) if run.diverged else cross.set_data([], [])
-        verdict = classify_run(run) if self.landscape.dim == 1 else ("diverges" if run.diverged else "converges")
-        self.verdict.set_text(f"learning rate {rate:.3g}: {verdict}")
+        self.verdict.set_text(verdict)
 
         self.canvas.restore_region(self.background)
         for artist in (self.path, self.loss, *self.crosses):
@@ -71,6 +69,31 @@ class LearningRateExplorer:
         buffer = io.BytesIO()
         frame.convert("RGB").save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+
+class LearningRateExplorer(PathFigure):
+    """Plain gradient descent for one learning rate at a time."""
+
+    def render(self, learning_rate):
+        """The picture for one learning rate, as PNG bytes."""
+        rate = float(check_learning_rate(learning_rate))
+        run = gradient_descent(self.landscape, self.start, rate, self.steps)
+        verdict = classify_run(run) if self.landscape.dim == 1 else ("diverges" if run.diverged else "converges")
+        return self.draw(run, f"learning rate {rate:.3g}: {verdict}")
+
+
+class OptimizerExplorer(PathFigure):
+    """Any optimizer of course_utils.optimizers on a landscape, one configuration at a time."""
+
+    def render(self, optimizer, label=None):
+        """The picture for one optimizer (a fresh instance: its state starts at zero), as PNG bytes."""
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be one of course_utils.optimizers, got {type(optimizer).__name__}")
+        run = descend(self.landscape, self.start, self.steps, optimizer.step)
+        gap = run.final_loss - self.landscape.global_minimum.value
+        outcome = f"diverged at step {run.diverged_at}" if run.diverged else f"loss − minimum {gap:.2g}"
+        return self.draw(run, f"{label or type(optimizer).__name__}, lr {optimizer.learning_rate:.3g}: {outcome} "
+                              f"after {self.steps} steps")
 
 
 def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0), value=0.1):
@@ -97,3 +120,57 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
             return f"[learning-rate explorer: run this cell in JupyterLab and move the slider ({low:g} to {high:g})]"
 
     return Explorer([slider, image])
+
+
+PLAYGROUND_OPTIMIZERS = ("SGD", "momentum", "Nesterov", "RMSprop", "Adam")
+
+
+def make_optimizer(name, learning_rate, momentum=0.9, rho=0.9, beta_1=0.9, beta_2=0.999):
+    """One of PLAYGROUND_OPTIMIZERS, configured from the playground's sliders."""
+    if name not in PLAYGROUND_OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {list(PLAYGROUND_OPTIMIZERS)}")
+    if name == "SGD":
+        return SGD(learning_rate)
+    if name in ("momentum", "Nesterov"):
+        return SGD(learning_rate, momentum=momentum, nesterov=name == "Nesterov")
+    if name == "RMSprop":
+        return RMSprop(learning_rate, rho=rho)
+    return Adam(learning_rate, beta_1=beta_1, beta_2=beta_2)
+
+
+def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
+    """Choose an optimizer and its settings; the path on the landscape redraws at once."""
+    import ipywidgets as widgets
+
+    landscape = rosenbrock() if landscape is None else landscape
+    explorer = OptimizerExplorer(landscape, np.asarray(start, dtype=float), steps, log_levels=landscape.dim == 2)
+    style, layout = {"description_width": "initial"}, {"width": "420px"}
+    controls = {
+        "name": widgets.Dropdown(options=PLAYGROUND_OPTIMIZERS, value="Adam", description="optimizer"),
+        "learning_rate": widgets.FloatLogSlider(value=0.01, base=10, min=-5, max=0, step=0.05,
+                                                description="learning rate", readout_format=".2g",
+                                                style=style, layout=layout),
+        "momentum": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="momentum",
+                                        style=style, layout=layout),
+        "rho": widgets.FloatSlider(value=0.9, min=0.5, max=0.999, step=0.001, description="rho (RMSprop)",
+                                   readout_format=".3f", style=style, layout=layout),
+        "beta_1": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="beta_1 (Adam)",
+                                      style=style, layout=layout),
+        "beta_2": widgets.FloatSlider(value=0.999, min=0.9, max=0.9999, step=0.0001, description="beta_2 (Adam)",
+                                      readout_format=".4f", style=style, layout=layout),
+    }
+
+    def current():
+        settings = {key: control.value for key, control in controls.items()}
+        return explorer.render(make_optimizer(**settings), label=settings["name"])
+
+    image = widgets.Image(value=current(), format="png")
+    for control in controls.values():
+        control.observe(lambda change: setattr(image, "value", current()), names="value")
+
+    class Playground(widgets.VBox):
+        def __repr__(self):  # what a reader without a running kernel sees instead of the widget
+            return "[optimizer playground: run this cell in JupyterLab and change the optimizer and its settings]"
+
+    return Playground([widgets.HBox([widgets.VBox(list(controls.values())[:3]),
+                                     widgets.VBox(list(controls.values())[3:])]), image])

@@ -154,6 +154,14 @@ HIDDEN = (_rng.normal(size=(5, 2)), np.tanh(_rng.normal(size=(5, 3))), _rng.norm
          {0.5: "the arriving gradient alone", -1.0: "that is dL/dx", -6.0: "forward value"}),
         (lambda a: checks.check_hidden_weight_gradient(a, *HIDDEN), HIDDEN[0].T @ (HIDDEN[2] * (1 - HIDDEN[1] ** 2)),
          {tuple(map(tuple, HIDDEN[0].T @ HIDDEN[2])): "must first pass through tanh"}),
+        (lambda a: checks.check_decayed_rate(a, 0.1, 0.01, 100), 0.05,
+         {0.1 * np.exp(-1.0): "exponential", 0.1 / 2.01: "one step later"}),
+        (lambda a: checks.check_decayed_rate(a, 0.1, 0.001, 100), 0.1 / 1.1, {0.09: "the decay divides"}),
+        (lambda a: checks.check_momentum_steps(a, 1.0, [2.0, 2.0, -1.0], 0.1, 0.9), 0.178,
+         {0.7: "without momentum", 1.822: "uphill"}),
+        (lambda a: checks.check_rmsprop_window(a, 0.95), 20, {1 / 0.95: "1 / rho", 0.05: "newest"}),
+        (lambda a: checks.check_uncorrected_first_step(a, 0.001, 0.9, 0.999), 0.001 * 0.1 / np.sqrt(0.001),
+         {0.001: "*with* the bias correction", 0.001 * 0.1 / 0.001: "square root"}),
     ],
 )
 def test_exercise_checks_pass_the_answer_and_name_typical_mistakes(check, right, mistakes):

@@ -57,3 +57,44 @@ def test_render_rejects_a_bad_rate():
     explorer = LearningRateExplorer(landscapes.quadratic(4.0), 2.5, 5)
     with pytest.raises(ValueError, match="learning_rate must be >= 0"):
         explorer.render(-0.1)
+
+
+# --- The optimizer playground -----------------------------------------------------------------------
+
+import numpy as np  # noqa: E402
+
+from course_utils.optimizers import SGD, Adam, RMSprop  # noqa: E402
+from course_utils.widgets import PLAYGROUND_OPTIMIZERS, OptimizerExplorer, make_optimizer, optimizer_playground  # noqa: E402,E501
+
+
+def test_make_optimizer_builds_each_choice_from_the_sliders():
+    built = {name: make_optimizer(name, 0.01, momentum=0.8, rho=0.95, beta_1=0.85, beta_2=0.99)
+             for name in PLAYGROUND_OPTIMIZERS}
+    assert type(built["SGD"]) is SGD and built["SGD"].momentum == 0
+    assert built["momentum"].momentum == 0.8 and not built["momentum"].nesterov and built["Nesterov"].nesterov
+    assert isinstance(built["RMSprop"], RMSprop) and built["RMSprop"].rho == 0.95
+    assert isinstance(built["Adam"], Adam) and (built["Adam"].beta_1, built["Adam"].beta_2) == (0.85, 0.99)
+    with pytest.raises(ValueError, match="unknown optimizer 'Adagrad'"):
+        make_optimizer("Adagrad", 0.01)
+
+
+def test_optimizer_explorer_draws_each_optimizer_and_reports_divergence():
+    explorer = OptimizerExplorer(landscapes.rosenbrock(), np.array([-1.5, 2.0]), 100, log_levels=True)
+    adam = explorer.render(Adam(0.05))
+    assert adam.startswith(PNG) and explorer.verdict.get_text().startswith("Adam, lr 0.05: loss − minimum")
+    explorer.render(SGD(0.1), label="SGD")
+    assert "diverged at step" in explorer.verdict.get_text()
+    with pytest.raises(TypeError, match="optimizer must be one of course_utils.optimizers"):
+        explorer.render("adam")
+
+
+def test_playground_redraws_when_any_control_changes():
+    box = optimizer_playground(steps=50)
+    controls = box.children[0].children[0].children + box.children[0].children[1].children
+    image = box.children[1]
+    before = bytes(image.value)
+    controls[0].value = "SGD"  # the optimizer dropdown
+    after_name = bytes(image.value)
+    controls[1].value = 0.001  # the learning rate
+    assert before != after_name != bytes(image.value)
+    assert "optimizer playground" in repr(box)
