@@ -17,13 +17,14 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test execute student lint clean clean-all
+.PHONY: help setup lab test execute student slides lint clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
 	@echo "make test       set up and run every test: unit tests and all notebooks (nbval)"
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"
+	@echo "make slides     write reveal.js slides of every notebook to build/slides/"
 	@echo "make lint       check the notebooks against the course's hygiene rules"
 	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
 
@@ -48,6 +49,9 @@ execute: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python -m course_utils.workbook student $(NOTEBOOKS) --out build/student
+
+slides: $(STAMP)
+	$(BIN)/jupyter nbconvert --to slides --output-dir build/slides $(NOTEBOOKS)
 
 lint: $(STAMP)
 	$(BIN)/python -m course_utils.workbook lint $(NOTEBOOKS)

@@ -493,3 +493,51 @@ def check_uncorrected_first_step(first_step, learning_rate, beta_1, beta_2):
         },
         hint="after one step m = (1 - beta_1) g and v = (1 - beta_2) g^2; the step is lr m / sqrt(v).",
     )
+
+
+@exercise_check
+def check_adam_fix(optimizer):
+    """07, exercise 1: the Keras 3 version of the Keras 2 line Adam(lr=0.01)."""
+    import keras
+
+    if optimizer is Ellipsis or optimizer is None:
+        return Feedback(False, f"{NOT_YET}: `optimizer` is still `...`. Replace it with your code. Hint: the "
+                               "argument is called learning_rate in Keras 3.")
+    if isinstance(optimizer, str):
+        return Feedback(False, f"{WRONG}: the string {optimizer!r} gives the default rate 0.001; the old code "
+                               "used 0.01. Hint: create the optimizer object: keras.optimizers.Adam(learning_rate=...).")
+    if not isinstance(optimizer, keras.optimizers.Adam):
+        return Feedback(False, f"{WRONG}: `optimizer` should be a keras.optimizers.Adam, not a "
+                               f"{type(optimizer).__name__}.")
+    rate = float(optimizer.learning_rate)
+    if not np.isclose(rate, 0.01):
+        return Feedback(False, f"{WRONG}: the learning rate is {rate:.3g}; the old code asked for 0.01.")
+    return Feedback(True, f"{PASSED}: keras.optimizers.Adam(learning_rate=0.01).")
+
+
+@exercise_check
+def check_rate_for_target(rate, target=0.95, epochs=5):
+    """07, exercise 2: a plain-SGD learning rate that reaches ``target`` validation accuracy within ``epochs``."""
+    import keras
+
+    from course_utils.digits import train
+
+    if rate is Ellipsis or rate is None:
+        return Feedback(False, f"{NOT_YET}: `rate` is still `...`. Replace it with a number. Hint: use the results "
+                               "table of the capstone; plain SGD needs a larger rate than Adam.")
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not np.isfinite(rate) or rate <= 0:
+        return Feedback(False, f"{WRONG}: `rate` should be a positive number such as 0.1, not {rate!r}.")
+    history = train(keras.optimizers.SGD(learning_rate=float(rate)), epochs=epochs).history
+    accuracy, losses = history["val_accuracy"], history["loss"]
+    best = max(accuracy)
+    if best >= target:
+        epoch = next(i for i, a in enumerate(accuracy, start=1) if a >= target)
+        return Feedback(True, f"{PASSED}: with SGD(learning_rate={rate:g}) the validation accuracy reaches "
+                              f"{accuracy[epoch - 1]:.3f} at epoch {epoch}.")
+    chance = np.log(10)  # the cross-entropy of guessing uniformly among 10 classes
+    if not np.all(np.isfinite(losses)) or losses[-1] > 1.2 * chance:
+        advice = (f"the training broke (final loss {losses[-1]:.3g}, worse than guessing's {chance:.2f}): "
+                  "the rate is too large, try about 10x smaller")
+    else:
+        advice = f"the best validation accuracy in {epochs} epochs was {best:.3f}: try a larger rate"
+    return Feedback(False, f"{WRONG}: {advice}. Hint: the capstone's table shows how fast SGD learns at 0.1.")

@@ -5,6 +5,7 @@ Command line (the Makefile calls these)::
     python -m course_utils.workbook execute notebooks/*.ipynb
     python -m course_utils.workbook student notebooks/*.ipynb --out build/student
     python -m course_utils.workbook lint notebooks/*.ipynb
+    python -m course_utils.workbook slides notebooks/*.ipynb   # slide metadata, for make slides
 """
 
 import argparse
@@ -167,6 +168,29 @@ def write_student_edition(paths, out_dir):
     return written
 
 
+# --- Slides ----------------------------------------------------------------------------------------
+
+
+def slide_type(cell):
+    """The reveal.js role of a cell: headings start slides, solutions are skipped, the rest continues."""
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    if cell.cell_type == "code" and BEGIN_SOLUTION in cell.source:
+        return "skip"  # slides are for teaching: the answers stay out of them
+    return "-"
+
+
+def add_slide_metadata(notebook):
+    """Set every cell's ``slideshow`` metadata from :func:`slide_type` (in place); return the notebook."""
+    for cell in notebook.cells:
+        cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
+    return notebook
+
+
 # --- Execution --------------------------------------------------------------------------------------
 
 
@@ -245,6 +269,10 @@ def hygiene_problems(path, max_bytes=1_000_000):
                 if _ABSOLUTE_PATH.search(text):
                     problems.append(f"code cell {number}: an absolute path in an output")
 
+    wrong_slides = [i for i, cell in enumerate(notebook.cells)
+                    if cell.metadata.get("slideshow", {}).get("slide_type") != slide_type(cell)]
+    if wrong_slides:
+        problems.append(f"cells {wrong_slides[:5]} lack their slide metadata (python -m course_utils.workbook slides)")
     problems += _shape_problems(path.stem, notebook.cells, code, markdown)
     return problems
 
@@ -297,6 +325,7 @@ def main(argv=None):
         ("execute", "re-execute notebooks in place, in a fresh kernel each"),
         ("student", "write the student edition (solutions stubbed, outputs cleared)"),
         ("lint", "check the notebooks against the course's hygiene rules"),
+        ("slides", "set the slide metadata of the notebooks in place (outputs are kept)"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("notebooks", nargs="+", type=Path)
@@ -308,6 +337,12 @@ def main(argv=None):
         for path in args.notebooks:
             print(f"executing {path}", flush=True)
             execute_notebook(path)
+    elif args.command == "slides":
+        import nbformat
+
+        for path in args.notebooks:
+            nbformat.write(add_slide_metadata(nbformat.read(path, as_version=4)), path)
+            print(f"slide metadata set in {path}")
     elif args.command == "student":
         for path in write_student_edition(args.notebooks, args.out):
             print(f"wrote {path}")

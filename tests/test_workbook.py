@@ -69,7 +69,7 @@ def good_notebook():
     ]
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return notebook
+    return workbook.add_slide_metadata(notebook)
 
 
 def problems_of(notebook, tmp_path, name="00_start_here.ipynb"):
@@ -112,6 +112,7 @@ MUTATIONS = {
         nb.cells[3], "source", "### BEGIN SOLUTION\nmse = 0.5"
     ),
     "does not link the next notebook, 01_gradients.ipynb": lambda nb: setattr(nb.cells[6], "source", "The end."),
+    "lack their slide metadata": lambda nb: nb.cells[2].metadata.pop("slideshow"),
 }
 
 
@@ -164,3 +165,8 @@ def test_next_notebook_follows_the_plan():
     assert workbook.next_notebook("07_optimizers_in_keras") is None
     with pytest.raises(ValueError, match="not in the course plan"):
         workbook.next_notebook("08_extra")
+
+
+def test_slide_types_follow_the_headings_and_skip_solutions():
+    types = [workbook.slide_type(cell) for cell in good_notebook().cells]
+    assert types == ["slide", "-", "slide", "skip", "-", "slide", "-"]

@@ -1,0 +1,45 @@
+"""The capstone's data and model: scikit-learn's bundled handwritten digits (8x8 images), no download.
+
+1797 images of the digits 0-9, split into 1437 for training and 360 for validation.
+"""
+
+import numpy as np
+
+
+def load(seed=0, validation=0.2):
+    """(x_train, y_train, x_val, y_val): pixels scaled to [0, 1], integer labels 0-9."""
+    from sklearn.datasets import load_digits
+
+    if not 0 < validation < 1:
+        raise ValueError(f"validation must be a fraction between 0 and 1, got {validation!r}")
+    digits = load_digits()
+    x, y = (digits.data / 16.0).astype("float32"), digits.target.astype("int64")
+    order = np.random.default_rng(seed).permutation(len(x))
+    cut = int(round(len(x) * (1 - validation)))
+    return x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
+
+
+def build_model(seed=0):
+    """A small classifier: 64 pixels -> 32 ReLU units -> 10 softmax outputs, with seeded initial weights."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential([
+        keras.Input(shape=(64,)),
+        keras.layers.Dense(32, activation="relu", name="hidden"),
+        keras.layers.Dense(10, activation="softmax", name="output"),
+    ], name="digits")
+
+
+def train(optimizer, epochs=15, batch_size=32, seed=0):
+    """Compile a fresh model with ``optimizer`` and train it; return the Keras History."""
+    import keras
+
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    x_train, y_train, x_val, y_val = load(seed)
+    model = build_model(seed)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    keras.utils.set_random_seed(seed)  # the same mini-batch order for every optimizer
+    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs, batch_size=batch_size,
+                     verbose=0)
