@@ -53,11 +53,20 @@ def _format(values):
     return np.array2string(values, precision=4, separator=", ", threshold=12)
 
 
+def _unwritten(answer, name, hint=""):
+    """Feedback for an answer the learner has not written yet (still ``...`` or None), else None."""
+    if answer is not Ellipsis and answer is not None:
+        return None
+    shown = "..." if answer is Ellipsis else "None"
+    hint = f" Hint: {hint}" if hint else ""
+    return Feedback(False, f"{NOT_YET}: `{name}` is still `{shown}`. Replace it with your code.{hint}")
+
+
 def _as_numbers(answer, name):
     """Return (array, None), or (None, Feedback) saying why ``answer`` is not a number or an array."""
-    if answer is Ellipsis or answer is None:
-        shown = "..." if answer is Ellipsis else "None"
-        return None, Feedback(False, f"{NOT_YET}: `{name}` is still `{shown}`. Replace it with your code.")
+    unwritten = _unwritten(answer, name)
+    if unwritten is not None:
+        return None, unwritten
     if callable(answer):
         return None, Feedback(
             False, f"{WRONG}: `{name}` is a function. Call it and pass the result, e.g. `{name}(...)`."
@@ -242,9 +251,10 @@ def check_curve_labels(labels):
     from course_utils.exercises import KIND_EXPLANATIONS, KINDS, mystery_kinds
 
     truth = mystery_kinds()
-    if labels is Ellipsis or labels is None:
-        return Feedback(False, f"{NOT_YET}: `labels` is still `...`. Replace it with your answer. Hint: a dict "
-                               f"such as {{'A': 'slow', 'B': 'good', ...}} with one of {list(KINDS)} per curve.")
+    unwritten = _unwritten(labels, "labels", f"a dict such as {{'A': 'slow', 'B': 'good', ...}} with one of "
+                                             f"{list(KINDS)} per curve.")
+    if unwritten is not None:
+        return unwritten
     if not isinstance(labels, dict):
         return Feedback(False, f"{WRONG}: `labels` should be a dict from curve name to kind, "
                                f"e.g. {{'A': 'slow', ...}}, not a {type(labels).__name__}.")
@@ -436,9 +446,9 @@ def check_legacy_fix(optimizer):
     """05, exercise 3: Keras 3 code for the Keras 2 line SGD(lr=0.01, decay=1e-4, momentum=0.9)."""
     import keras
 
-    if optimizer is Ellipsis or optimizer is None:
-        return Feedback(False, f"{NOT_YET}: `optimizer` is still `...`. Replace it with your code. Hint: "
-                               "keras.optimizers.SGD(learning_rate=<a schedule>, momentum=0.9).")
+    unwritten = _unwritten(optimizer, "optimizer", "keras.optimizers.SGD(learning_rate=<a schedule>, momentum=0.9).")
+    if unwritten is not None:
+        return unwritten
     if not isinstance(optimizer, keras.optimizers.SGD):
         return Feedback(False, f"{WRONG}: `optimizer` should be a keras.optimizers.SGD, not a "
                                f"{type(optimizer).__name__}. Hint: keras.optimizers.SGD(learning_rate=..., momentum=...).")
@@ -500,9 +510,9 @@ def check_adam_fix(optimizer):
     """07, exercise 1: the Keras 3 version of the Keras 2 line Adam(lr=0.01)."""
     import keras
 
-    if optimizer is Ellipsis or optimizer is None:
-        return Feedback(False, f"{NOT_YET}: `optimizer` is still `...`. Replace it with your code. Hint: the "
-                               "argument is called learning_rate in Keras 3.")
+    unwritten = _unwritten(optimizer, "optimizer", "the argument is called learning_rate in Keras 3.")
+    if unwritten is not None:
+        return unwritten
     if isinstance(optimizer, str):
         return Feedback(False, f"{WRONG}: the string {optimizer!r} gives the default rate 0.001; the old code "
                                "used 0.01. Hint: create the optimizer object: keras.optimizers.Adam(learning_rate=...).")
@@ -522,9 +532,9 @@ def check_rate_for_target(rate, target=0.95, epochs=5):
 
     from course_utils.digits import train
 
-    if rate is Ellipsis or rate is None:
-        return Feedback(False, f"{NOT_YET}: `rate` is still `...`. Replace it with a number. Hint: use the results "
-                               "table of the capstone; plain SGD needs a larger rate than Adam.")
+    unwritten = _unwritten(rate, "rate", "use the results table of the capstone; plain SGD needs a larger rate than Adam.")
+    if unwritten is not None:
+        return unwritten
     if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not np.isfinite(rate) or rate <= 0:
         return Feedback(False, f"{WRONG}: `rate` should be a positive number such as 0.1, not {rate!r}.")
     history = train(keras.optimizers.SGD(learning_rate=float(rate)), epochs=epochs).history
