@@ -17,7 +17,7 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test execute student slides lint clean clean-all
+.PHONY: help setup lab test execute student slides lint bench clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
@@ -26,6 +26,7 @@ help:
 	@echo "make student    write the student edition (solutions removed) to build/student/"
 	@echo "make slides     write reveal.js slides of every notebook to build/slides/"
 	@echo "make lint       check the notebooks against the course's hygiene rules"
+	@echo "make bench      time every notebook and cell against the floor; writes build/benchmark.json"
 	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
 
 setup: $(STAMP)
@@ -52,6 +53,9 @@ student: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/jupyter nbconvert --to slides --output-dir build/slides $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP)
 	$(BIN)/python -m course_utils.workbook lint $(NOTEBOOKS)

@@ -194,24 +194,34 @@ def add_slide_metadata(notebook):
 # --- Execution --------------------------------------------------------------------------------------
 
 
+def run_notebook(notebook, directory, timeout=600):
+    """Execute ``notebook`` (in place) in a fresh kernel started in ``directory``; return each code cell's seconds."""
+    import time
+
+    from nbclient import NotebookClient
+
+    os.environ.update(KERNEL_ENVIRONMENT)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(Path(directory).resolve())}})
+    seconds = []
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                start = time.perf_counter()
+                client.execute_cell(cell, index)
+                seconds.append(time.perf_counter() - start)
+    return seconds
+
+
 def execute_notebook(path, timeout=600):
     """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
     import nbformat
-    from nbclient import NotebookClient
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no notebook at {path}")
     notebook = nbformat.read(path, as_version=4)
-    os.environ.update(KERNEL_ENVIRONMENT)
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    client.execute()
+    run_notebook(notebook, path.parent, timeout)
     nbformat.write(notebook, path)
     return notebook
 

@@ -1,0 +1,83 @@
+"""Time the course: every notebook and every cell, against the floor of starting a kernel with the imports.
+
+    python benchmarks/bench.py                        # all notebooks; writes build/benchmark.json
+    python benchmarks/bench.py notebooks/00_start_here.ipynb --out /tmp/bench.json
+
+The floor is a notebook whose only cell imports numpy, matplotlib, tensorflow and course_utils: no notebook
+of the course can be faster than that. The report gives each notebook's time as a multiple of the floor,
+and the course total as a multiple of (number of notebooks x floor).
+"""
+
+import argparse
+import json
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from course_utils.workbook import run_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+FLOOR_SOURCE = "import matplotlib.pyplot\nimport numpy\nimport tensorflow\n\nimport course_utils"
+
+
+def timed(notebook, directory):
+    """Seconds for the whole run (kernel start included) and for each code cell."""
+    start = time.perf_counter()
+    cells = run_notebook(notebook, directory)
+    return time.perf_counter() - start, cells
+
+
+def benchmark(paths):
+    with tempfile.TemporaryDirectory() as directory:
+        floor, _ = timed(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_SOURCE)]), directory)
+    rows = []
+    for path in map(Path, paths):
+        total, cells = timed(nbformat.read(path, as_version=4), path.parent)
+        slowest = max(range(len(cells)), key=cells.__getitem__)
+        rows.append({"notebook": path.name, "seconds": total, "cells": cells, "slowest_cell": slowest,
+                     "slowest_cell_seconds": cells[slowest], "floor_ratio": total / floor})
+    course = sum(row["seconds"] for row in rows)
+    return {
+        "machine": {"python": platform.python_version(), "processor": platform.machine(), "system": platform.system()},
+        "floor_seconds": floor,
+        "notebooks": rows,
+        "course_seconds": course,
+        "course_floor_ratio": course / (len(rows) * floor),
+        "slowest_cell_seconds": max(row["slowest_cell_seconds"] for row in rows),
+    }
+
+
+def report(result):
+    lines = [f"floor (kernel + imports): {result['floor_seconds']:.1f} s", "",
+             f"{'notebook':<32} {'time':>7} {'slowest cell':>16} {'time / floor':>13}"]
+    for row in result["notebooks"]:
+        lines.append(f"{row['notebook']:<32} {row['seconds']:6.1f}s {'#' + str(row['slowest_cell']):>8} "
+                     f"{row['slowest_cell_seconds']:5.1f} s {row['floor_ratio']:12.1f}x")
+    lines += ["", f"course total {result['course_seconds']:.1f} s = {result['course_floor_ratio']:.2f} x "
+                  f"({len(result['notebooks'])} x floor); slowest cell {result['slowest_cell_seconds']:.1f} s"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "benchmark.json")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(p) for p in paths if not Path(p).is_file()]
+    if missing:
+        parser.error(f"no notebook at {', '.join(missing)}")
+    result = benchmark(paths)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+    print(report(result))
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
