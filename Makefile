@@ -17,11 +17,12 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test execute student slides lint bench clean clean-all
+.PHONY: help setup lab test test-browser execute student slides lint bench clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
 	@echo "make test       set up and run every test: unit tests and all notebooks (nbval)"
+	@echo "make test-browser  only the real-browser test: Run All of every notebook in JupyterLab (Chromium)"
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"
 	@echo "make slides     write reveal.js slides of every notebook to build/slides/"
@@ -44,6 +45,10 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Fails (instead of skipping) when Chromium is missing: on Debian, apt-get install chromium.
+test-browser: $(STAMP)
+	COURSE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/test_browser.py $(PYTEST_ARGS)
 
 execute: $(STAMP)
 	$(BIN)/python -m course_utils.workbook execute $(NOTEBOOKS)

@@ -1,0 +1,205 @@
+"""The workbook in the real JupyterLab a learner uses: every notebook, Run All through the UI in headless Chromium.
+
+For each notebook: open it in JupyterLab (token, localhost, a free port, serving a temporary copy so that
+autosave never touches the committed files), click Run > Run All Cells, wait until every code cell has run,
+then assert that no cell raised, that every figure the stored notebook has was rendered as an image in the
+page, and save a screenshot to build/screenshots/. `make test-browser` runs only this test.
+
+It needs Debian's Chromium (/usr/bin/chromium) and the `playwright` package driving it; no browser is ever
+downloaded. Without Chromium the test is skipped with a message, unless COURSE_REQUIRE_BROWSER=1 (set by
+`make test-browser` and `.ci/run`), which turns the skip into a failure.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, ROOT
+from course_utils.workbook import KERNEL_ENVIRONMENT
+from test_lab import free_port, status
+
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+RUN_ALL_TIMEOUT = 180  # seconds for one notebook, kernel start included
+
+
+def _missing():
+    if not Path(CHROMIUM).is_file():
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; then `make test-browser`)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -r requirements.txt)"
+    return None
+
+
+if _missing():
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {_missing()}")
+    pytest.skip(f"browser test skipped: {_missing()}", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a copy of notebooks/: (base URL, token, served folder)."""
+    served = tmp_path_factory.mktemp("workbook")
+    for path in NOTEBOOKS:
+        shutil.copy(path, served / path.name)
+    settings = tmp_path_factory.mktemp("lab-settings")
+    # Render every cell (no virtual scrolling), so that all outputs are in the page to be checked.
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false"}))  # no "Jupyter news?" pop-up over the screenshots
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, **KERNEL_ENVIRONMENT, "JUPYTER_TOKEN": token,
+           "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
+           "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={served}",
+               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while status(f"{base}/api/status", token) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not start: " + process.stderr.read().decode()[-2000:])
+            time.sleep(0.5)
+        yield base, token, served
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+def sessions(base, token, method="GET", session_id=""):
+    request = urllib.request.Request(f"{base}/api/sessions/{session_id}".rstrip("/"), method=method,
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or "null")
+
+
+def kernel_idle(base, token, name):
+    """True once the server's session for notebook `name` has a connected, idle kernel."""
+    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions(base, token))
+
+
+def shut_down_kernels(base, token):
+    for session in sessions(base, token):
+        sessions(base, token, "DELETE", session["id"])
+
+
+PROMPTS = """() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')).map(e => e.textContent.trim())"""
+
+IMAGES = """() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img')).map(
+    img => [img.complete, img.naturalWidth, img.naturalHeight])"""
+
+ERRORS = """() => Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    )).map(e => e.textContent).filter(t => /Traceback|Error:/.test(t))"""
+
+
+def run_all(page):
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_run_all_in_jupyterlab_gives_no_error_and_renders_every_figure(lab, browser, path):
+    base, token, served = lab
+    stored = nbformat.read(path, as_version=4)
+    code_cells = sum(cell.cell_type == "code" for cell in stored.cells)
+    widgets = any("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                  for cell in stored.cells if cell.cell_type == "code" for output in cell.outputs)
+    stored_images = sum("image/png" in output.get("data", {})
+                        for cell in stored.cells if cell.cell_type == "code" for output in cell.outputs)
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/lab/tree/{path.name}?reset&token={token}")  # reset: only this notebook open
+        page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell", timeout=60_000)
+        deadline = time.monotonic() + RUN_ALL_TIMEOUT
+        while not kernel_idle(base, token, path.name):
+            assert time.monotonic() < deadline, "the notebook's kernel never became idle"
+            if page.locator(".jp-Dialog", has_text="Select Kernel").count():
+                page.locator(".jp-Dialog .jp-mod-accept").click()
+            time.sleep(0.5)
+        page.wait_for_function("() => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
+                               f".jp-CodeCell').length === {code_cells}", timeout=30_000)
+
+        started = False
+        for _attempt in range(3):  # on a cold start the first click can do nothing: retry
+            run_all(page)
+            try:
+                page.wait_for_function(f"() => ({PROMPTS})().some(p => p !== '[ ]:')", timeout=15_000)
+                started = True
+                break
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError: click again
+                continue
+        assert started, "Run All Cells did not start the notebook"
+
+        finished = re.compile(r"^\[\d+\]:$")
+        while True:
+            prompts = page.evaluate(PROMPTS)
+            if len(prompts) == code_cells and all(finished.match(p) for p in prompts):
+                break
+            assert time.monotonic() < deadline, f"not finished after {RUN_ALL_TIMEOUT} s: prompts {prompts}"
+            time.sleep(0.5)
+        page.wait_for_function(f"() => ({IMAGES})().filter(i => i[0] && i[1] > 0).length >= {stored_images}",
+                               timeout=30_000)
+
+        assert page.evaluate(ERRORS) == [], "a cell raised an error"
+        images = page.evaluate(IMAGES)
+        assert len(images) >= stored_images > 0 or stored_images == 0
+        assert all(complete and width > 100 and height > 100 for complete, width, height in images), images
+        if widgets:  # the interactive explorers are live widgets in the page, not "Loading widget..."
+            page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-slider",
+                                   timeout=30_000)
+        numbers = [int(p[1:-2]) for p in page.evaluate(PROMPTS)]
+        assert numbers == list(range(1, code_cells + 1)), f"cells ran out of order: {numbers}"
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        first_figure = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img").first
+        if stored_images:
+            first_figure.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+    finally:
+        page.close()
+        shut_down_kernels(base, token)
