@@ -14,7 +14,7 @@ class Value:
 
     def __init__(self, data, parents=(), op="", label=""):
         if isinstance(data, bool) or not isinstance(data, (int, float)) or not math.isfinite(data):
-            raise TypeError(f"Value needs a finite number, got {data!r}")
+            raise TypeError(f"Value: data must be a finite number, got {data!r}")
         self.data, self.grad, self.label = float(data), 0.0, label
         self.parents, self.op = parents, op
         self._backward = lambda: None  # passes self.grad on to the parents
@@ -43,7 +43,7 @@ class Value:
 
     def __pow__(self, exponent):
         if not isinstance(exponent, (int, float)):
-            raise TypeError("only a constant exponent is supported: Value ** number")
+            raise TypeError(f"exponent must be a constant number (Value ** 2), got {type(exponent).__name__}")
         out = Value(self.data**exponent, (self,), f"**{exponent:g}")
 
         def _backward():
@@ -109,8 +109,12 @@ class Value:
         return f"Value({self.data:.4g}, grad={self.grad:.4g}{', ' + self.label if self.label else ''})"
 
 
-def _value(x):
-    return x if isinstance(x, Value) else Value(x)
+def _value(other):
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, bool) or not isinstance(other, (int, float)):
+        raise TypeError(f"other must be a Value or a number, got {type(other).__name__} {other!r}")
+    return Value(other)
 
 
 def draw_graph(output, ax=None):
@@ -118,7 +122,7 @@ def draw_graph(output, ax=None):
     import matplotlib.pyplot as plt
 
     if not isinstance(output, Value):
-        raise TypeError(f"draw_graph needs a Value, got {type(output).__name__}")
+        raise TypeError(f"output must be a Value (the result of an expression), got {type(output).__name__}")
     depth, order = {}, []
 
     def visit(node):

@@ -7,6 +7,8 @@ the chance that at least one lands in the global minimum's basin, of share p, is
 
 import numpy as np
 
+from course_utils._validate import number
+
 from course_utils.descent import check_learning_rate, gradient_descent
 from course_utils.landscapes import Landscape
 
@@ -23,6 +25,7 @@ def nearest_minimum(landscape, points, tolerance=1e-2):
     """Index (into landscape.minima) of the minimum within ``tolerance`` of each point, else NOWHERE."""
     landscape = _landscape(landscape)
     points = landscape.points(points)
+    number("tolerance", tolerance, low=0)
     locations = np.array([m.location for m in landscape.minima])
     if landscape.dim == 1:
         distances = np.abs(points[..., None] - locations)
@@ -36,6 +39,8 @@ def nearest_minimum(landscape, points, tolerance=1e-2):
 
 def basins(landscape, starts, learning_rate, steps):
     """Run gradient descent from every start at once and label the minimum each one ends in."""
+    if np.size(starts) == 0:
+        raise ValueError("starts must hold at least one start point, got none")
     run = gradient_descent(_landscape(landscape), starts, learning_rate, steps)
     return nearest_minimum(landscape, run.final_point)
 
@@ -55,6 +60,10 @@ def random_starts(landscape, shape, rng):
     landscape = _landscape(landscape)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple) or not all(isinstance(s, (int, np.integer)) and s >= 0 for s in shape):
+        raise ValueError(f"shape must be a whole number >= 0 or a tuple of them, got {shape!r}")
     low, high = np.array(landscape.bounds, dtype=float).T
     points = rng.uniform(low, high, size=(*shape, landscape.dim))
     return points[..., 0] if landscape.dim == 1 else points
@@ -81,10 +90,11 @@ def restart_success_rate(landscape, restarts, trials, learning_rate, steps, rng)
 
 def predicted_success_rate(share, restarts):
     """1 - (1 - share)^restarts: the chance that at least one of ``restarts`` independent starts succeeds."""
-    share = float(share)
-    if not 0 <= share <= 1:
-        raise ValueError(f"share must be a probability in [0, 1], got {share}")
-    return 1 - (1 - share) ** np.asarray(restarts)
+    share = number("share", share, low=0, high=1)
+    restarts = np.asarray(restarts)
+    if restarts.dtype.kind not in "iu" or np.any(restarts < 1):
+        raise ValueError(f"restarts must be whole numbers >= 1, got {restarts.tolist()!r}")
+    return 1 - (1 - share) ** restarts
 
 
 def plot_basins(landscape, *grid_and_labels, ax=None):
@@ -98,6 +108,9 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
     colours = list(PALETTE.values())[: len(landscape.minima)]
     if len(colours) < len(landscape.minima):
         raise ValueError("more minima than colours in the palette")
+    if len(grid_and_labels) != 2 + (landscape.dim == 2):
+        raise ValueError("grid_and_labels must be what basin_map returns: (x, labels) in 1-D, (X, Y, labels) in 2-D; "
+                         f"got {len(grid_and_labels)} arrays")
     cmap = ListedColormap(["0.85", *colours])
     if ax is None:
         _, ax = plt.subplots()

@@ -15,6 +15,8 @@ import math
 import keras
 import numpy as np
 
+from course_utils._validate import number
+
 
 def _positive(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -63,8 +65,7 @@ class LRFinder(BatchLossHistory):
             raise ValueError(f"steps must be a whole number >= 5, got {steps!r}")
         self.steps = steps
         self.stop_factor = _positive("stop_factor", stop_factor)
-        if not 0 <= beta < 1:
-            raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+        number("beta", beta, low=0, high=1, high_open=True)
         self.beta = float(beta)
         self.factor = (self.max_lr / self.min_lr) ** (1 / (steps - 1))
         self.rates, self.smoothed = [], []
@@ -131,6 +132,8 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
         raise TypeError("model must be a compiled keras.Model (call model.compile(optimizer, loss) first)")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same number of samples, got {len(x)} and {len(y)}")
     batches = len(x) // batch_size
     if batches < 1:
         raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")

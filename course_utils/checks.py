@@ -22,6 +22,11 @@ class Feedback:
     passed: bool
     message: str
 
+    def __post_init__(self):
+        if not isinstance(self.passed, bool) or not isinstance(self.message, str):
+            raise TypeError(f"passed must be True or False and message a string, got {self.passed!r}, "
+                            f"{type(self.message).__name__}")
+
     def __bool__(self):
         return self.passed
 
@@ -31,6 +36,8 @@ class Feedback:
 
 def exercise_check(function):
     """Decorate a check so that any error inside it becomes feedback instead of a traceback."""
+    if not callable(function):
+        raise TypeError(f"function must be a check function to decorate, got {type(function).__name__}")
 
     @functools.wraps(function)
     def checked(*args, **kwargs):
@@ -132,7 +139,10 @@ def compare_numbers(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, mi
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     if not (rtol >= 0 and atol >= 0):
         raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
-    expected = np.asarray(expected, dtype=np.float64)
+    try:
+        expected = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"expected must be a number or an array of numbers, got {expected!r:.60}") from None
     hint = f" Hint: {hint}" if hint else ""
 
     values, problem = _as_numbers(answer, name)

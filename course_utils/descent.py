@@ -21,6 +21,10 @@ class DescentRun:
     losses: np.ndarray  # (steps + 1, *batch)
     diverged_at: np.ndarray  # (*batch): the step at which the run diverged, -1 if it did not
 
+    def __post_init__(self):
+        if not isinstance(self.landscape, Landscape):
+            raise TypeError(f"landscape must be a Landscape, got {type(self.landscape).__name__}")
+
     @property
     def steps(self):
         return self.losses.shape[0] - 1
@@ -94,7 +98,7 @@ def descend(landscape, start, steps, update, *, blowup=1e6):
     steps = _whole_number("steps", steps, 1)
     if not (isinstance(blowup, (int, float)) and blowup > 1):
         raise ValueError(f"blowup must be a number > 1, got {blowup!r}")
-    params = landscape.points(_numbers("start", start)).copy()
+    params = landscape.points(_numbers("start", start), name="start").copy()
     batch_shape = params.shape[: params.ndim - len(landscape.point_shape)]
     point_axes = tuple(range(len(batch_shape), params.ndim))
 
@@ -129,7 +133,7 @@ def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
     rates = check_learning_rate(learning_rate)
     if not isinstance(landscape, Landscape):
         raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
-    start = landscape.points(_numbers("start", start))
+    start = landscape.points(_numbers("start", start), name="start")
     point_ndim = len(landscape.point_shape)
     batch_shape = np.broadcast_shapes(start.shape[: start.ndim - point_ndim], rates.shape)
     start = np.broadcast_to(start, batch_shape + landscape.point_shape)

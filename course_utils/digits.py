@@ -5,13 +5,15 @@
 
 import numpy as np
 
+from course_utils._validate import number, whole
+
 
 def load(seed=0, validation=0.2):
     """(x_train, y_train, x_val, y_val): pixels scaled to [0, 1], integer labels 0-9."""
     from sklearn.datasets import load_digits
 
-    if not 0 < validation < 1:
-        raise ValueError(f"validation must be a fraction between 0 and 1, got {validation!r}")
+    seed = whole("seed", seed, 0)
+    number("validation", validation, low=0, high=1, low_open=True, high_open=True)
     digits = load_digits()
     x, y = (digits.data / 16.0).astype("float32"), digits.target.astype("int64")
     order = np.random.default_rng(seed).permutation(len(x))
@@ -23,7 +25,7 @@ def build_model(seed=0):
     """A small classifier: 64 pixels -> 32 ReLU units -> 10 softmax outputs, with seeded initial weights."""
     import keras
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(whole("seed", seed, 0))
     return keras.Sequential([
         keras.Input(shape=(64,)),
         keras.layers.Dense(32, activation="relu", name="hidden"),
@@ -35,8 +37,9 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
     """Compile a fresh model with ``optimizer`` and train it; return the Keras History."""
     import keras
 
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a whole number >= 1, got {epochs!r}")
+    epochs, batch_size = whole("epochs", epochs, 1), whole("batch_size", batch_size, 1)
+    if not isinstance(optimizer, (str, keras.optimizers.Optimizer)):
+        raise TypeError(f"optimizer must be a keras optimizer or its name such as 'adam', got {optimizer!r}")
     x_train, y_train, x_val, y_val = load(seed)
     model = build_model(seed)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])

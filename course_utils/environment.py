@@ -41,6 +41,8 @@ def _major_minor(version):
 def installed_version(distribution, *alternatives):
     """Version string of the first installed distribution among the names given, else None."""
     for name in (distribution, *alternatives):
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"distribution names must be non-empty strings such as 'tensorflow', got {name!r}")
         try:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -57,6 +59,9 @@ def check_versions(versions, python=None):
     """
     if not isinstance(versions, dict):
         raise TypeError(f"versions must be a dict of package name -> version string, got {type(versions).__name__}")
+    if python is not None and not (isinstance(python, (tuple, list)) and len(python) == 2
+                                   and all(isinstance(part, int) for part in python)):
+        raise TypeError(f"python must be a (major, minor) tuple of ints such as (3, 11), got {python!r}")
     python = tuple(sys.version_info[:2]) if python is None else tuple(python)
     problems = []
     if python < MIN_PYTHON:

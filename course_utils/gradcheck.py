@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._validate import whole
+
 
 @dataclass(frozen=True)
 class GradientCheck:
@@ -60,7 +62,12 @@ def numerical_gradients(loss, parameters, h=1e-6):
 
 def relative_error(a, b):
     """|a - b| / max(|a| + |b|, 1e-12), elementwise: scale-free, and 0 when both are 0."""
+    for name, value in (("a", a), ("b", b)):
+        if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be numbers or an array of numbers, got {type(value).__name__}")
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)
 
 
@@ -71,7 +78,8 @@ def gradient_check(loss, parameters, gradients, h=1e-6):
         raise ValueError(f"gradients must be a list of {len(parameters)} arrays, one per parameter")
     for index, (p, g) in enumerate(zip(parameters, gradients)):
         if np.shape(g) != p.shape:
-            raise ValueError(f"gradient {index} has shape {np.shape(g)}; parameter {index} has shape {p.shape}")
+            raise ValueError(f"gradient {index} must have the shape of parameter {index}, {p.shape}; "
+                             f"got {np.shape(g)}")
     numerical = numerical_gradients(loss, parameters, h)
     errors = [relative_error(g, n) for g, n in zip(gradients, numerical)]
     worst_parameter = int(np.argmax([e.max() for e in errors]))
@@ -92,6 +100,7 @@ def gradient_costs(widths, inputs=10, samples=32, repeats=3, seed=0):
     widths = list(widths)
     if not widths or any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1 for w in widths):
         raise ValueError(f"widths must be whole numbers >= 1, got {widths!r}")
+    inputs, samples, repeats = whole("inputs", inputs, 1), whole("samples", samples, 1), whole("repeats", repeats, 1)
     rng = np.random.default_rng(seed)
     x, y = rng.normal(size=(samples, inputs)), rng.normal(size=(samples, 1))
     results = []

@@ -10,6 +10,8 @@ from typing import Callable
 
 import numpy as np
 
+from course_utils._validate import number
+
 
 @dataclass(frozen=True)
 class Minimum:
@@ -42,19 +44,19 @@ class Landscape:
     def global_minimum(self):
         return min(self.minima, key=lambda minimum: minimum.value)
 
-    def points(self, points):
+    def points(self, points, name="points"):
         """``points`` as a float array, checked against the landscape's dimension."""
         if isinstance(points, (str, bytes)) or (
             isinstance(points, np.ndarray) and points.dtype.kind not in "biuf"
         ):
-            raise TypeError(f"points must be numbers, got {type(points).__name__} {points!r}")
+            raise TypeError(f"{name} must be numbers, got {type(points).__name__} {points!r}")
         try:
             points = np.asarray(points, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError(f"points must be numbers or arrays of numbers, got {type(points).__name__}") from None
+            raise TypeError(f"{name} must be numbers or arrays of numbers, got {type(points).__name__}") from None
         if self.dim > 1 and (points.ndim == 0 or points.shape[-1] != self.dim):
             raise ValueError(
-                f"{self.name} is a function of {self.dim} variables: points must have shape (..., {self.dim}), "
+                f"{self.name} is a function of {self.dim} variables: {name} must have shape (..., {self.dim}), "
                 f"got shape {points.shape}"
             )
         return points
@@ -103,7 +105,8 @@ def quadratic(*curvatures, bound=3.0):
     """
     a = _positive_numbers("curvatures", curvatures)
     if a.size > 2:
-        raise ValueError(f"give one curvature (1-D) or two (2-D), got {a.size}")
+        raise ValueError(f"curvatures must be one number (1-D) or two (2-D), got {a.size}")
+    number("bound", bound, low=0, low_open=True)
     if a.size == 1:
         (a1,) = a
         return Landscape(
@@ -128,6 +131,7 @@ def quadratic(*curvatures, bound=3.0):
 
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana valley, f = (a - x)^2 + b (y - x^2)^2: one minimum at (a, a^2), value 0."""
+    a, b = number("a", a), number("b", b, low=0, low_open=True)
     return Landscape(
         name="Rosenbrock",
         formula=rf"$f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2$",
@@ -228,6 +232,7 @@ def several_minima(critical_points=(-2.4, -1.4, 0.5, 1.5, 2.4), scale=0.5, bound
     c = np.sort(_as_finite_array("critical_points", critical_points))
     if c.size % 2 == 0 or np.any(np.diff(c) <= 0):
         raise ValueError(f"critical_points must be an odd number of distinct values, got {critical_points!r}")
+    number("bound", bound, low=0, low_open=True)
     if not (isinstance(scale, (int, float)) and np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number, got {scale!r}")
     slope = np.polynomial.Polynomial.fromroots(c) * scale
@@ -249,7 +254,7 @@ def _as_finite_array(name, values):
     try:
         values = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"{name} must be numbers, got {values!r}") from None
+        raise TypeError(f"{name} must be finite numbers, got {values!r}") from None
     if values.ndim != 1 or not np.all(np.isfinite(values)):
         raise ValueError(f"{name} must be a list of finite numbers, got {values!r}")
     return values
@@ -263,6 +268,7 @@ def mse_of_line(x, y, margin=3.0):
     x, y = _as_finite_array("x", x), _as_finite_array("y", y)
     if x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must have the same length >= 2, got {x.size} and {y.size}")
+    number("margin", margin, low=0, low_open=True)
 
     def errors(p):
         return p[..., 0, None] * x + p[..., 1, None] - y

@@ -35,12 +35,12 @@ def _finite_matrix(name, values, columns=None):
         values = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
-    if values.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (samples x features), got shape {values.shape}")
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array (rows x columns), got shape {values.shape}")
     if columns is not None and values.shape[1] != columns:
-        raise ValueError(f"{name} has {values.shape[1]} columns, but the layer expects {columns}")
+        raise ValueError(f"{name} must have {columns} columns (the layer's inputs), got {values.shape[1]}")
     if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} contains NaN or infinity")
+        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
     return values
 
 
@@ -74,7 +74,8 @@ class Dense:
             raise RuntimeError("call forward before backward: the backward pass reuses the forward pass's values")
         grad_output = np.asarray(grad_output, dtype=np.float64)
         if grad_output.shape != self.z.shape:
-            raise ValueError(f"grad_output has shape {grad_output.shape}; the layer's output has shape {self.z.shape}")
+            raise ValueError(f"grad_output must have the shape of the layer's output, {self.z.shape}; "
+                             f"got {grad_output.shape}")
         delta = grad_output * ACTIVATIONS[self.activation][1](self.z)  # this layer's error
         self.grad_weights = self.x.T @ delta  # error x this layer's input
         self.grad_bias = delta.sum(axis=0)
@@ -85,7 +86,7 @@ def mse(predictions, targets):
     """Mean squared error over all entries (as Keras's "mse"), and its gradient w.r.t. the predictions."""
     predictions = _finite_matrix("predictions", predictions)
     if np.size(targets) != predictions.size:
-        raise ValueError(f"targets have {np.size(targets)} values; predictions have shape {predictions.shape}")
+        raise ValueError(f"targets must have one value per prediction ({predictions.size}), got {np.size(targets)}")
     targets = _finite_matrix("targets", np.reshape(targets, predictions.shape))
     error = predictions - targets
     return np.mean(error**2), 2 * error / error.size
@@ -119,14 +120,18 @@ class Network:
             raise TypeError("layers must be a non-empty list of Dense layers")
         for before, after in zip(layers, layers[1:]):
             if before.weights.shape[1] != after.weights.shape[0]:
-                raise ValueError(f"a layer with {before.weights.shape[1]} outputs cannot feed one with "
-                                 f"{after.weights.shape[0]} inputs")
+                raise ValueError(f"each layer's inputs must match the previous layer's outputs: a layer with "
+                                 f"{before.weights.shape[1]} outputs cannot feed one with {after.weights.shape[0]} inputs")
         self.layers = layers
 
     @classmethod
     def random(cls, sizes, activation="tanh", output_activation="linear", rng=None):
         """Layers of the given sizes, e.g. (2, 8, 1): hidden layers use ``activation``."""
         rng = np.random.default_rng() if rng is None else rng
+        sizes = tuple(sizes)
+        if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1
+                                     for s in sizes):
+            raise ValueError(f"sizes must be two or more whole numbers >= 1 (inputs, ..., outputs), got {sizes!r}")
         count = len(sizes) - 1
         return cls(Dense.random(n_in, n_out, activation if i < count - 1 else output_activation, rng)
                    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])))

@@ -17,28 +17,15 @@ Usage::
     params = opt.step(params, grads)   # new arrays; the inputs are not modified
 """
 
-import math
-import numbers
-
 import numpy as np
 
-
-def _number(name, value, low=None, high=None, high_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None and value < low:
-        raise ValueError(f"{name} must be >= {low:g}, got {value!r}")
-    if high is not None and (value >= high if high_open else value > high):
-        interval = f"[{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be in {interval}, got {value!r}")
-    return value
+from course_utils._validate import flag, number as _number
 
 
 def keras_cast(value, dtype):
     """What ``keras.ops.cast(value, dtype)`` gives for a Python float: the value rounded to float32 first."""
+    if np.dtype(dtype) not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
     return np.float32(value).astype(dtype)
 
 
@@ -71,7 +58,7 @@ class Optimizer:
             raise TypeError(f"grads[{index}] must be numbers, got {type(grad).__name__}")
         grad = np.asarray(grad)
         if grad.shape != param.shape:
-            raise ValueError(f"grads[{index}] has shape {grad.shape}; params[{index}] has shape {param.shape}")
+            raise ValueError(f"grads[{index}] must have the shape of params[{index}], {param.shape}; got {grad.shape}")
         return param, grad.astype(param.dtype)
 
     def _rate(self, dtype):
@@ -99,8 +86,7 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0):
         super().__init__(learning_rate)
         self.momentum = _number("momentum", momentum, low=0, high=1)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
+        flag("nesterov", nesterov)
         self.nesterov = nesterov
         self.decay = _number("decay", decay, low=0)
 
@@ -133,8 +119,7 @@ class RMSprop(Optimizer):
         self.rho = _number("rho", rho, low=0, high=1, high_open=True)
         self.momentum = _number("momentum", momentum, low=0, high=1)
         self.epsilon = _number("epsilon", epsilon, low=0)
-        if not isinstance(centered, bool):
-            raise TypeError(f"centered must be True or False, got {centered!r}")
+        flag("centered", centered)
         self.centered = centered
 
     def _update(self, index, w, g, lr):
@@ -166,8 +151,7 @@ class Adam(Optimizer):
         self.beta_1 = _number("beta_1", beta_1, low=0, high=1, high_open=True)
         self.beta_2 = _number("beta_2", beta_2, low=0, high=1, high_open=True)
         self.epsilon = _number("epsilon", epsilon, low=0)
-        if not isinstance(amsgrad, bool):
-            raise TypeError(f"amsgrad must be True or False, got {amsgrad!r}")
+        flag("amsgrad", amsgrad)
         self.amsgrad = amsgrad
 
     def _update(self, index, w, g, lr):

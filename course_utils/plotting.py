@@ -1,6 +1,8 @@
 """The course's plot style: a colour-blind-safe palette and sizes that read well in JupyterLab."""
 
 import numpy as np
+
+from course_utils._validate import whole
 from cycler import cycler
 
 #: Okabe & Ito's palette, distinguishable with every common form of colour blindness.
@@ -46,14 +48,20 @@ def _axes(ax):
 
     if ax is None:
         _, ax = plt.subplots()
+    elif not isinstance(ax, plt.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
     return ax
 
 
-def _curve(values):
+def _curve(values, label):
     """Values as a 1-D float array, and the index of the last finite one before any NaN/inf (or None)."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1:
-        raise ValueError(f"a loss curve must be 1-D (one value per step), got shape {values.shape}")
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"run {label!r} must be a DescentRun or a sequence of losses, got {values!r:.60}") from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"run {label!r}: a loss curve must be 1-D and not empty (one value per step), "
+                         f"got shape {values.shape}")
     bad = ~np.isfinite(values)
     if not bad.any():
         return values, None
@@ -87,7 +95,7 @@ def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during trai
     ax = _axes(ax)
     for label, run in _labelled(runs, "runs").items():
         single = _single(run, label)
-        losses, last = _curve(single.losses if single is not None else run)
+        losses, last = _curve(single.losses if single is not None else run, label)
         gap = losses - minimum
         if single is not None and single.diverged_at >= 0:
             label = f"{label} (diverged at step {single.diverged_at})"
@@ -116,6 +124,10 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
 
     if not isinstance(landscape, Landscape):
         raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
+    levels = whole("levels", levels, 2)
+    n = whole("n", n, 2)
+    if not isinstance(runs, (dict, type(None))):
+        raise TypeError(f"runs must be a dict of label -> DescentRun, got {type(runs).__name__}")
     ax = _axes(ax)
     if landscape.dim == 1:
         x = landscape.grid(n)
@@ -145,7 +157,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
         ax.plot(locations[:, 0], locations[:, 1], "*", color="black", markersize=12, label=label)
     for label, run in (runs or {}).items():
         if _single(run, label) is None:
-            raise TypeError(f"{label!r}: runs must map labels to DescentRun results of one run")
+            raise TypeError(f"runs must map labels to DescentRun results of one run; {label!r} is not one")
         _plot_path(ax, landscape, run, label)
     ax.set_title(f"{landscape.name}\n{landscape.formula}")
     ax.legend(loc="best")
@@ -174,7 +186,8 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     from matplotlib.colors import LogNorm
 
     if getattr(landscape, "dim", None) != 2:
-        raise ValueError("plot_gradient_field needs a 2-D landscape")
+        raise ValueError("plot_gradient_field needs a 2-D landscape: landscape must have dim 2")
+    n = whole("n", n, 2)
     ax = _axes(ax)
     X, Y = landscape.grid(n)
     G = landscape.gradient(np.stack([X, Y], axis=-1))
@@ -194,7 +207,7 @@ def plot_lr_finder(finder, ax=None, *, bound=None):
     """
     rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float) for name in ("rates", "losses", "smoothed"))
     if rates.size == 0 or rates.size != smoothed.size:
-        raise ValueError("plot_lr_finder needs an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
+        raise ValueError("finder must be an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
     ax = _axes(ax)
     ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, label="loss of each batch")
     ax.plot(rates, smoothed, color=PALETTE["blue"], label="smoothed")

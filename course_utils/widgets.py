@@ -9,10 +9,17 @@ import io
 
 import numpy as np
 
+from course_utils._validate import number, whole
 from course_utils.descent import check_learning_rate, classify_run, descend, gradient_descent
 from course_utils.landscapes import Landscape, quadratic, rosenbrock
 from course_utils.optimizers import SGD, Adam, Optimizer, RMSprop
 from course_utils.plotting import PALETTE, plot_landscape
+
+
+def _landscape(landscape):
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
+    return landscape
 
 
 class PathFigure:
@@ -22,8 +29,11 @@ class PathFigure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        if not isinstance(landscape, Landscape):
-            raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
+        landscape = _landscape(landscape)
+        start = landscape.points(start, name="start")
+        if start.shape != landscape.point_shape or not np.all(np.isfinite(start)):
+            raise ValueError(f"start must be one finite point of shape {landscape.point_shape}, got {start.tolist()!r}")
+        steps = whole("steps", steps, 1)
         self.landscape, self.start, self.steps = landscape, start, steps
         self.figure = Figure(figsize=(10, 3.8), dpi=72)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -100,11 +110,11 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     """A slider for the learning rate (log scale) that redraws the path and the loss curve."""
     import ipywidgets as widgets
 
-    landscape = quadratic(4.0) if landscape is None else landscape
+    landscape = quadratic(4.0) if landscape is None else _landscape(landscape)
     low, high = check_learning_rate(rates).tolist() if np.size(rates) == 2 else (None, None)
     if low is None or not 0 < low < high:
         raise ValueError(f"rates must be (lowest, highest) with 0 < lowest < highest, got {rates!r}")
-    if not low <= value <= high:
+    if not low <= number("value", value) <= high:
         raise ValueError(f"value must lie within rates {tuple(rates)}, got {value!r}")
     explorer = LearningRateExplorer(landscape, start, steps)
     slider = widgets.FloatLogSlider(
@@ -128,7 +138,7 @@ PLAYGROUND_OPTIMIZERS = ("SGD", "momentum", "Nesterov", "RMSprop", "Adam")
 def make_optimizer(name, learning_rate, momentum=0.9, rho=0.9, beta_1=0.9, beta_2=0.999):
     """One of PLAYGROUND_OPTIMIZERS, configured from the playground's sliders."""
     if name not in PLAYGROUND_OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of {list(PLAYGROUND_OPTIMIZERS)}")
+        raise ValueError(f"unknown optimizer {name!r}; name must be one of {list(PLAYGROUND_OPTIMIZERS)}")
     if name == "SGD":
         return SGD(learning_rate)
     if name in ("momentum", "Nesterov"):
@@ -142,7 +152,7 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
     """Choose an optimizer and its settings; the path on the landscape redraws at once."""
     import ipywidgets as widgets
 
-    landscape = rosenbrock() if landscape is None else landscape
+    landscape = rosenbrock() if landscape is None else _landscape(landscape)
     explorer = OptimizerExplorer(landscape, np.asarray(start, dtype=float), steps, log_levels=landscape.dim == 2)
     style, layout = {"description_width": "initial"}, {"width": "420px"}
     controls = {

@@ -42,11 +42,27 @@ COURSE_PLAN = (
 )
 
 
+def _path(name, value, *, folder=False):
+    """``value`` as a Path to an existing file (or folder); TypeError/ValueError naming ``name`` if not."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str or Path), got {type(value).__name__} {value!r}")
+    path = Path(value)
+    if not (path.is_dir() if folder else path.is_file()):
+        raise ValueError(f"{name} must be an existing {'folder' if folder else 'file'}, got {str(path)!r}")
+    return path
+
+
+def _notebook(name, value):
+    import nbformat
+
+    if not isinstance(value, nbformat.NotebookNode) or "cells" not in value:
+        raise TypeError(f"{name} must be a notebook (nbformat.read(path, as_version=4)), got {type(value).__name__}")
+    return value
+
+
 def course_map(notebook_dir="."):
     """The course's notebooks as a Markdown table, linking those present in ``notebook_dir``."""
-    notebook_dir = Path(notebook_dir)
-    if not notebook_dir.is_dir():
-        raise ValueError(f"notebook_dir must be a folder, got {str(notebook_dir)!r}")
+    notebook_dir = _path("notebook_dir", notebook_dir, folder=True)
     rows = ["| # | Notebook | Article points | Minutes |", "|---|---|---|---|"]
     for entry in COURSE_PLAN:
         number, name = entry.stem[:2], f"{entry.stem}.ipynb"
@@ -133,7 +149,7 @@ def stub_solutions(source):
         else:
             out.append(line)
     if solution is not None:
-        raise ValueError(f"{BEGIN_SOLUTION} without {END_SOLUTION}")
+        raise ValueError(f"{BEGIN_SOLUTION} must be closed by {END_SOLUTION}")
     return "\n".join(out)
 
 
@@ -141,7 +157,7 @@ def student_notebook(notebook):
     """A copy of ``notebook`` with solutions stubbed, outputs cleared and a banner on top."""
     import nbformat
 
-    student = copy.deepcopy(notebook)
+    student = copy.deepcopy(_notebook("notebook", notebook))
     for cell in student.cells:
         if cell.cell_type != "code":
             continue
@@ -157,10 +173,13 @@ def write_student_edition(paths, out_dir):
     """Write the student edition of each notebook into ``out_dir``; return the written paths."""
     import nbformat
 
+    if isinstance(paths, (str, os.PathLike)):
+        raise TypeError(f"paths must be a list of notebook paths, got one path {str(paths)!r}")
+    paths = [_path("paths", path) for path in paths]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for path in map(Path, paths):
+    for path in paths:
         notebook = nbformat.read(path, as_version=4)
         target = out_dir / path.name
         nbformat.write(student_notebook(notebook), target)
@@ -173,6 +192,8 @@ def write_student_edition(paths, out_dir):
 
 def slide_type(cell):
     """The reveal.js role of a cell: headings start slides, solutions are skipped, the rest continues."""
+    if not (isinstance(cell, dict) and "cell_type" in cell and "source" in cell):
+        raise TypeError(f"cell must be a notebook cell (an item of notebook.cells), got {type(cell).__name__}")
     if cell.cell_type == "markdown":
         first = cell.source.lstrip().split("\n", 1)[0]
         if first.startswith(("# ", "## ")):
@@ -186,7 +207,7 @@ def slide_type(cell):
 
 def add_slide_metadata(notebook):
     """Set every cell's ``slideshow`` metadata from :func:`slide_type` (in place); return the notebook."""
-    for cell in notebook.cells:
+    for cell in _notebook("notebook", notebook).cells:
         cell.metadata["slideshow"] = {"slide_type": slide_type(cell)}
     return notebook
 
@@ -200,6 +221,10 @@ def run_notebook(notebook, directory, timeout=600):
 
     from nbclient import NotebookClient
 
+    _notebook("notebook", notebook)
+    directory = _path("directory", directory, folder=True)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a number of seconds > 0, got {timeout!r}")
     os.environ.update(KERNEL_ENVIRONMENT)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(Path(directory).resolve())}})
@@ -217,9 +242,7 @@ def execute_notebook(path, timeout=600):
     """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
     import nbformat
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no notebook at {path}")
+    path = _path("path", path)
     notebook = nbformat.read(path, as_version=4)
     run_notebook(notebook, path.parent, timeout)
     nbformat.write(notebook, path)
@@ -233,7 +256,7 @@ def next_notebook(stem):
     """The file name of the notebook after ``stem`` in the course plan, or None for the last one."""
     stems = [entry.stem for entry in COURSE_PLAN]
     if stem not in stems:
-        raise ValueError(f"{stem!r} is not in the course plan; expected one of {stems}")
+        raise ValueError(f"stem {stem!r} is not in the course plan; expected one of {stems}")
     index = stems.index(stem)
     return f"{stems[index + 1]}.ipynb" if index + 1 < len(stems) else None
 
@@ -252,7 +275,9 @@ def hygiene_problems(path, max_bytes=1_000_000):
     """Everything that breaks the course's notebook rules, as a list of sentences (empty: all good)."""
     import nbformat
 
-    path = Path(path)
+    path = _path("path", path)
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"max_bytes must be a whole number >= 1, got {max_bytes!r}")
     problems = []
     if path.stat().st_size > max_bytes:
         problems.append(f"file is {path.stat().st_size // 1024} KiB; keep notebooks under {max_bytes // 1000} kB")

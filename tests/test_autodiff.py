@@ -94,11 +94,11 @@ def test_draw_graph_draws_every_node_with_its_value_and_gradient():
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: Value("1.0"), TypeError, "Value needs a finite number"),
-        (lambda: Value(float("nan")), TypeError, "Value needs a finite number"),
-        (lambda: Value(True), TypeError, "Value needs a finite number"),
-        (lambda: Value(2.0) ** Value(2.0), TypeError, "only a constant exponent"),
-        (lambda: draw_graph(3.0), TypeError, "draw_graph needs a Value"),
+        (lambda: Value("1.0"), TypeError, "data must be a finite number"),
+        (lambda: Value(float("nan")), TypeError, "data must be a finite number"),
+        (lambda: Value(True), TypeError, "data must be a finite number"),
+        (lambda: Value(2.0) ** Value(2.0), TypeError, "exponent must be a constant number"),
+        (lambda: draw_graph(3.0), TypeError, "output must be a Value"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, words):

@@ -66,7 +66,7 @@ def test_plot_basins_draws_one_legend_entry_per_minimum_with_its_share():
         (lambda: basins.restart_success_rate(F, 0, 10, 0.1, 10, np.random.default_rng()), ValueError,
          "restarts must be a whole number >= 1"),
         (lambda: basins.restart_success_rate(F, 2, 10, 0.1, 10, 42), TypeError, "rng must be a numpy Generator"),
-        (lambda: basins.predicted_success_rate(1.5, 3), ValueError, r"share must be a probability in \[0, 1\]"),
+        (lambda: basins.predicted_success_rate(1.5, 3), ValueError, r"share must be in \[0, 1\]"),
         (lambda: basins.nearest_minimum(landscapes.himmelblau(), [1.0, 2.0, 3.0]), ValueError, "must have shape"),
     ],
 )

@@ -17,7 +17,7 @@ def test_digits_load_offline_scaled_and_split_deterministically():
     assert 0.0 <= x_train.min() and x_train.max() <= 1.0 and set(np.unique(y_train)) == set(range(10))
     again = digits.load()
     np.testing.assert_array_equal(again[1], y_train)
-    with pytest.raises(ValueError, match="validation must be a fraction"):
+    with pytest.raises(ValueError, match=r"validation must be in \(0, 1\)"):
         digits.load(validation=1.5)
 
 

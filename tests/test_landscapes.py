@@ -104,7 +104,7 @@ def test_vectorised_over_any_batch_shape():
         (lambda: ALL["quadratic 1-D"]({"x": 1}), TypeError, "points must be numbers"),
         (lambda: landscapes.quadratic(), ValueError, "one or more positive numbers"),
         (lambda: landscapes.quadratic(-1.0), ValueError, "positive numbers"),
-        (lambda: landscapes.quadratic(1.0, 2.0, 3.0), ValueError, "one curvature"),
+        (lambda: landscapes.quadratic(1.0, 2.0, 3.0), ValueError, "curvatures must be one number"),
         (lambda: landscapes.quadratic(float("nan")), ValueError, "finite numbers"),
         (lambda: landscapes.several_minima((0.0, 1.0)), ValueError, "odd number of distinct"),
         (lambda: landscapes.several_minima(scale=-1.0), ValueError, "scale must be a positive number"),

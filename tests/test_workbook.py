@@ -38,7 +38,7 @@ def test_stub_of_a_function_loop_and_bare_expression():
 @pytest.mark.parametrize(
     "source, words",
     [
-        ("### BEGIN SOLUTION\nx = 1", "without ### END SOLUTION"),
+        ("### BEGIN SOLUTION\nx = 1", "must be closed by ### END SOLUTION"),
         ("x = 1\n### END SOLUTION", "without ### BEGIN SOLUTION"),
         ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "inside another solution"),
     ],
@@ -156,7 +156,7 @@ def test_course_map_links_only_existing_notebooks_and_totals_the_minutes(tmp_pat
     assert "| 01 | [Gradients](01_gradients.ipynb) | 1 | 25 |" in table
     assert "| 02 | Choosing a learning rate *(coming soon)* | 2 | 30 |" in table
     assert f"**{sum(n.minutes for n in workbook.COURSE_PLAN)}**" in table
-    with pytest.raises(ValueError, match="notebook_dir must be a folder"):
+    with pytest.raises(ValueError, match="notebook_dir must be an existing folder"):
         workbook.course_map(tmp_path / "missing")
 
 
