@@ -1,15 +1,21 @@
-"""Every notebook runs offline, and running all its cells twice in one kernel gives the stored outputs again.
+"""What learners do to a notebook: interrupt it, restart, run it again and again, with no network.
 
-The first cell installs a guard that refuses any connection or name lookup beyond this machine. Then all
-cells run twice; the second pass's text outputs must equal the stored ones (after the same sanitizing rules
-as nbval), so that no state leaks from one run into the next.
+For each notebook, in one kernel: the first half of the cells run, then a long cell is interrupted mid-way
+(SIGINT, as the Interrupt button sends) and the kernel is restarted; a guard then refuses any connection or name lookup
+beyond this machine; all cells run from the top, twice. Both passes must give the stored text outputs (after
+the same sanitizing rules as nbval): offline, after an interruption, and with no state leaking between runs.
 """
 
+import os
 import re
+import signal
+import threading
 
 import nbformat
 import pytest
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from conftest import NOTEBOOKS, ROOT
 from course_utils.workbook import KERNEL_ENVIRONMENT
@@ -63,23 +69,41 @@ def text_of(cell, rules):
     return text
 
 
+def interrupt_then_restart(client, index, after=0.5):
+    """A long computation, Interrupt `after` seconds into it (SIGINT, as the button sends), then Restart."""
+    kernel = client.km.provisioner.process.pid
+    timer = threading.Timer(after, os.kill, (kernel, signal.SIGINT))
+    timer.start()
+    with pytest.raises(CellExecutionError, match="KeyboardInterrupt"):
+        client.execute_cell(nbformat.v4.new_code_cell("import time\n\ntime.sleep(60)"), index)
+    timer.cancel()
+    run_sync(client.km.restart_kernel)(now=True)
+    run_sync(client.kc.wait_for_ready)(timeout=120)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_offline_and_twice_in_one_kernel_with_the_stored_outputs(path, monkeypatch):
+def test_notebook_survives_an_interrupt_and_restart_runs_offline_and_twice_with_the_stored_outputs(path, monkeypatch):
+    """Half the notebook, a cell interrupted mid-way, Restart; then Run All twice in that kernel, offline."""
     for key, value in KERNEL_ENVIRONMENT.items():
         monkeypatch.setenv(key, value)
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     guard = nbformat.v4.new_code_cell(OFFLINE_GUARD)
+    middle = len(code) // 2
     client = NotebookClient(notebook, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
+    rules = sanitizers()
+    stored_texts = [text_of(cell, rules) for cell in stored.cells if cell.cell_type == "code"]
     with client.setup_kernel():
+        for index, cell in enumerate(code[:middle]):
+            client.execute_cell(cell, index + 1)
+        interrupt_then_restart(client, middle + 1)
         client.execute_cell(guard, 0)
         assert not guard.outputs, guard.outputs
-        for run in range(2):  # the second pass must not see leftovers of the first
+        for run in ("after the restart", "again in the same kernel"):  # no leftovers from a previous run
             for index, cell in enumerate(code):
                 client.execute_cell(cell, index + 1)
-    rules = sanitizers()
-    stored_code = [cell for cell in stored.cells if cell.cell_type == "code"]
-    for number, (fresh, original) in enumerate(zip(code, stored_code)):
-        assert text_of(fresh, rules) == text_of(original, rules), f"{path.name}, code cell {number}"
+            for number, (cell, expected) in enumerate(zip(code, stored_texts)):
+                assert text_of(cell, rules) == expected, f"{path.name}, code cell {number}, run {run}"
