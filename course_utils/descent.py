@@ -141,6 +141,39 @@ def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
     return descend(landscape, start, steps, lambda params, grads: params - rates * grads, blowup=blowup)
 
 
+
+def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blowup=1e6):
+    """One run from ``start`` per learning rate in ``rates``, all computed at once; a batch DescentRun.
+
+    make_optimizer(rate) returns a fresh optimizer of course_utils.optimizers. Their update rules are
+    linear in the learning rate (the state does not depend on it, or grows in proportion to it), so the
+    step at rate r is r times the step at rate 1: one optimizer at rate 1 steps a copy of ``start`` per
+    rate, and each row's step is scaled by its rate. Equal to separate runs up to rounding.
+    """
+    from course_utils.optimizers import Optimizer
+
+    rates = check_learning_rate(rates)
+    if rates.ndim != 1:
+        raise ValueError(f"rates must be a 1-D list of learning rates, got shape {rates.shape}")
+    if not callable(make_optimizer):
+        raise TypeError(f"make_optimizer must be a function of the rate, got {type(make_optimizer).__name__}")
+    optimizer = make_optimizer(1.0)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"make_optimizer must return an optimizer of course_utils.optimizers, got {optimizer!r}")
+    if not isinstance(landscape, Landscape):
+        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
+    start = landscape.points(_numbers("start", start), name="start")
+    if start.shape != landscape.point_shape:
+        raise ValueError(f"start must be one point of shape {landscape.point_shape}, got shape {start.shape}")
+    scale = rates.reshape(rates.shape + (1,) * start.ndim)
+    starts = np.broadcast_to(start, rates.shape + start.shape).copy()
+
+    def update(params, grads):
+        return params + scale * (optimizer.step(params, grads) - params)
+
+    return descend(landscape, starts, steps, update, blowup=blowup)
+
+
 REGIMES = ("converges monotonically", "converges in one step", "oscillates and converges", "bounces forever", "diverges")
 
 

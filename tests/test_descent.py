@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils import landscapes
+from course_utils import descent, landscapes
 from course_utils.descent import classify_run, descend, gradient_descent
 
 F = landscapes.quadratic(2.0)
@@ -120,3 +120,23 @@ def test_classify_run_uses_the_nearest_minimum_and_rejects_what_it_cannot_classi
         classify_run(gradient_descent(landscapes.quadratic(1.0, 2.0), [1.0, 1.0], 0.1, 5))
     with pytest.raises(ValueError, match="starts at a minimum"):
         classify_run(gradient_descent(F, 0.0, 0.1, 5))
+
+
+@pytest.mark.parametrize("name", ["SGD", "momentum", "Nesterov", "RMSprop", "Adam"])
+def test_a_sweep_over_rates_equals_separate_runs(name):
+    from course_utils.widgets import make_optimizer
+
+    valley, rates = landscapes.rosenbrock(), 2.0 ** np.arange(-14, -6, 2)  # exact in float32, as Keras casts
+    sweep = descent.sweep_learning_rates(valley, [-1.5, 2.0], 200, lambda rate: make_optimizer(name, rate), rates)
+    for row, rate in enumerate(rates):
+        alone = descent.descend(valley, [-1.5, 2.0], 200, make_optimizer(name, float(rate)).step)
+        np.testing.assert_allclose(sweep.path[:, row], alone.path, rtol=1e-6, atol=1e-9)
+
+
+def test_a_sweep_reports_each_diverging_rate_with_its_step():
+    from course_utils.optimizers import SGD
+
+    sweep = descent.sweep_learning_rates(landscapes.quadratic(4.0), 1.0, 50, lambda rate: SGD(rate), [0.1, 0.45, 0.6])
+    assert sweep.diverged.tolist() == [False, False, True]
+    alone = descent.gradient_descent(landscapes.quadratic(4.0), 1.0, 0.6, 50)
+    assert sweep.diverged_at[2] == alone.diverged_at > 0
