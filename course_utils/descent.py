@@ -152,7 +152,9 @@ def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blow
     """
     from course_utils.optimizers import Optimizer
 
-    rates = check_learning_rate(rates)
+    rates = _numbers("rates", rates)
+    if np.any(rates < 0):
+        raise ValueError(f"rates must be learning rates >= 0, got {rates.tolist()!r}")
     if rates.ndim != 1:
         raise ValueError(f"rates must be a 1-D list of learning rates, got shape {rates.shape}")
     if not callable(make_optimizer):
