@@ -34,7 +34,11 @@ def build_model(seed=0):
 
 
 def train(optimizer, epochs=15, batch_size=32, seed=0):
-    """Compile a fresh model with ``optimizer`` and train it; return the Keras History."""
+    """Compile a fresh model with ``optimizer`` and train it; return the Keras History.
+
+    A run that blows up stops at its first NaN loss (TerminateOnNaN): its loss history then ends in NaN,
+    which ``plot_losses`` marks as diverged.
+    """
     import keras
 
     epochs, batch_size = whole("epochs", epochs, 1), whole("batch_size", batch_size, 1)
@@ -45,4 +49,4 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     keras.utils.set_random_seed(seed)  # the same mini-batch order for every optimizer
     return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs, batch_size=batch_size,
-                     verbose=0)
+                     verbose=0, callbacks=[keras.callbacks.TerminateOnNaN()])

@@ -54,7 +54,7 @@ def _axes(ax):
 
 
 def _curve(values, label):
-    """Values as a 1-D float array, and the index of the last finite one before any NaN/inf (or None)."""
+    """Values as a 1-D float array, and the index of the last finite one before any NaN/inf (None: all finite)."""
     try:
         values = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
@@ -65,8 +65,7 @@ def _curve(values, label):
     bad = ~np.isfinite(values)
     if not bad.any():
         return values, None
-    first_bad = int(np.argmax(bad))
-    return values, first_bad - 1 if first_bad > 0 else None
+    return values, int(np.argmax(bad)) - 1  # -1: not one finite loss
 
 
 def _single(run, label):
@@ -101,9 +100,9 @@ def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during trai
             label = f"{label} (diverged at step {single.diverged_at})"
             last = int(np.flatnonzero(np.isfinite(losses))[-1])
         elif last is not None:
-            label = f"{label} (diverged: NaN after step {last})"
+            label = f"{label} (diverged: NaN after step {last})" if last >= 0 else f"{label} (diverged: NaN from the start)"
         (line,) = ax.plot(np.arange(len(gap)), gap, label=label)
-        if last is not None:
+        if last is not None and last >= 0:
             ax.plot([last], [gap[last]], "x", color=line.get_color(), markersize=12, markeredgewidth=3)
     if log:
         ax.set_yscale("log")

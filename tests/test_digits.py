@@ -48,3 +48,13 @@ def test_rate_for_target_check_trains_and_judges():
 def test_rate_for_target_check_recognises_a_rate_that_is_too_large():
     feedback = checks.check_rate_for_target(50.0)
     assert not feedback.passed and "too large" in feedback.message
+
+
+def test_a_diverging_training_run_stops_at_nan_and_is_drawn_as_diverged():
+    from course_utils.plotting import plot_losses
+
+    history = digits.train(keras.optimizers.SGD(learning_rate=1e30), epochs=5, batch_size=64)
+    losses = history.history["loss"]
+    assert len(losses) < 5 and np.isnan(losses[-1]), losses  # stopped early, at the NaN
+    ax = plot_losses({"lr 1e30": losses}, xlabel="epoch")
+    assert "diverged" in ax.get_legend().get_texts()[0].get_text()

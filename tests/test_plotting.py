@@ -97,3 +97,8 @@ def test_gradient_field_draws_one_arrow_per_grid_point():
 def test_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_a_curve_that_is_nan_from_the_start_is_marked_as_diverged():
+    ax = plot_losses({"blown": [float("nan")]})
+    assert ax.get_legend().get_texts()[0].get_text() == "blown (diverged: NaN from the start)"
