@@ -15,7 +15,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ import pytest
 
 from conftest import NOTEBOOKS, ROOT
 from course_utils.workbook import KERNEL_ENVIRONMENT
-from test_lab import free_port, status
+from test_lab import free_port, running, status
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -80,21 +79,8 @@ def lab(tmp_path_factory):
         command.append("--allow-root")
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while status(f"{base}/api/status", token) != 200:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("JupyterLab did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.5)
+    with running(process, port, token) as base:
         yield base, token, served
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="module")

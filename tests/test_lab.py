@@ -1,5 +1,6 @@
 """`make lab` serves the workbook on localhost and refuses requests without its token."""
 
+import contextlib
 import json
 import os
 import secrets
@@ -47,6 +48,13 @@ def lab_server(tmp_path):
          "LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.news_url=None"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
+    with running(process, port, token) as base:
+        yield base, token, tmp_path
+
+
+@contextlib.contextmanager
+def running(process, port, token):
+    """Wait until the JupyterLab `process` answers on `port`; yield its base URL; stop it (and its kernels) after."""
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -54,7 +62,7 @@ def lab_server(tmp_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("JupyterLab did not start: " + process.stderr.read().decode()[-2000:])
             time.sleep(0.5)
-        yield base, token, tmp_path
+        yield base
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
