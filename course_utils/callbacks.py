@@ -15,6 +15,7 @@ import math
 import keras
 import numpy as np
 
+from course_utils import data
 from course_utils._validate import number
 
 
@@ -126,7 +127,8 @@ class LRFinder(BatchLossHistory):
 def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_size=32, **finder_options):
     """Run an :class:`LRFinder` on a compiled model and return it; the model comes back unchanged.
 
-    The data are cut to a whole number of batches (the callback needs batches of equal size).
+    The data are cut to a whole number of batches (the callback needs batches of equal size) and fed in
+    order, repeated until ``steps`` batches have run: there is no need to tile small data sets.
     """
     if not isinstance(model, keras.Model) or getattr(model, "optimizer", None) is None:
         raise TypeError("model must be a compiled keras.Model (call model.compile(optimizer, loss) first)")
@@ -138,7 +140,7 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
     if batches < 1:
         raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")
     finder = LRFinder(min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
-    n = batches * batch_size
-    model.fit(x[:n], y[:n], batch_size=batch_size, epochs=math.ceil(steps / batches),
-              shuffle=False, callbacks=[finder], verbose=0)
+    # The whole batches in order, again and again: one epoch of ``steps`` batches.
+    whole_batches = data.batches(x[:batches * batch_size], y[:batches * batch_size], batch_size, shuffle=False)
+    model.fit(whole_batches.repeat(), steps_per_epoch=steps, epochs=1, shuffle=False, callbacks=[finder], verbose=0)
     return finder

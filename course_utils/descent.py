@@ -102,8 +102,8 @@ def descend(landscape, start, steps, update, *, blowup=1e6):
     batch_shape = params.shape[: params.ndim - len(landscape.point_shape)]
     point_axes = tuple(range(len(batch_shape), params.ndim))
 
-    path = np.full((steps + 1, *params.shape), np.nan)
-    losses = np.full((steps + 1, *batch_shape), np.nan)
+    path = np.empty((steps + 1, *params.shape))  # every row is written below
+    losses = np.empty((steps + 1, *batch_shape))
     diverged_at = np.full(batch_shape, -1, dtype=int)
     path[0], losses[0] = params, landscape(params)
     limit = blowup * (1 + np.abs(losses[0]))

@@ -6,6 +6,7 @@
 import numpy as np
 
 from course_utils._validate import number, whole
+from course_utils.data import batches
 
 
 def load(seed=0, validation=0.2):
@@ -34,7 +35,7 @@ def build_model(seed=0):
 
 
 def train(optimizer, epochs=15, batch_size=32, seed=0):
-    """Compile a fresh model with ``optimizer`` and train it; return the Keras History.
+    """Compile a fresh model with ``optimizer`` and train it on :func:`course_utils.data.batches`; return the History.
 
     A run that blows up stops at its first NaN loss (TerminateOnNaN): its loss history then ends in NaN,
     which ``plot_losses`` marks as diverged.
@@ -48,5 +49,6 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
     model = build_model(seed)
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     keras.utils.set_random_seed(seed)  # the same mini-batch order for every optimizer
-    return model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs=epochs, batch_size=batch_size,
-                     verbose=0, callbacks=[keras.callbacks.TerminateOnNaN()])
+    return model.fit(batches(x_train, y_train, batch_size, seed=seed), epochs=epochs, shuffle=False,
+                     validation_data=batches(x_val, y_val, len(x_val), shuffle=False), verbose=0,
+                     callbacks=[keras.callbacks.TerminateOnNaN()])
