@@ -15,11 +15,11 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_utils import (autodiff, basins, callbacks, checks, descent, digits, environment, gradcheck, landscapes,
-                          nn, optimizers, plotting, widgets, workbook)
+from course_utils import (autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck,
+                          landscapes, nn, optimizers, plotting, widgets, workbook)
 
-MODULES = [autodiff, basins, callbacks, checks, descent, digits, environment, gradcheck, landscapes, nn, optimizers,
-           plotting, widgets, workbook, importlib.import_module("course_utils.exercises")]
+MODULES = [autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck, landscapes, nn,
+           optimizers, plotting, widgets, workbook, importlib.import_module("course_utils.exercises")]
 
 NAN, INF = float("nan"), float("inf")
 # What a good message says about what is allowed.
@@ -131,6 +131,16 @@ CASES = [
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder()), "finder"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder("finder"), "finder"),
     # callbacks
+    ("data.batches", lambda: data.batches("pixels", [1, 2]), "x"),
+    ("data.batches", lambda: data.batches([[1.0], [2.0]], ["a", "b"]), "y"),
+    ("data.batches", lambda: data.batches(np.zeros((0, 2)), np.zeros(0)), "x"),
+    ("data.batches", lambda: data.batches([[1.0], [NAN]], [1, 2]), "x"),
+    ("data.batches", lambda: data.batches([[1.0], [2.0]], [1.0, INF]), "y"),
+    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(3)), "x and y"),
+    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), batch_size=0), "batch_size"),
+    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), batch_size=2.5), "batch_size"),
+    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), shuffle="yes"), "shuffle"),
+    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), seed=-1), "seed"),
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=0), "min_lr"),
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr="small"), "min_lr"),
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=1.0, max_lr=0.1), "max_lr"),

@@ -97,8 +97,9 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
         print(os.environ["TF_CPP_MIN_LOG_LEVEL"], os.environ["TF_ENABLE_ONEDNN_OPTS"])
         print(config.is_op_determinism_enabled())
         first = tf.random.normal([4]).numpy()
-        course_utils.setup(seed=7, quiet=True)
+        course_utils.setup(seed=7, quiet=True)  # again, after ops ran: the thread settings are already in force
         print((tf.random.normal([4]).numpy() == first).all())
+        print(tf.config.threading.get_intra_op_parallelism_threads(), tf.config.threading.get_inter_op_parallelism_threads())
         print(tf.keras.layers.Dense(2).name)  # builds nothing; TensorFlow stays silent
         """
     )
@@ -108,7 +109,7 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
         r"\| seed 7, deterministic ops",
         lines[0],
     ), lines[0]
-    assert lines[1:4] == ["3 0", "True", "True"]
+    assert lines[1:5] == ["3 0", "True", "True", "1 2"]
     assert err == "", err  # not one TensorFlow log line
 
 
