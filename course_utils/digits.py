@@ -3,6 +3,8 @@
 1797 images of the digits 0-9, split into 1437 for training and 360 for validation.
 """
 
+import math
+
 import numpy as np
 
 from course_utils._validate import number, whole
@@ -37,8 +39,9 @@ def build_model(seed=0):
 def train(optimizer, epochs=15, batch_size=32, seed=0):
     """Compile a fresh model with ``optimizer`` and train it on :func:`course_utils.data.batches`; return the History.
 
-    A run that blows up stops at its first NaN loss (TerminateOnNaN): its loss history then ends in NaN,
-    which ``plot_losses`` marks as diverged.
+    Each epoch runs as one TensorFlow call (``steps_per_execution``: the same steps and the same numbers, less
+    Python between batches). A run that blows up stops at the end of the epoch of its first NaN loss
+    (TerminateOnNaN): its loss history then ends in NaN, which ``plot_losses`` marks as diverged.
     """
     import keras
 
@@ -47,7 +50,8 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
         raise TypeError(f"optimizer must be a keras optimizer or its name such as 'adam', got {optimizer!r}")
     x_train, y_train, x_val, y_val = load(seed)
     model = build_model(seed)
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=math.ceil(len(x_train) / batch_size))
     keras.utils.set_random_seed(seed)  # the same mini-batch order for every optimizer
     return model.fit(batches(x_train, y_train, batch_size, seed=seed), epochs=epochs, shuffle=False,
                      validation_data=batches(x_val, y_val, len(x_val), shuffle=False), verbose=0,
