@@ -13,6 +13,7 @@ counts. The report gives each notebook's time as a multiple of the floor, and th
 import argparse
 import json
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -52,7 +53,7 @@ def benchmark(paths):
                          "slowest_cell_seconds": cells[slowest]})
         while len(floors) < FLOOR_RUNS:
             floor_run()
-    floor = sorted(floors)[len(floors) // 2]  # the median
+    floor = statistics.median(floors)
     for row in rows:
         row["floor_ratio"] = row["seconds"] / floor
     course = sum(row["seconds"] for row in rows)
