@@ -136,11 +136,11 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same number of samples, got {len(x)} and {len(y)}")
-    batches = len(x) // batch_size
-    if batches < 1:
+    whole_batches = len(x) // batch_size
+    if whole_batches < 1:
         raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")
     finder = LRFinder(min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
-    # The whole batches in order, again and again: one epoch of ``steps`` batches.
-    whole_batches = data.batches(x[:batches * batch_size], y[:batches * batch_size], batch_size, shuffle=False)
-    model.fit(whole_batches.repeat(), steps_per_epoch=steps, epochs=1, shuffle=False, callbacks=[finder], verbose=0)
+    n = whole_batches * batch_size  # the whole batches in order, again and again: one epoch of ``steps`` batches
+    in_order = data.batches(x[:n], y[:n], batch_size, shuffle=False).repeat()
+    model.fit(in_order, steps_per_epoch=steps, epochs=1, shuffle=False, callbacks=[finder], verbose=0)
     return finder
