@@ -1,7 +1,8 @@
 """Feeding Keras: a tf.data pipeline of mini-batches, the fast way to train the course's small models.
 
 ``model.fit(x, y, batch_size=16)`` with NumPy arrays builds Keras's own input pipeline and starts it afresh
-every epoch, which costs about 40 ms per epoch on two CPU cores: more than the training steps of a tiny model.
+every epoch, which costs about 40 ms per epoch on two CPU cores: as much as the training steps of a tiny model,
+or more.
 A pipeline built once costs about 1 ms per epoch::
 
     model.fit(batches(x, y, batch_size=16), epochs=40, shuffle=False, verbose=0)

@@ -130,7 +130,7 @@ CASES = [
     ("plotting.plot_gradient_field", lambda: plotting.plot_gradient_field(bowl, n=1), "n"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder()), "finder"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder("finder"), "finder"),
-    # callbacks
+    # data
     ("data.batches", lambda: data.batches("pixels", [1, 2]), "x"),
     ("data.batches", lambda: data.batches([[1.0], [2.0]], ["a", "b"]), "y"),
     ("data.batches", lambda: data.batches(np.zeros((0, 2)), np.zeros(0)), "x"),
@@ -141,6 +141,7 @@ CASES = [
     ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), batch_size=2.5), "batch_size"),
     ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), shuffle="yes"), "shuffle"),
     ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), seed=-1), "seed"),
+    # callbacks
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=0), "min_lr"),
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr="small"), "min_lr"),
     ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=1.0, max_lr=0.1), "max_lr"),

@@ -99,7 +99,8 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
         first = tf.random.normal([4]).numpy()
         course_utils.setup(seed=7, quiet=True)  # again, after ops ran: the thread settings are already in force
         print((tf.random.normal([4]).numpy() == first).all())
-        print(tf.config.threading.get_intra_op_parallelism_threads(), tf.config.threading.get_inter_op_parallelism_threads())
+        threading = tf.config.threading
+        print(threading.get_intra_op_parallelism_threads(), threading.get_inter_op_parallelism_threads())
         print(tf.keras.layers.Dense(2).name)  # builds nothing; TensorFlow stays silent
         """
     )
