@@ -4,10 +4,12 @@ Keras 3 reports the epoch's running mean loss in ``logs["loss"]`` after each bat
 own loss; :class:`BatchLossHistory` recovers each batch's loss from consecutive means (which assumes
 batches of equal size).
 
-The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai): the rate grows exponentially, one batch at a time, from ``min_lr`` to ``max_lr``. The loss first falls
-faster and faster, then explodes once the rate is too large for the landscape. The callback stops
-there, restores the model's weights and its optimizer, and suggests a rate a safe distance below
-the explosion: the rate of the lowest smoothed loss divided by 10.
+The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai): the rate grows exponentially,
+one batch at a time, from ``min_lr`` to ``max_lr``, and the loss is recorded. The loss falls, then explodes, but
+only some steps after the rate has passed the stability limit (the unstable direction needs steps to grow, and
+the smoothing lags). The callback stops there and restores the model's weights and its optimizer. It offers
+candidate rates (the steepest fall, the minimum / 10, the minimum): which one trains best depends on the model,
+so train each briefly and keep the best.
 """
 
 import math
@@ -28,7 +30,11 @@ def _positive(name, value):
 
 
 class BatchLossHistory(keras.callbacks.Callback):
-    """Record the loss of every training batch in ``losses`` (a list, over all epochs)."""
+    """Record the loss of every training batch in ``losses`` (a list, over all epochs).
+
+    Once the epoch's running mean is infinite or NaN, that value is recorded: a batch's own loss can no longer be
+    told apart in the sum.
+    """
 
     def __init__(self):
         super().__init__()
@@ -43,7 +49,10 @@ class BatchLossHistory(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self._batches += 1
         mean = float(logs["loss"])
-        self.losses.append(self._batches * mean - (self._batches - 1) * self._previous_mean)
+        if math.isfinite(mean):
+            self.losses.append(self._batches * mean - (self._batches - 1) * self._previous_mean)
+        else:  # inf or NaN: the batch's own loss is lost in the sum, and inf - inf would say NaN too early
+            self.losses.append(mean)
         self._previous_mean = mean
 
 
@@ -54,7 +63,7 @@ class LRFinder(BatchLossHistory):
     stop_factor: stop once the smoothed loss exceeds stop_factor x its lowest value (or is NaN).
     beta: smoothing of the loss curve (exponential moving average, bias-corrected).
 
-    After training, ``rates``, ``losses`` and ``smoothed`` hold the curve and ``suggestion()`` the rate.
+    After training, ``rates``, ``losses`` and ``smoothed`` hold the curve; ``candidates()`` the rates to try.
     """
 
     def __init__(self, min_lr=1e-6, max_lr=10.0, steps=100, stop_factor=4.0, beta=0.9):
@@ -118,10 +127,43 @@ class LRFinder(BatchLossHistory):
     def suggestion(self):
         """The rate of the lowest smoothed loss divided by 10 (None before the test has run).
 
-        The lowest point is already at or past the edge of stability (the loss needs a few steps to
-        explode, and the smoothing lags), hence the step back by 10x.
+        fast.ai's classic rule. The lowest point can lie past the stability limit (the loss needs steps to
+        explode, and the smoothing lags), where the step back is needed; on other models the minimum itself
+        trains best, and this rule is 10x too cautious. See :meth:`candidates`.
         """
         return None if not self.smoothed else self.minimum_rate() / 10
+
+    def steepest_rate(self):
+        """The rate where the smoothed loss falls fastest per factor of rate, before its lowest point.
+
+        The slope is taken across the smoothing's memory, 1 / (1 - beta) steps (shorter wiggles of the smoothed
+        curve are batch noise), and the first 1 / (1 - beta) steps are skipped: there the bias-corrected average
+        still rests on a few batches, and a naive steepest pick returns the first point. None before the test
+        has run, or if the curve never falls.
+        """
+        if not self.smoothed:
+            return None
+        span = max(1, round(1 / (1 - self.beta)))
+        smoothed = np.array([s if math.isfinite(s) else math.inf for s in self.smoothed])
+        log_rates = np.log(self.rates)
+        starts = np.arange(span, int(np.argmin(smoothed)) - span + 1)
+        if starts.size == 0:
+            return None
+        slopes = (smoothed[starts + span] - smoothed[starts]) / (log_rates[starts + span] - log_rates[starts])
+        if slopes.min() >= 0:
+            return None
+        return self.rates[int(starts[np.argmin(slopes)]) + span // 2]
+
+    def candidates(self):
+        """The rates worth a short training run each: {"steepest", "minimum / 10", "minimum"} (None before a run).
+
+        No single one is right for every model: on linear regression the minimum lies past the stability limit,
+        on a small network it trains best. Train each for a few epochs and keep the best.
+        """
+        if not self.smoothed:
+            return None
+        found = {"steepest": self.steepest_rate(), "minimum / 10": self.suggestion(), "minimum": self.minimum_rate()}
+        return {name: rate for name, rate in found.items() if rate is not None}
 
 
 def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_size=32, **finder_options):

@@ -199,19 +199,29 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     return ax
 
 
-def plot_lr_finder(finder, ax=None, *, bound=None):
+def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False):
     """The LR range test: loss against learning rate (log scale), smoothed, with the suggested rate.
 
     bound: a known largest stable rate to draw for comparison (e.g. 2 / largest Hessian eigenvalue).
+    candidates: draw every rate of ``finder.candidates()`` instead of the suggestion, legend beside the axes.
     """
+    if not isinstance(candidates, bool):
+        raise TypeError(f"candidates must be True or False, got {candidates!r}")
     rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float) for name in ("rates", "losses", "smoothed"))
     if rates.size == 0 or rates.size != smoothed.size:
         raise ValueError("finder must be an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
     ax = _axes(ax)
     ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, label="loss of each batch")
     ax.plot(rates, smoothed, color=PALETTE["blue"], label="smoothed")
-    suggestion = finder.suggestion()
-    ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
+    if candidates:
+        styles = {"steepest": (PALETTE["orange"], "-."), "minimum / 10": (PALETTE["green"], "--"),
+                  "minimum": (PALETTE["purple"], "-")}
+        for name, rate in finder.candidates().items():
+            color, style = styles.get(name, (PALETTE["black"], ":"))
+            ax.axvline(rate, color=color, linestyle=style, linewidth=1.5, label=f"{name}: {rate:.3g}")
+    else:
+        suggestion = finder.suggestion()
+        ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
     if bound is not None:
         ax.axvline(bound, color=PALETTE["vermillion"], linestyle=":", label=f"largest stable rate {bound:.3g}")
     finite = smoothed[np.isfinite(smoothed)]
@@ -220,5 +230,8 @@ def plot_lr_finder(finder, ax=None, *, bound=None):
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("loss")
     ax.set_title("Learning-rate range test")
-    ax.legend()
+    if candidates:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    else:
+        ax.legend()
     return ax

@@ -99,3 +99,90 @@ def test_bad_models_and_schedules_get_a_clear_error():
     with pytest.raises(TypeError, match="not a schedule"):
         lr_range_test(linear_model(keras.optimizers.SGD(learning_rate=schedule)), X, y)
     assert LRFinder().suggestion() is None and LRFinder().minimum_rate() is None
+
+
+def test_a_diverging_run_keeps_its_first_infinite_batch_loss():
+    # Keras's running means of a run that overflows: finite, then inf (the sum overflowed), then NaN.
+    history = BatchLossHistory()
+    history.on_train_begin()
+    history.on_epoch_begin(0)
+    for mean in [1.0, 2.0, float("inf"), float("inf"), float("nan")]:
+        history.on_train_batch_end(0, {"loss": mean})
+    assert history.losses[:2] == [1.0, 3.0]
+    assert history.losses[2:4] == [float("inf")] * 2, "inf - inf must not turn the first overflow into NaN"
+    assert np.isnan(history.losses[4])
+
+
+def test_a_real_overflow_is_recorded_as_inf_where_keras_reports_inf():
+    X, y, _ = regression_problem()
+
+    class Means(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.means = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.means.append(float(logs["loss"]))
+
+    model = linear_model(keras.optimizers.SGD(learning_rate=10.0))  # 100x the limit: overflows in a few steps
+    history, means = BatchLossHistory(), Means()
+    model.fit(np.tile(X, (30, 1)), np.tile(y, 30), batch_size=N, epochs=1, shuffle=False, verbose=0,
+              callbacks=[history, means])
+    first = int(np.argmax(~np.isfinite(history.losses)))
+    assert not np.isfinite(history.losses[first]) and np.all(np.isfinite(history.losses[:first]))
+    assert history.losses[first] == means.means[first] == float("inf")
+
+
+def synthetic_finder(smoothed, beta=0.9):
+    finder = LRFinder(min_lr=1e-4, max_lr=10.0, steps=len(smoothed), beta=beta)
+    finder.rates = list(1e-4 * finder.factor ** np.arange(len(smoothed)))
+    finder.smoothed = list(smoothed)
+    return finder
+
+
+def test_the_steepest_rate_skips_the_smoothing_transient_and_stops_at_the_minimum():
+    log_rates = np.linspace(np.log(1e-4), np.log(10.0), 100)
+    curve = 1 + 2 / (1 + np.exp(2 * (log_rates - np.log(1e-2))))  # falls fastest at 1e-2
+    curve[:3] += [3.0, 1.5, 0.5]  # the first averages rest on a few batches: a steep, meaningless drop
+    curve[80:] += np.exp(log_rates[80:] - log_rates[80]) ** 3  # the explosion
+    finder = synthetic_finder(curve)
+    rates = np.array(finder.rates)
+    naive = rates[np.argmin(np.diff(curve) / np.diff(np.log(rates)))]
+    assert naive == rates[0], "the naive pick must fall for the transient, or this test means nothing"
+    assert 1e-2 / 1.5 < finder.steepest_rate() < 1e-2 * 1.5
+    assert finder.steepest_rate() < finder.minimum_rate()
+    assert set(finder.candidates()) == {"steepest", "minimum / 10", "minimum"}
+    assert finder.candidates()["minimum / 10"] == pytest.approx(finder.minimum_rate() / 10)
+
+
+def test_a_curve_that_never_falls_has_no_steepest_rate():
+    finder = synthetic_finder(np.linspace(1.0, 5.0, 60))
+    assert finder.steepest_rate() is None
+    assert set(finder.candidates()) == {"minimum / 10", "minimum"}
+    assert LRFinder().steepest_rate() is None and LRFinder().candidates() is None
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_on_linear_regression_the_minimum_lies_past_the_limit_and_the_steep_point_below_it(seed):
+    X, y, bound = regression_problem(seed)
+    model = linear_model(keras.optimizers.SGD(learning_rate=0.01))
+    finder = lr_range_test(model, X, y, min_lr=1e-4, max_lr=10.0, steps=100, batch_size=N)
+    candidates = finder.candidates()
+    assert candidates["steepest"] < bound < candidates["minimum"]
+    assert finder.rates[-1] > 3 * bound, "the explosion comes steps after the limit"
+
+
+def test_plot_marks_every_candidate_beside_the_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_utils.plotting import plot_lr_finder
+
+    log_rates = np.linspace(np.log(1e-4), np.log(10.0), 100)
+    finder = synthetic_finder(1 + 2 / (1 + np.exp(2 * (log_rates - np.log(1e-2)))) + (log_rates > 0) * 5)
+    finder.losses = list(finder.smoothed)
+    ax = plot_lr_finder(finder, bound=0.5, candidates=True)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [label.split(":")[0] for label in labels[2:5]] == ["steepest", "minimum / 10", "minimum"]
+    assert labels[-1].startswith("largest stable rate")
+    with pytest.raises(TypeError, match="candidates must be True or False"):
+        plot_lr_finder(finder, candidates="yes")
