@@ -65,7 +65,6 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
                      callbacks=[keras.callbacks.TerminateOnNaN()])
 
 
-
 class Trainer:
     """One compiled model for one optimizer, reset between runs: a grid of rates and seeds traced only once.
 
@@ -107,7 +106,8 @@ class Trainer:
         @tf.function
         def validate(x, y):
             probabilities = self.model(x, training=False)
-            return loss(y, probabilities), tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, axis=1), y), "float32"))
+            correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, axis=1), y), "float32"))
+            return loss(y, probabilities), correct
 
         self._validate = validate
 
@@ -131,13 +131,24 @@ class Trainer:
         if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, keras.callbacks.Callback)
                                                                for c in callbacks):
             raise TypeError(f"callbacks must be a list of keras callbacks, got {callbacks!r:.80}")
+        return self._run(learning_rate, seed, epochs, callbacks, self._pipeline(seed))
+
+    def _pipeline(self, seed):
+        """The seed's mini-batches, in the order ``train`` draws them."""
+        import keras
+
+        if _global_seed() != seed:  # set only when it changes: setting a seed clears TensorFlow's kernel cache,
+            keras.utils.set_random_seed(seed)  # and every traced step is then rebuilt (about as long as a run)
+        x_train, y_train = _start(seed)[1][:2]
+        return batches(x_train, y_train, self.batch_size, seed=seed)
+
+    def _run(self, learning_rate, seed, epochs, callbacks, pipeline):
+        import keras
+
         self.reset(learning_rate, seed)
-        x_train, y_train, x_val, y_val = _start(seed)[1]
-        if _global_seed() != seed:  # the seed's mini-batch order, as in train; set only when it changes: setting
-            keras.utils.set_random_seed(seed)  # a seed clears TensorFlow's kernel cache (every traced step is rebuilt)
-        validation = _validation_callback(self._validate, x_val, y_val)
-        return self.model.fit(batches(x_train, y_train, self.batch_size, seed=seed), epochs=epochs, shuffle=False,
-                              verbose=0, callbacks=[validation, *callbacks, keras.callbacks.TerminateOnNaN()])
+        validation = _validation_callback(self._validate, *_start(seed)[1][2:])
+        return self.model.fit(pipeline, epochs=epochs, shuffle=False, verbose=0,
+                              callbacks=[validation, *callbacks, keras.callbacks.TerminateOnNaN()])
 
 
 _STARTS = {}  # seed -> (initial weights, data), computed once per process
@@ -165,7 +176,8 @@ def _validation_callback(validate, x, y):
         def on_epoch_end(self, epoch, logs=None):
             loss, correct = validate(x_tensor, y_tensor)
             # float32 division in NumPy, as Keras's accuracy metric divides (a traced division may be rewritten)
-            logs["val_loss"], logs["val_accuracy"] = float(loss), float(np.float32(correct) / np.float32(len(y)))
+            accuracy = np.float32(correct.numpy()) / np.float32(len(y))
+            logs["val_loss"], logs["val_accuracy"] = float(loss), float(accuracy)
 
     x_tensor, y_tensor = tf.constant(x), tf.constant(y)
     return Validation()
@@ -181,13 +193,11 @@ def sweep(trainer, rates, seeds=(0, 1), epochs=10):
     for seed in seeds:
         whole("seeds", seed, 0)
     epochs = whole("epochs", epochs, 1)
-    runs = {rate: [None] * len(seeds) for rate in rates}
-    # The seed already set goes first, and each seed runs all its rates in a row: every change of seed clears
-    # TensorFlow's kernel cache, and the traced step is then rebuilt (it costs about as much as a run).
-    for i in sorted(range(len(seeds)), key=lambda i: seeds[i] != _global_seed()):
-        for rate in rates:
-            runs[rate][i] = trainer.run(rate, seeds[i], epochs).history
-    return runs
+    # Every pipeline is built first, so that no change of seed (which clears TensorFlow's kernel cache) comes
+    # between the runs and forces the traced step to be rebuilt.
+    pipelines = {(rate, i): trainer._pipeline(seed) for i, seed in enumerate(seeds) for rate in rates}
+    return {rate: [trainer._run(rate, seed, epochs, (), pipelines[rate, i]).history for i, seed in enumerate(seeds)]
+            for rate in rates}
 
 
 def epochs_to(accuracies, target=0.95):

@@ -287,6 +287,14 @@ CASES = [
     ("digits.train", lambda: digits.train("adam", epochs=0), "epochs"),
     ("digits.train", lambda: digits.train("adam", epochs=1, batch_size=0), "batch_size"),
     ("digits.train", lambda: digits.train(3.0, epochs=1), "optimizer"),
+    ("digits.Trainer", lambda: digits.Trainer("adam"), "optimizer"),
+    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1]), "trainer"),
+    ("digits.epochs_to", lambda: digits.epochs_to([0.9], target=2), "target"),
+    ("digits.epochs_to", lambda: digits.epochs_to("0.9"), "accuracies"),
+    ("digits.summarise", lambda: digits.summarise([]), "runs"),
+    ("digits.best", lambda: digits.best("results"), "results"),
+    ("digits.plot_rates", lambda: digits.plot_rates({}), "results"),
+    ("digits.plot_curves", lambda: digits.plot_curves({"SGD": "not histories"}), "runs"),
 ]
 
 # Public names without a row, and why.
@@ -299,6 +307,7 @@ EXEMPT = {
     "workbook.main": "the command line: argparse reports bad arguments (tested in test_workbook)",
     "landscapes.Minimum": "a record built only by the landscapes themselves",
     "gradcheck.GradientCheck": "a record built only by gradient_check",
+    "digits.Result": "a record built only by digits.summarise",
     "workbook.PlannedNotebook": "a record of the course plan, written in the source",
 }
 
