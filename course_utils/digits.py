@@ -277,7 +277,7 @@ def plot_rates(results, ax=None):
 
     results: {optimizer name: summarise(...)}. Each point is the mean over the seeds, its bar the seeds' range; a
     rate at which a seed failed is drawn as a ▼ on the bottom edge (its accuracy would squash the scale). The
-    optimizers are shifted a little sideways so that bars at the same rate do not hide each other.
+    optimizers are shifted a little sideways so that marks at the same rate do not hide each other.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -299,8 +299,11 @@ def plot_rates(results, ax=None):
                            yerr=[[r.mean - r.low for r in good], [r.high - r.mean for r in good]],
                            fmt="o-", capsize=4, label=name)
         handles.append(bars)
-        failed = [r.rate * shift for r in rows if r.failed]
-        ax.plot(failed, [bottom] * len(failed), "v", color=bars[0].get_color(), markersize=10, clip_on=False)
+        for result in (r for r in rows if r.failed):  # the optimizers failing at one rate sit side by side
+            group = [other for other, others in results.items() if any(o.failed and o.rate == result.rate
+                                                                      for o in others)]
+            x = result.rate * 1.3 ** (group.index(name) - (len(group) - 1) / 2)
+            ax.plot([x], [bottom], "v", color=bars[0].get_color(), markersize=10, clip_on=False)
     if any(r.failed for rows in results.values() for r in rows):
         handles.append(Line2D([], [], marker="v", color="grey", linestyle="", markersize=10,
                               label="a seed fails (accuracy < 50 %)"))
