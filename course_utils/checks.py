@@ -288,19 +288,20 @@ def check_curve_labels(labels):
 
 @exercise_check
 def check_largest_stable_rate(lr_max, curvatures):
-    """02, exercise 2: the largest stable learning rate on f = (a1 x^2 + a2 y^2) / 2."""
+    """02, exercise 2: the stability limit on f = (a1 x^2 + a2 y^2) / 2, the rate below which every rate converges."""
     a = np.asarray(curvatures, dtype=np.float64)
     return compare_numbers(
         lr_max,
         2 / a.max(),
         name="lr_max",
         mistakes={
-            "2 / (the smallest curvature): the steep direction would diverge with it": 2 / a.min(),
+            "2 / (the smallest curvature): rates just below it make the steep direction diverge": 2 / a.min(),
             "1 / (the largest curvature): that rate is the fastest one for the steep direction; "
             "the stability limit is twice as large": 1 / a.max(),
             "2 / (the sum of the curvatures)": 2 / a.sum(),
         },
-        hint="each direction needs |1 - lr a| < 1; the steepest one (largest a) decides.",
+        hint="every rate below the limit needs |1 - lr a| < 1 in each direction; the steepest one (largest a) "
+             "decides. At the limit itself the steep direction bounces forever.",
     )
 
 

@@ -202,7 +202,7 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
 def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False):
     """The LR range test: loss against learning rate (log scale), smoothed, with the suggested rate.
 
-    bound: a known largest stable rate to draw for comparison (e.g. 2 / largest Hessian eigenvalue).
+    bound: a known stability limit to draw for comparison (e.g. 2 / largest Hessian eigenvalue).
     candidates: draw every rate of ``finder.candidates()`` instead of the suggestion, legend beside the axes.
     """
     if not isinstance(candidates, bool):
@@ -223,7 +223,7 @@ def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False):
         suggestion = finder.suggestion()
         ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
     if bound is not None:
-        ax.axvline(bound, color=PALETTE["vermillion"], linestyle=":", label=f"largest stable rate {bound:.3g}")
+        ax.axvline(bound, color=PALETTE["vermillion"], linestyle=":", label=f"stability limit {bound:.3g}")
     finite = smoothed[np.isfinite(smoothed)]
     ax.set_ylim(0.8 * finite.min() if finite.min() > 0 else None, 1.5 * smoothed[0])
     ax.set_xscale("log")

@@ -183,6 +183,6 @@ def test_plot_marks_every_candidate_beside_the_axes():
     ax = plot_lr_finder(finder, bound=0.5, candidates=True)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert [label.split(":")[0] for label in labels[2:5]] == ["steepest", "minimum / 10", "minimum"]
-    assert labels[-1].startswith("largest stable rate")
+    assert labels[-1].startswith("stability limit")
     with pytest.raises(TypeError, match="candidates must be True or False"):
         plot_lr_finder(finder, candidates="yes")
