@@ -15,6 +15,15 @@ import tensorflow as tf
 from course_utils import digits
 from course_utils.data import batches
 
+
+def raises(call, kind):
+    try:
+        call()
+    except kind:
+        return True
+    return False
+
+
 # §1 a string or an object
 claim("case does not matter",
       all(type(keras.optimizers.get(name)) is keras.optimizers.Adam for name in ("ADAM", "adam")))
@@ -77,6 +86,12 @@ claim("accepted with a `UserWarning` and then *ignored*",
 claim("even `decay=0.0` warns; only `decay=None` is silent",
       warnings_of(decay=0.0)[0] == [UserWarning] and warnings_of(decay=None)[0] == [])
 claim("even `decay=0.0` warns", warnings_of(decay=0.0)[0] == [UserWarning])
+claim("`learning_rate=1` and `momentum=1` are refused",
+      raises(lambda: keras.optimizers.SGD(learning_rate=1), ValueError)
+      and raises(lambda: keras.optimizers.SGD(learning_rate=0.1, momentum=1), ValueError)
+      and float(keras.optimizers.SGD(learning_rate=1.0).learning_rate) == 1.0)
+claim("`learning_rate=1` raises a `ValueError`; write `1.0`",
+      raises(lambda: keras.optimizers.SGD(learning_rate=1), ValueError))
 decoupled = keras.optimizers.SGD(learning_rate=0.1, weight_decay=0.5)
 moved = steps(decoupled, 0.0, count=1)
 claim("at every step it shrinks the *weights* towards zero, whatever the gradient",
@@ -113,14 +128,6 @@ claim("after two epochs without improvement (`patience=2`) the rate was halved",
 claim("the validation loss fell below its earlier best in the next epoch",
       plateau_losses[first_cut] < min(plateau_losses[:first_cut]))
 claim("the cut made after epoch 10 shows from epoch 11 on", first_cut == 10)
-
-
-def raises(call, kind):
-    try:
-        call()
-    except kind:
-        return True
-    return False
 
 
 def plateau_with_schedule():
