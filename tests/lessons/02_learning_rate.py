@@ -230,3 +230,6 @@ claim("What worked on both: take the three candidates, train each for a few epoc
 claim("here it raised the stable rate 7×", round(limit_scaled / limit) == 7, f"x{limit_scaled / limit:.2f}")
 claim("Its curve explodes well past the limit", line_rates[-1] > 3 * limit, f"{line_rates[-1] / limit:.1f}x")
 claim("(here to 4.6× it)", round(line_finder.minimum_rate() / limit, 1) == 4.6, "")
+claim("then only $x$ is left, which loses 2 % per step",
+      abs(runs_valley[0.02].path[-1, 1]) < 1e-12 and np.isclose(runs_valley[0.02].path[-1, 0] / runs_valley[0.02].path[-2, 0], 0.98),
+      "y is gone, x shrinks by 0.98")
