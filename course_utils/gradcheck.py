@@ -2,15 +2,34 @@
 
 A central difference needs two evaluations of the loss per parameter; backpropagation gets every
 partial derivative from one forward and one backward pass. :func:`gradient_check` compares the two
-and reports the largest relative error; :func:`gradient_costs` measures both as the network grows.
+and reports the largest relative error, which :func:`relative_error_verdict` reads with CS231n's
+thresholds; :func:`gradient_costs` times a forward pass, a backward pass and both kinds of gradient
+as the network grows.
 """
 
+import contextlib
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validate import whole
+from course_utils._validate import number, whole
+
+#: CS231n's rule of thumb for the relative error of a gradient check (cs231n.github.io/neural-networks-3,
+#: "Gradient checks"): (upper bound, what it means), from the smallest errors to the largest.
+CS231N_THRESHOLDS = (
+    (1e-7, "below 1e-7: happy"),
+    (1e-4, "between 1e-7 and 1e-4: usually okay with kinks, too high without them"),
+    (1e-2, "between 1e-4 and 1e-2: uncomfortable"),
+    (math.inf, "above 1e-2: the gradient is probably wrong"),
+)
+
+
+def relative_error_verdict(error):
+    """What CS231n's thresholds say about a gradient check's max relative ``error`` (a number >= 0)."""
+    error = number("error", error, 0.0)
+    return next(meaning for bound, meaning in CS231N_THRESHOLDS if error < bound)
 
 
 @dataclass(frozen=True)
@@ -19,12 +38,17 @@ class GradientCheck:
 
     max_relative_error: float
     worst: tuple  # (parameter index, element index) of the largest error
-    loss_evaluations: int
+    loss_evaluations: int  # counted: two per parameter element
 
     def __repr__(self):
         verdict = "passed" if self.max_relative_error < 1e-6 else "FAILED"
         return (f"gradient check {verdict}: max relative error {self.max_relative_error:.1e} at parameter "
                 f"{self.worst[0]}, element {self.worst[1]} ({self.loss_evaluations} loss evaluations)")
+
+    @property
+    def verdict(self):
+        """CS231n's reading of the max relative error (see :func:`relative_error_verdict`)."""
+        return relative_error_verdict(self.max_relative_error)
 
 
 def _parameters(parameters):
@@ -72,7 +96,8 @@ def relative_error(a, b):
 
 
 def gradient_check(loss, parameters, gradients, h=1e-6):
-    """Compare analytic ``gradients`` with central differences of ``loss``; report the largest relative error."""
+    """Compare analytic ``gradients`` with central differences of ``loss``; report the largest relative error
+    (and how many times ``loss`` was evaluated, counted)."""
     parameters = _parameters(parameters)
     if not isinstance(gradients, (list, tuple)) or len(gradients) != len(parameters):
         raise ValueError(f"gradients must be a list of {len(parameters)} arrays, one per parameter")
@@ -80,48 +105,90 @@ def gradient_check(loss, parameters, gradients, h=1e-6):
         if np.shape(g) != p.shape:
             raise ValueError(f"gradient {index} must have the shape of parameter {index}, {p.shape}; "
                              f"got {np.shape(g)}")
-    numerical = numerical_gradients(loss, parameters, h)
+    if not callable(loss):
+        raise TypeError(f"loss must be a function of no arguments, got {type(loss).__name__}")
+    evaluations = 0
+
+    def counted_loss():
+        nonlocal evaluations
+        evaluations += 1
+        return loss()
+
+    numerical = numerical_gradients(counted_loss, parameters, h)
     errors = [relative_error(g, n) for g, n in zip(gradients, numerical)]
     worst_parameter = int(np.argmax([e.max() for e in errors]))
     worst_element = np.unravel_index(int(np.argmax(errors[worst_parameter])), errors[worst_parameter].shape)
-    evaluations = 2 * sum(p.size for p in parameters)
     return GradientCheck(float(errors[worst_parameter].max()), (worst_parameter, tuple(map(int, worst_element))),
                          evaluations)
 
 
-def gradient_costs(widths, inputs=10, samples=32, repeats=3, seed=0):
-    """Time a finite-difference gradient and a backpropagated one for networks of growing width.
+def _one_blas_thread():
+    """NumPy's matrix products on one thread while timing (if threadpoolctl is installed): steadier ratios."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
 
-    The network is inputs -> width -> width -> 1 (tanh), with an MSE loss. Returns one dict per width:
-    parameters, forward passes of each method, and the best-of-``repeats`` seconds of each.
+
+def _best_times(functions, repeats):
+    """The best of ``repeats`` CPU times of each function, run in turn (CPU time: other programs do not count)."""
+    seconds = [math.inf] * len(functions)
+    for _ in range(repeats):
+        for index, function in enumerate(functions):
+            start = time.process_time()
+            function()
+            seconds[index] = min(seconds[index], time.process_time() - start)
+    return seconds
+
+
+def gradient_costs(widths, inputs=10, samples=32, repeats=5, seed=0, finite_differences_up_to=2000,
+                   finite_difference_repeats=None):
+    """Time a forward pass, a backward pass and a whole gradient (backprop and finite differences) as width grows.
+
+    The network is inputs -> width -> width -> 1 (tanh), with an MSE loss on ``samples`` rows. Each time is
+    the best of ``repeats`` runs (``finite_difference_repeats`` for finite differences, the slow part; default
+    ``repeats``). Finite differences are timed only up to ``finite_differences_up_to`` parameters (NaN above). Returns one dict per width: ``parameters``; ``loss_evaluations`` of finite
+    differences (two per parameter, by definition); the multiply-adds of the matrix products, counted
+    (``forward_multiply_adds``; ``backward_multiply_adds``: dW and dX, twice as many); and the seconds of
+    ``forward``, ``loss`` (forward and loss: one evaluation), ``backward`` (alone, after a forward),
+    ``backprop`` (forward, loss and backward) and ``finite_difference``.
     """
-    from course_utils.nn import Network
+    from course_utils.nn import Network, mse
 
     widths = list(widths)
     if not widths or any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1 for w in widths):
         raise ValueError(f"widths must be whole numbers >= 1, got {widths!r}")
     inputs, samples, repeats = whole("inputs", inputs, 1), whole("samples", samples, 1), whole("repeats", repeats, 1)
+    finite_differences_up_to = whole("finite_differences_up_to", finite_differences_up_to, 0)
+    finite_difference_repeats = repeats if finite_difference_repeats is None else whole(
+        "finite_difference_repeats", finite_difference_repeats, 1)
     rng = np.random.default_rng(seed)
     x, y = rng.normal(size=(samples, inputs)), rng.normal(size=(samples, 1))
     results = []
-    for width in widths:
-        network = Network.random((inputs, width, width, 1), rng=rng)
-        parameters = network.parameters()
-        count = sum(p.size for p in parameters)
-
-        def best_time(function):
-            times = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                function()
-                times.append(time.perf_counter() - start)
-            return min(times)
-
-        results.append({
-            "parameters": count,
-            "finite_difference_passes": 2 * count,
-            "backprop_passes": 2,  # one forward, one backward (of about the same cost)
-            "finite_difference_seconds": best_time(lambda: numerical_gradients(lambda: network.loss(x, y), parameters)),
-            "backprop_seconds": best_time(lambda: network.gradients(x, y)),
-        })
+    with _one_blas_thread():
+        for width in widths:
+            network = Network.random((inputs, width, width, 1), rng=rng)
+            parameters = network.parameters()
+            count = sum(p.size for p in parameters)
+            grad_output = mse(network.forward(x), y)[1]  # the forward pass leaves the cache the backward reads
+            forward, loss, backward, backprop = _best_times(
+                [lambda: network.forward(x), lambda: network.loss(x, y), lambda: network.backward(grad_output),
+                 lambda: network.gradients(x, y)], repeats)
+            finite_difference = math.nan
+            if count <= finite_differences_up_to:
+                (finite_difference,) = _best_times(
+                    [lambda: numerical_gradients(lambda: network.loss(x, y), parameters)], finite_difference_repeats)
+            multiply_adds = samples * sum(layer.weights.size for layer in network.layers)
+            results.append({
+                "parameters": count,
+                "loss_evaluations": 2 * count,
+                "forward_multiply_adds": multiply_adds,
+                "backward_multiply_adds": 2 * multiply_adds,
+                "forward_seconds": forward,
+                "loss_seconds": loss,
+                "backward_seconds": backward,
+                "backprop_seconds": backprop,
+                "finite_difference_seconds": finite_difference,
+            })
     return results
