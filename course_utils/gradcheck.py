@@ -146,12 +146,13 @@ def gradient_costs(widths, inputs=10, samples=32, repeats=5, seed=0, finite_diff
                    finite_difference_repeats=None):
     """Time a forward pass, a backward pass and a whole gradient (backprop and finite differences) as width grows.
 
-    The network is inputs -> width -> width -> 1 (tanh), with an MSE loss on ``samples`` rows. Each time is
-    the best of ``repeats`` runs (``finite_difference_repeats`` for finite differences, the slow part; default
-    ``repeats``). Finite differences are timed only up to ``finite_differences_up_to`` parameters (NaN above). Returns one dict per width: ``parameters``; ``loss_evaluations`` of finite
-    differences (two per parameter, by definition); the multiply-adds of the matrix products, counted
-    (``forward_multiply_adds``; ``backward_multiply_adds``: dW and dX, twice as many); and the seconds of
-    ``forward``, ``loss`` (forward and loss: one evaluation), ``backward`` (alone, after a forward),
+    The network is inputs -> width -> width -> 1 (tanh), with an MSE loss on ``samples`` rows. Each time is the
+    best of ``repeats`` runs in CPU time (``finite_difference_repeats`` for finite differences, the slow part;
+    default ``repeats``), with NumPy on one thread. Finite differences are timed only up to
+    ``finite_differences_up_to`` parameters (NaN above). Returns one dict per width: ``parameters``;
+    ``loss_evaluations`` of finite differences (two per parameter); the multiply-adds of the matrix products,
+    counted (``forward_multiply_adds``; ``backward_multiply_adds``: dW and dX, twice as many); and the CPU seconds
+    of ``forward``, ``loss`` (forward and loss: one evaluation), ``backward`` (alone, after a forward),
     ``backprop`` (forward, loss and backward) and ``finite_difference``.
     """
     from course_utils.nn import Network, mse
