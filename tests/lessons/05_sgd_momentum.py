@@ -159,6 +159,23 @@ for mu_ in (0.0, 0.9):
 claim("the largest stable rate grows from 0.08 without momentum to 0.152 with momentum 0.9",
       all(ends == [False, True] for ends in edges.values()), f"diverged at 0.98×, 1.02× of the limit: {edges}")
 
+# §2 the saddle
+plateau = {label: int(np.sum(np.abs([saddle(p) for p in path]) < 0.01)) for label, path in saddle_runs.items()}
+plain_label, momentum_label = saddle_runs
+claim("plain SGD sits on the saddle's plateau for 54 steps and gets away at step 91",
+      plateau[plain_label] == 54 and escape_step[plain_label] == 91, f"{plateau}, {escape_step}")
+claim("momentum barely stops there (4 steps) and gets away at step 33",
+      plateau[momentum_label] == 4 and escape_step[momentum_label] == 33, f"{plateau}, {escape_step}")
+growth = {plain_label: momentum_factor(0.1, 0.0, -1.0), momentum_label: momentum_factor(0.1, 0.9, -1.0)}
+claim("plain SGD multiplies $y$ by $1 + \\eta = 1.1$ per step, momentum 0.9 by 1.316",
+      round(growth[plain_label], 3) == 1.1 and round(growth[momentum_label], 3) == 1.316
+      and all(abs(np.log(0.5 / 1e-4) / np.log(growth[label]) / escape_step[label] - 1) < 0.15 for label in growth),
+      "growth factors, and ln(0.5 / 1e-4) / ln(factor) within 15 % of the escape step")
+claim("At a saddle it speeds up the escape", escape_step[momentum_label] < escape_step[plain_label] / 2,
+      f"{escape_step}")
+claim("so it needs about a third of the steps", 0.25 < escape_step[momentum_label] / escape_step[plain_label] < 0.45,
+      f"{escape_step}")
+
 # §3 Nesterov
 claim("The same path, up to rounding: both take one gradient per step, at the same point", largest_gap < 1e-12,
       f"{largest_gap:.1e}")
