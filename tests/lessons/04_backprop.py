@@ -98,7 +98,7 @@ claim("over the five smallest networks one forward pass (dashed) barely grows",
 whole = seconds["backprop"] / seconds["forward"]
 claim("A whole gradient by backpropagation costs between 1.5 and 4 forward passes at every size",
       np.all((whole >= 1.5) & (whole <= 4)), f"ratios {np.round(whole, 2)}")
-claim("rising with the largest networks, where the matrix products take over",
+claim("rising with the largest networks, as their arithmetic grows",
       seconds["backprop"][-1] / seconds["backprop"][0] > 5 and seconds["forward"][-1] / seconds["forward"][0] > 5,
       f"backprop x{seconds['backprop'][-1] / seconds['backprop'][0]:.0f}, "
       f"forward x{seconds['forward'][-1] / seconds['forward'][0]:.0f} from the smallest to the largest")
@@ -121,6 +121,8 @@ claim("so a gradient with respect to P parameters needs P sweeps",
       sweeps == parameter_total == 13
       and all(np.allclose(f, t, rtol=1e-12, atol=1e-15) for f, t in zip(forward_mode, tape_gradients)),
       f"{sweeps} sweeps for {parameter_total} parameters, same gradient as the tape")
+claim("needs one sweep where forward mode needs P", sweeps == parameter_total,
+      f"forward mode {sweeps} sweeps, reverse mode 1, for {parameter_total} parameters")
 claim("a single sweep gives the whole gradient of a scalar loss",
       all(np.allclose(m, t, rtol=1e-10) for m, t in zip(mine, tape_gradients)), "one tape.gradient call")
 
