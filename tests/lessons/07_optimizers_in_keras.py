@@ -184,14 +184,17 @@ claim("Keras 3 raises a `ValueError` (it was built for the first model's variabl
 
 # §5 the capstone
 grids = {name: [r.rate for r in rows] for name, rows in results.items()}
+rate_of = {name: {r.rate: r for r in rows} for name, rows in results.items()}
 claim("traces its training step once", all(count == 1 for count in traces.values()), traces)
 fresh = digits.train(keras.optimizers.SGD(learning_rate=0.3), epochs=3, batch_size=64, seed=2).history
 reset = digits.Trainer(keras.optimizers.SGD()).run(0.3, seed=2, epochs=3).history
 claim("A reset run gives the same numbers as a freshly compiled model, bit for bit",
       all(fresh[key] == reset[key] for key in ("loss", "val_loss", "val_accuracy")))
-claim("Every best rate lies inside its grid",
-      all(grids[name][0] < b.rate < grids[name][-1] for name, b in bests.items()),
-      {name: (b.rate, grids[name]) for name, b in bests.items()})
+claim("Every best rate lies inside its grid except Nesterov's 0.1, on the lower edge",
+      [name for name, b in bests.items() if not grids[name][0] < b.rate < grids[name][-1]] == ["Nesterov"]
+      and bests["Nesterov"].rate == grids["Nesterov"][0] == 0.1, {name: (b.rate, grids[name]) for name, b in bests.items()})
+claim("a still lower rate might tie with it too",
+      bests["Nesterov"].ties(rate_of["Nesterov"][0.3]) and bests["Nesterov"].rate == min(grids["Nesterov"]))
 claim("1 for SGD, 0.3 for momentum, 0.1 for Nesterov, 0.003 for RMSprop, 0.01 for Adam",
       {name: b.rate for name, b in bests.items()}
       == {"SGD": 1.0, "momentum": 0.3, "Nesterov": 0.1, "RMSprop": 0.003, "Adam": 0.01})
@@ -204,7 +207,6 @@ def neighbours(name):
 
 claim("Each ties with a neighbouring rate within the seed spread",
       all(any(n.ties(bests[name]) for n in neighbours(name)) for name in bests))
-rate_of = {name: {r.rate: r for r in rows} for name, rows in results.items()}
 claim("SGD's 0.3 and 1, like Nesterov's 0.1 and 0.3, even have the same mean",
       abs(rate_of["SGD"][0.3].mean - rate_of["SGD"][1.0].mean) < 1e-6
       and abs(rate_of["Nesterov"][0.1].mean - rate_of["Nesterov"][0.3].mean) < 1e-6)
