@@ -46,6 +46,10 @@ claim("The first step of `rho` = 0.999 is $\\eta/\\sqrt{1-\\rho} \\approx 1.6$ l
       np.allclose(first_step, 0.05 / np.sqrt(1 - 0.999), rtol=1e-3) and round(long_memory.losses[1]) == 89,
       f"first step {first_step}, loss {long_memory.losses[:2]}")
 
+adam_first = np.abs(np.diff(memory_runs["Adam, beta_1 = 0.0, beta_2 = 0.999"].path[:2], axis=0))
+claim("Adam's bias correction (section 3) removes exactly this", np.allclose(adam_first, 0.05, rtol=1e-3),
+      f"Adam's first step {adam_first} at rate 0.05")
+
 # §2 why a short memory jitters
 for rho, rates_here in rates_by_rho.items():
     path = memory_runs[f"RMSprop, rho = {rho}"].path
@@ -56,6 +60,10 @@ for rho, rates_here in rates_by_rho.items():
 growth = steep[30:45] / steep[29:44]
 claim("the rate $\\eta/\\sqrt{v_y}$ climbs by 5.4 % per step", np.allclose(growth, 1 / np.sqrt(0.9), rtol=1e-3),
       f"{growth.min():.4f}..{growth.max():.4f}")
+claim("a larger effective rate than SGD's 0.019", flat[:50].min() > 0.019, f"lowest rate on x {flat[:50].min():.4f}")
+fall = spike - 1 + int(np.argmax(steep[spike - 1:] < 0.02))  # the first rate below the limit after the spike
+claim("The large gradients then refill $v_y$, the rate falls below the limit, and the cycle restarts",
+      fall <= spike + 3 and np.any(steep[fall:] > 0.02), f"below the limit from step {fall + 1}")
 claim("Once $y$ has converged (to below $10^{-15}$)", lowest_y < 1e-15, f"{lowest_y:.1e}")
 claim("shortly before the spike the rate is 4.2× the limit",
       f"{steep[spike - 2] / 0.02:.1f}" == "4.2" and spike <= 150,
@@ -148,10 +156,15 @@ claim("A longer memory does not rescue it on this valley",
 valley = {label.split(",")[0]: run for label, run in valley_runs.items()}
 claim("the loss jumps from 12.5 to 758 in one step",
       round(adam_run.losses[0], 1) == 12.5 and round(adam_run.losses[1]) == 758, f"{adam_run.losses[:2]}")
+claim("each first step is about $\\eta = 1$ long in each coordinate",
+      np.allclose(np.abs(adam_run.path[1] - adam_run.path[0]), 1, rtol=1e-3), f"{adam_run.path[:2]}")
 claim("only from step 27 on does its loss stay below where it started", settled == 27, f"{settled}")
 claim("it runs down the valley's floor fastest of all",
       all(valley["Adam"].final_loss < run.final_loss for name, run in valley.items() if name != "Adam"),
       f"{ {name: run.final_loss for name, run in valley.items()} }")
+claim("Momentum comes second (5.7e-5)",
+      sorted(valley, key=lambda name: valley[name].final_loss)[1] == "momentum"
+      and f"{valley['momentum'].final_loss:.1e}" == "5.7e-05", f"{valley['momentum'].final_loss:.2e}")
 claim("RMSprop at 0.01 ends far behind, and SGD is still far up the valley",
       valley["RMSprop"].final_loss > 100 * valley["momentum"].final_loss and valley["SGD"].final_loss > 1
       and valley["SGD"].final_point[0] < 0, f"{valley['SGD'].final_point}")
