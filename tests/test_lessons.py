@@ -40,8 +40,13 @@ def squash(text):
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: Notebooks whose lesson is being rewritten (issue 11): their claims file lands with the rewrite.
+PENDING = {"03_local_minima"}
+
+
 def test_every_notebook_with_prose_to_hold_has_a_claims_file():
-    missing = [path.name for path in NOTEBOOKS if path.stem != "00_start_here" and path not in WITH_CLAIMS]
+    missing = [path.name for path in NOTEBOOKS
+               if path.stem not in {"00_start_here", *PENDING} and path not in WITH_CLAIMS]
     assert not missing, f"no claims file in tests/lessons/ for {missing}"
 
 
