@@ -17,10 +17,12 @@ class Value:
             raise TypeError(f"Value: data must be a finite number, got {data!r}")
         self.data, self.grad, self.label = float(data), 0.0, label
         self.parents, self.op = parents, op
+        self.local = ()  # d(self)/d(parent) for each parent: the local derivatives the backward pass multiplies by
         self._backward = lambda: None  # passes self.grad on to the parents
 
     def _binary(self, other, data, op, d_self, d_other):
         out = Value(data, (self, other), op)
+        out.local = (d_self, d_other)
 
         def _backward():  # the chain rule: local derivative x the gradient arriving from the output
             self.grad += d_self * out.grad
@@ -45,15 +47,17 @@ class Value:
         if not isinstance(exponent, (int, float)):
             raise TypeError(f"exponent must be a constant number (Value ** 2), got {type(exponent).__name__}")
         out = Value(self.data**exponent, (self,), f"**{exponent:g}")
+        out.local = (exponent * self.data ** (exponent - 1),)
 
         def _backward():
-            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+            self.grad += out.local[0] * out.grad
 
         out._backward = _backward
         return out
 
     def _unary(self, data, op, local_derivative):
         out = Value(data, (self,), op)
+        out.local = (local_derivative,)
 
         def _backward():
             self.grad += local_derivative * out.grad
@@ -117,12 +121,21 @@ def _value(other):
     return Value(other)
 
 
-def draw_graph(output, ax=None):
-    """Draw the dataflow graph that produced ``output``: each node with its value and gradient."""
+def draw_graph(output, ax=None, local_derivatives=False, parameters=()):
+    """Draw the dataflow graph that produced ``output``: each node with its value and gradient.
+
+    local_derivatives: also write on each edge the local derivative d(node)/d(input), the factor the backward
+    pass multiplies by along that edge. parameters: the input Values to draw as parameters (the others are data).
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     if not isinstance(output, Value):
         raise TypeError(f"output must be a Value (the result of an expression), got {type(output).__name__}")
+    if not isinstance(local_derivatives, bool):
+        raise TypeError(f"local_derivatives must be True or False, got {local_derivatives!r}")
+    if not isinstance(parameters, (list, tuple)) or not all(isinstance(p, Value) for p in parameters):
+        raise TypeError(f"parameters must be a list of the graph's input Values, got {parameters!r}")
     depth, order = {}, []
 
     def visit(node):
@@ -133,6 +146,8 @@ def draw_graph(output, ax=None):
             order.append(node)
 
     visit(output)
+    if any(p not in depth or p.parents for p in parameters):
+        raise ValueError("parameters must be input Values (leaves) of the graph that produced output")
     height, leaves = {}, 0
     for node in order:  # inputs one below the other; every other node level with the mean of its inputs
         if node.parents:
@@ -148,18 +163,32 @@ def draw_graph(output, ax=None):
     rows = max(y for _, y in position.values()) + 1
     if ax is None:
         _, ax = plt.subplots(figsize=(2.4 * (max(depth.values()) + 1), 1.3 * rows + 1))
+    colours = {"data": "#FDF2E0", "parameter": "#D9EFD9", "computed": "#E6F0FA"}
     for node in order:
         x, y = position[node]
-        for parent in node.parents:
+        for parent, local in zip(node.parents, node.local or (None,) * len(node.parents)):
             px, py = position[parent]
             ax.annotate("", xy=(x - 0.33, -y), xytext=(px + 0.33, -py),
                         arrowprops=dict(arrowstyle="->", color="0.5", shrinkA=2, shrinkB=2))
+            if local_derivatives and local is not None:
+                ax.text((x + px) / 2, -(y + py) / 2, f"×{local:.3g}".replace("-", "\u2212"), ha="center", va="center", fontsize=8,
+                        style="italic", bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         name = " ".join(filter(None, [node.label, f"({node.op})" if node.op else ""])) or "const"
+        kind = "computed" if node.parents else "parameter" if node in parameters else "data"
         ax.text(x, -y, f"{name}\ndata {node.data:.3g}\ngrad {node.grad:.3g}", ha="center", va="center",
-                fontsize=9, family="monospace",
-                bbox=dict(boxstyle="round,pad=0.4", facecolor="#E6F0FA" if node.parents else "#FDF2E0", edgecolor="0.4"))
+                fontsize=9, family="monospace", bbox=dict(boxstyle="round,pad=0.4", facecolor=colours[kind],
+                                                          edgecolor="0.4", linewidth=2 if kind == "parameter" else 1))
     ax.set_xlim(-0.6, max(depth.values()) + 0.6)
     ax.set_ylim(-rows + 0.4, 0.6)
     ax.axis("off")
-    ax.set_title("Dataflow graph: forward values (data) and backward gradients (grad)")
+    title = "Dataflow graph: forward values (data) and backward gradients (grad)"
+    if local_derivatives:
+        title += ";\non each edge, the local derivative the backward pass multiplies by"
+    if parameters:
+        handles = [Patch(facecolor=colours[kind], edgecolor="0.4", linewidth=2 if kind == "parameter" else 1,
+                         label=label) for kind, label in (("data", "data (input, target)"),
+                                                          ("parameter", "parameter (trained)"),
+                                                          ("computed", "computed by an operation"))]
+        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
+    ax.set_title(title)
     return ax

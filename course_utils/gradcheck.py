@@ -151,9 +151,11 @@ def gradient_costs(widths, inputs=10, samples=32, repeats=5, seed=0, finite_diff
     default ``repeats``), with NumPy on one thread. Finite differences are timed only up to
     ``finite_differences_up_to`` parameters (NaN above). Returns one dict per width: ``parameters``;
     ``loss_evaluations`` of finite differences (two per parameter); the multiply-adds of the matrix products,
-    counted (``forward_multiply_adds``; ``backward_multiply_adds``: dW and dX, twice as many); and the CPU seconds
-    of ``forward``, ``loss`` (forward and loss: one evaluation), ``backward`` (alone, after a forward),
-    ``backprop`` (forward, loss and backward) and ``finite_difference``.
+    counted by the layers of :mod:`course_utils.nn` as they run them (``forward_multiply_adds``;
+    ``backward_multiply_adds``: dW and dx of every layer; ``backward_multiply_adds_without_input_gradient``: the
+    same without the first layer's dx, the gradient with respect to the data, which training never uses and
+    frameworks skip); and the CPU seconds of ``forward``, ``loss`` (forward and loss: one evaluation),
+    ``backward`` (alone, after a forward), ``backprop`` (forward, loss and backward) and ``finite_difference``.
     """
     from course_utils.nn import Network, mse
 
@@ -180,12 +182,15 @@ def gradient_costs(widths, inputs=10, samples=32, repeats=5, seed=0, finite_diff
             if count <= finite_differences_up_to:
                 (finite_difference,) = _best_times(
                     [lambda: numerical_gradients(lambda: network.loss(x, y), parameters)], finite_difference_repeats)
-            multiply_adds = samples * sum(layer.weights.size for layer in network.layers)
+            network.gradients(x, y)  # once more, to read the multiply-adds each layer counted on this pass
+            counted = [layer.multiply_adds for layer in network.layers]
+            backward_multiply_adds = sum(c["dW"] + c["dx"] for c in counted)
             results.append({
                 "parameters": count,
                 "loss_evaluations": 2 * count,
-                "forward_multiply_adds": multiply_adds,
-                "backward_multiply_adds": 2 * multiply_adds,
+                "forward_multiply_adds": sum(c["forward"] for c in counted),
+                "backward_multiply_adds": backward_multiply_adds,
+                "backward_multiply_adds_without_input_gradient": backward_multiply_adds - counted[0]["dx"],
                 "forward_seconds": forward,
                 "loss_seconds": loss,
                 "backward_seconds": backward,

@@ -1,15 +1,17 @@
 """A tiny neural network in NumPy, written so that its backward pass can be read line by line.
 
 A :class:`Dense` layer computes ``z = x @ W + b`` and ``a = activation(z)``. Its forward pass keeps
-(caches) ``x`` and ``z``; its backward pass reuses them instead of computing them again. Given the
-gradient of the loss with respect to its output, the backward pass computes
+(caches) its input ``x`` and its output ``a``; its backward pass reuses them instead of computing them again.
+Given the gradient of the loss with respect to its output, the backward pass computes
 
-    delta = grad_a * activation'(z)      # the error of this layer
+    delta = grad_a * activation'(z)      # the error of this layer; activation'(z) is read off the cached a
     dW    = x.T @ delta                  # the error times this layer's input: the weight gradient
     db    = delta summed over the batch
     grad_x = delta @ W.T                 # the error handed to the layer before
 
-which is the chain rule, applied layer after layer from the output back to the input.
+which is the chain rule, applied layer after layer from the output back to the input. In a :class:`Network`
+a layer's output *is* the next layer's input (the same array), so each activation is kept once. Every layer
+also counts the multiply-adds of its matrix products (``multiply_adds``).
 """
 
 import numpy as np
@@ -25,6 +27,16 @@ ACTIVATIONS = {
     "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(z.dtype)),
     "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
     "sigmoid": (_sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
+}
+
+#: name -> the same derivative as a function of the activation's output a = activation(z), so that the backward
+#: pass reuses the cached output instead of computing the activation again. The numbers are identical:
+#: 1 - a**2 is 1 - tanh(z)**2, a * (1 - a) is sigmoid(z) * (1 - sigmoid(z)), and a > 0 exactly where z > 0.
+DERIVATIVES_FROM_OUTPUT = {
+    "linear": lambda a: np.ones_like(a),
+    "relu": lambda a: (a > 0).astype(a.dtype),
+    "tanh": lambda a: 1 - a**2,
+    "sigmoid": lambda a: a * (1 - a),
 }
 
 
@@ -65,22 +77,35 @@ class Dense:
 
     def forward(self, x):
         x = _finite_matrix("x", x, columns=self.weights.shape[0])
+        self.multiply_adds = {}
         self.x = x  # cached: the backward pass needs this layer's input ...
-        self.z = x @ self.weights + self.bias  # ... and its pre-activation
-        return ACTIVATIONS[self.activation][0](self.z)
+        self.a = ACTIVATIONS[self.activation][0](self._product(x, self.weights, "forward") + self.bias)
+        return self.a  # ... and its output (which, in a Network, is the next layer's input: the same array)
+
+    @property
+    def z(self):
+        """The pre-activation ``x @ weights + bias`` of the last forward pass, recomputed when asked: it is not
+        cached, since the backward pass needs only the cached input ``x`` and output ``a``."""
+        if not hasattr(self, "x"):
+            raise AttributeError("z: call forward first")
+        return self.x @ self.weights + self.bias
+
+    def _product(self, left, right, name):
+        """left @ right, its multiply-adds (rows x inner x columns) counted in ``multiply_adds[name]``."""
+        self.multiply_adds[name] = left.shape[0] * left.shape[1] * right.shape[1]
+        return left @ right
 
     def backward(self, grad_output):
-        if not hasattr(self, "z"):
+        if not hasattr(self, "a"):
             raise RuntimeError("call forward before backward: the backward pass reuses the forward pass's values")
         grad_output = np.asarray(grad_output, dtype=np.float64)
-        if grad_output.shape != self.z.shape:
-            raise ValueError(f"grad_output must have the shape of the layer's output, {self.z.shape}; "
+        if grad_output.shape != self.a.shape:
+            raise ValueError(f"grad_output must have the shape of the layer's output, {self.a.shape}; "
                              f"got {grad_output.shape}")
-        delta = grad_output * ACTIVATIONS[self.activation][1](self.z)  # this layer's error
-        self.grad_weights = self.x.T @ delta  # error x this layer's input
+        delta = grad_output * DERIVATIVES_FROM_OUTPUT[self.activation](self.a)  # this layer's error, reusing a
+        self.grad_weights = self._product(self.x.T, delta, "dW")  # error x this layer's input
         self.grad_bias = delta.sum(axis=0)
-        return delta @ self.weights.T  # the error handed to the previous layer
-
+        return self._product(delta, self.weights.T, "dx")  # the error handed to the previous layer
 
 def mse(predictions, targets):
     """Mean squared error over all entries (as Keras's "mse"), and its gradient w.r.t. the predictions."""

@@ -91,6 +91,21 @@ def test_draw_graph_draws_every_node_with_its_value_and_gradient():
     plt.close("all")
 
 
+def test_each_node_keeps_its_local_derivatives_and_the_graph_can_show_them():
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    product = x * w
+    loss = product.tanh() - w**2
+    loss.backward()
+    assert product.local == (-3.0, 2.0)  # d(xw)/dx = w, d(xw)/dw = x
+    assert loss.parents[0].local == (1 - math.tanh(-6.0) ** 2,) and loss.parents[1].local == (-6.0,)
+    assert loss.local == (1.0, -1.0) and x.local == ()
+    ax = draw_graph(loss, local_derivatives=True, parameters=[w])
+    texts = [t.get_text() for t in ax.texts if t.get_text()]
+    assert "×−3" in texts and "×2" in texts and "×−6" in texts  # one label per edge
+    assert [t.get_text() for t in ax.get_legend().get_texts()][1] == "parameter (trained)"
+    plt.close("all")
+
+
 @pytest.mark.parametrize(
     "call, error, words",
     [
@@ -99,6 +114,9 @@ def test_draw_graph_draws_every_node_with_its_value_and_gradient():
         (lambda: Value(True), TypeError, "data must be a finite number"),
         (lambda: Value(2.0) ** Value(2.0), TypeError, "exponent must be a constant number"),
         (lambda: draw_graph(3.0), TypeError, "output must be a Value"),
+        (lambda: draw_graph(Value(1.0) * 2, parameters=[1.0]), TypeError, "parameters must be a list"),
+        (lambda: draw_graph(Value(1.0) * 2, parameters=[Value(3.0)]), ValueError, "parameters must be input Values"),
+        (lambda: draw_graph(Value(1.0) * 2, local_derivatives="yes"), TypeError, "local_derivatives must be"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, words):

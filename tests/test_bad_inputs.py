@@ -205,6 +205,9 @@ CASES = [
     ("autodiff.Value", lambda: autodiff.Value(2.0) ** autodiff.Value(3.0), "exponent"),
     ("autodiff.Value", lambda: autodiff.Value(2.0) + "three", "other"),
     ("autodiff.draw_graph", lambda: autodiff.draw_graph(3.0), "output"),
+    ("autodiff.draw_graph", lambda: autodiff.draw_graph(autodiff.Value(1.0) * 2, parameters=[1.0]), "parameters"),
+    ("autodiff.draw_graph", lambda: autodiff.draw_graph(autodiff.Value(1.0) * 2, local_derivatives=1),
+     "local_derivatives"),
     # gradcheck
     ("gradcheck.numerical_gradients", lambda: gradcheck.numerical_gradients(3.0, weights), "loss"),
     ("gradcheck.numerical_gradients", lambda: gradcheck.numerical_gradients(lambda: 0.0, []), "parameters"),

@@ -7,7 +7,7 @@ import pytest
 
 from course_utils.gradcheck import (CS231N_THRESHOLDS, gradient_check, gradient_costs, numerical_gradients,
                                     relative_error, relative_error_verdict)
-from course_utils.nn import Network
+from course_utils.nn import Dense, Network
 
 
 def test_central_differences_of_a_quadratic_are_exact_up_to_rounding():
@@ -70,7 +70,23 @@ def test_gradient_costs_counts_and_times_each_network():
                           10 * 40 + 40 + 40 * 40 + 40 + 40 + 1]
     for c in costs:
         assert c["loss_evaluations"] == 2 * c["parameters"]
-        assert c["backward_multiply_adds"] == 2 * c["forward_multiply_adds"]  # dW and dX for every layer
+        assert c["backward_multiply_adds"] == 2 * c["forward_multiply_adds"]  # dW and dx for every layer
         assert all(c[f"{kind}_seconds"] > 0 for kind in ("forward", "loss", "backward", "backprop"))
     assert [math.isnan(c["finite_difference_seconds"]) for c in costs] == [False, False, True]
     assert costs[0]["forward_multiply_adds"] == 32 * (10 * 2 + 2 * 2 + 2 * 1)
+    for c, width in zip(costs, [2, 4, 40]):  # without the first layer's dx: 32 samples x 10 inputs x width fewer
+        assert c["backward_multiply_adds_without_input_gradient"] == c["backward_multiply_adds"] - 32 * 10 * width
+
+
+def test_the_layers_count_the_multiply_adds_of_the_products_they_run(monkeypatch):
+    layer = Dense(np.ones((3, 2)), np.zeros(2), "tanh")
+    layer.forward(np.ones((5, 3)))
+    layer.backward(np.ones((5, 2)))
+    assert layer.multiply_adds == {"forward": 5 * 3 * 2, "dW": 3 * 5 * 2, "dx": 5 * 2 * 3}
+    def backward_without_dx(self, grad_output):
+        self.grad_weights = self._product(self.x.T, grad_output, "dW")
+
+    monkeypatch.setattr(Dense, "backward", backward_without_dx)
+    layer.forward(np.ones((5, 3)))
+    layer.backward(np.ones((5, 2)))  # a backward pass without the dx product: nothing counted for it
+    assert layer.multiply_adds == {"forward": 30, "dW": 30}
