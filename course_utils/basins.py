@@ -1,13 +1,20 @@
-"""Where gradient descent ends: basins of attraction, and the success rate of random restarts.
+"""Where gradient descent ends: basins of attraction, the success rate of random restarts, and what kind of
+point a run has stopped at.
 
 Every start point ends in one minimum (or nowhere, if the run diverged or has not arrived yet). The
 set of starts that end in a minimum is its *basin of attraction*. With k independent random starts,
 the chance that at least one lands in the global minimum's basin, of share p, is 1 - (1 - p)^k.
+
+A run that stops moving has reached a point where the gradient is (nearly) zero. The Hessian, the matrix of
+second derivatives, tells which kind of point it is: all eigenvalues positive, a minimum; some negative, a
+saddle, which curves down along their eigenvectors. :func:`hessian` measures it by finite differences of the
+gradient, :func:`curvature_kind` reads its eigenvalues, and :func:`train_networks` runs gradient descent on many small networks
+at once (for the success rate of random initialisation).
 """
 
 import numpy as np
 
-from course_utils._validate import number
+from course_utils._validate import instance, number, whole
 
 from course_utils.descent import check_learning_rate, gradient_descent
 from course_utils.landscapes import Landscape
@@ -121,13 +128,132 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
         plot_landscape(landscape, ax=ax)
     else:
         X, Y, labels = grid_and_labels
-        ax.pcolormesh(X, Y, labels + 1, cmap=cmap, vmin=0, vmax=len(colours), shading="auto", alpha=0.55)
+        ax.pcolormesh(X, Y, labels + 1, cmap=cmap, vmin=0, vmax=len(colours), shading="auto", alpha=0.8)
         plot_landscape(landscape, ax=ax, levels=20)
     for index, (colour, minimum) in enumerate(zip(colours, landscape.minima)):
         where = np.round(minimum.location, 2).tolist()
-        ax.plot([], [], "s", color=colour, markersize=10,
+        ax.plot([], [], "s", color=colour, alpha=0.8, markersize=10,
                 label=f"basin of {where} (f = {minimum.value:.3g}): {np.mean(labels == index):.0%} of starts")
     if np.any(labels == NOWHERE):
         ax.plot([], [], "s", color="0.85", markersize=10, label=f"nowhere yet (on a ridge or saddle): {np.mean(labels == NOWHERE):.1%}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     return ax
+
+
+def _gradient_function(gradients):
+    if not callable(gradients):
+        raise TypeError("gradients must be a function of no arguments that returns the gradient of each parameter, "
+                        f"e.g. lambda: network.gradients(x, y)[1]; got {type(gradients).__name__}")
+    return gradients
+
+
+def _flat_gradient(gradients, parameters):
+    values = gradients()
+    if not isinstance(values, (list, tuple)) or len(values) != len(parameters):
+        raise ValueError(f"gradients() must return a list of {len(parameters)} arrays, one per parameter; "
+                         f"got {type(values).__name__}")
+    for index, (value, array) in enumerate(zip(values, parameters)):
+        if np.shape(value) != array.shape:
+            raise ValueError(f"gradients()[{index}] must have the shape of parameter {index}, {array.shape}; "
+                             f"got {np.shape(value)}")
+    return np.concatenate([np.ravel(value) for value in values]).astype(np.float64)
+
+
+def hessian(gradients, parameters, h=1e-5):
+    """The Hessian (second derivatives) of a loss, by central differences of its gradient.
+
+    gradients: a function of no arguments returning the gradient of every parameter (like
+    ``lambda: network.gradients(x, y)[1]``); parameters: the float64 arrays it reads, nudged in place and restored.
+    Entry (i, j) is d²L / dθ_i dθ_j over all parameters flattened in order; the result is made exactly symmetric.
+    """
+    from course_utils.gradcheck import _parameters
+
+    gradients = _gradient_function(gradients)
+    parameters = _parameters(parameters)
+    if not (isinstance(h, float) and 0 < h < 1):
+        raise ValueError(f"h must be a small positive float, got {h!r}")
+    columns = []
+    for array in parameters:
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + h
+            above = _flat_gradient(gradients, parameters)
+            array[index] = original - h
+            below = _flat_gradient(gradients, parameters)
+            array[index] = original
+            columns.append((above - below) / (2 * h))
+    matrix = np.stack(columns, axis=1)
+    return (matrix + matrix.T) / 2
+
+
+def curvature_kind(eigenvalues, tolerance=1e-8):
+    """What the Hessian's eigenvalues say about a critical point: "minimum" (all > tolerance), "maximum" (all <
+    -tolerance), "saddle" (some of each sign), else "flat in some direction" (second derivatives cannot tell)."""
+    try:
+        eigenvalues = np.asarray(eigenvalues, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"eigenvalues must be numbers, got {type(eigenvalues).__name__}") from None
+    if eigenvalues.ndim != 1 or eigenvalues.size == 0 or not np.all(np.isfinite(eigenvalues)):
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array of finite numbers, got shape {eigenvalues.shape}")
+    tolerance = number("tolerance", tolerance, low=0)
+    up, down = np.any(eigenvalues > tolerance), np.any(eigenvalues < -tolerance)
+    if up and down:
+        return "saddle"
+    if up and np.all(eigenvalues > tolerance):
+        return "minimum"
+    if down and np.all(eigenvalues < -tolerance):
+        return "maximum"
+    return "flat in some direction"
+
+
+def train_networks(networks, x, targets, learning_rate, steps):
+    """Full-batch gradient descent on the mean squared error for many networks of one shape at once (vectorised).
+
+    The same update as ``parameter -= learning_rate * gradient`` with ``Network.gradients`` in a loop, for every
+    network, written back into each network's own arrays. Returns the losses, shape (steps, networks): row t is
+    the loss before update t.
+    """
+    from course_utils.nn import ACTIVATIONS, Network, _finite_matrix
+
+    if not isinstance(networks, (list, tuple)) or not networks:
+        raise TypeError("networks must be a non-empty list of course_utils.nn.Network")
+    for network in networks:
+        instance("networks", network, Network, "a list of course_utils.nn.Network")
+    shape = [(layer.weights.shape, layer.activation) for layer in networks[0].layers]
+    if any([(layer.weights.shape, layer.activation) for layer in network.layers] != shape for network in networks):
+        raise ValueError("networks must all have the same layer sizes and activations")
+    x = _finite_matrix("x", x, columns=shape[0][0][0])
+    outputs = shape[-1][0][1]
+    if np.size(targets) != len(x) * outputs:
+        raise ValueError(f"targets must hold {len(x) * outputs} values ({len(x)} samples x {outputs} outputs), "
+                         f"got {np.size(targets)}")
+    targets = _finite_matrix("targets", np.reshape(targets, (len(x), outputs)))
+    learning_rate = number("learning_rate", learning_rate, low=0)
+    steps = whole("steps", steps, 1)
+    weights = [np.stack([network.layers[i].weights for network in networks]) for i in range(len(shape))]
+    biases = [np.stack([network.layers[i].bias for network in networks])[:, None, :] for i in range(len(shape))]
+    functions = [ACTIVATIONS[activation] for _, activation in shape]
+    losses = np.empty((steps, len(networks)))
+    for step in range(steps):
+        inputs, pre_activations, a = [], [], x
+        for W, b, (function, _) in zip(weights, biases, functions):  # forward, keeping each layer's input and z
+            inputs.append(a)
+            pre_activations.append(a @ W + b)
+            a = function(pre_activations[-1])
+        error = a - targets
+        losses[step] = np.mean(error**2, axis=(1, 2))
+        grad = 2 * error / error[0].size
+        for i in reversed(range(len(shape))):  # backward, as Dense.backward, for all networks at once
+            if shape[i][1] == "tanh":  # tanh' = 1 - tanh², from the cached output: the same numbers, half the work
+                delta = grad * (1 - (inputs[i + 1] if i + 1 < len(shape) else a) ** 2)
+            else:
+                delta = grad * functions[i][1](pre_activations[i])
+            layer_input = inputs[i] if inputs[i].ndim == 3 else inputs[i][None]
+            grad = delta @ np.swapaxes(weights[i], 1, 2)
+            weights[i] -= learning_rate * (np.swapaxes(layer_input, 1, 2) @ delta)
+            biases[i] -= learning_rate * delta.sum(axis=1, keepdims=True)
+    for index, network in enumerate(networks):
+        for i, layer in enumerate(network.layers):
+            layer.weights[...] = weights[i][index]
+            layer.bias[...] = biases[i][index, 0]
+    return losses

@@ -240,7 +240,7 @@ def several_minima(critical_points=(-2.4, -1.4, 0.5, 1.5, 2.4), scale=0.5, bound
     minima = tuple(Minimum(np.array(x), float(poly(x))) for x in c[::2])
     return Landscape(
         name="several minima",
-        formula=r"$f'(x) = " + f"{scale:g}" + r"\prod_i (x - c_i)$",
+        formula=r"$f'(x) = " + f"{scale:g}" + "".join(f"(x {'-' if v >= 0 else '+'} {abs(v):g})" for v in c) + "$",
         dim=1,
         value_function=lambda x: poly(x),
         gradient_function=lambda x: slope(x),

@@ -41,7 +41,7 @@ def squash(text):
 
 
 #: Notebooks whose lesson is being rewritten (issue 11): their claims file lands with the rewrite.
-PENDING = {"03_local_minima"}
+PENDING = set()
 
 
 def test_every_notebook_with_prose_to_hold_has_a_claims_file():
