@@ -29,6 +29,8 @@ bowl = landscapes.quadratic(1.0, 4.0)
 line = landscapes.quadratic(1.0)
 rng = np.random.default_rng(0)
 weights = [np.ones((2, 3)), np.zeros(3)]
+small_net = nn.Network([nn.Dense(np.ones((1, 2)), np.zeros(2), "tanh"), nn.Dense(np.ones((2, 1)), np.zeros(1))])
+wide_net = nn.Network([nn.Dense(np.ones((1, 3)), np.zeros(3), "tanh"), nn.Dense(np.ones((3, 1)), np.zeros(1))])
 
 
 def dense(**changes):
@@ -176,6 +178,21 @@ CASES = [
     ("basins.predicted_success_rate", lambda: basins.predicted_success_rate(0.5, [0, 2]), "restarts"),
     ("basins.plot_basins", lambda: basins.plot_basins("bowl", np.zeros(3), np.zeros(3)), "landscape"),
     ("basins.plot_basins", lambda: basins.plot_basins(line), "grid_and_labels"),
+    ("basins.hessian", lambda: basins.hessian("gradients", [np.zeros((1, 1))]), "gradients must be a function"),
+    ("basins.hessian", lambda: basins.hessian(lambda: [np.zeros(2)], [np.zeros((1, 1))]), "shape of parameter 0"),
+    ("basins.hessian", lambda: basins.hessian(lambda: np.zeros(1), [np.zeros((1, 1))]), "list of 1 arrays"),
+    ("basins.hessian", lambda: basins.hessian(lambda: [np.zeros((1, 1))], [np.zeros((1, 1))], h=2.0), "h must be"),
+    ("basins.curvature_kind", lambda: basins.curvature_kind([]), "eigenvalues"),
+    ("basins.curvature_kind", lambda: basins.curvature_kind([1.0, NAN]), "eigenvalues"),
+    ("basins.curvature_kind", lambda: basins.curvature_kind(["a", None]), "eigenvalues"),
+    ("basins.curvature_kind", lambda: basins.curvature_kind([1.0], tolerance=-1), "tolerance"),
+    ("basins.train_networks", lambda: basins.train_networks([], np.zeros((2, 1)), np.zeros(2), 0.1, 1), "networks"),
+    ("basins.train_networks", lambda: basins.train_networks(["net"], np.zeros((2, 1)), np.zeros(2), 0.1, 1), "networks"),
+    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(3), 0.1, 1), "targets"),
+    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(2), -0.1, 1), "learning_rate"),
+    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(2), 0.1, 0), "steps"),
+    ("basins.train_networks", lambda: basins.train_networks([small_net, wide_net], np.zeros((2, 1)), np.zeros(2), 0.1, 1),
+     "same layer sizes"),
     # nn
     ("nn.Dense", lambda: dense(activation="swishy"), "activation"),
     ("nn.Dense", lambda: dense(weights="ones"), "weights"),

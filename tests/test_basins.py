@@ -73,3 +73,43 @@ def test_plot_basins_draws_one_legend_entry_per_minimum_with_its_share():
 def test_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_hessian_of_a_quadratic_is_its_matrix_and_parameters_are_restored():
+    from course_utils.nn import Network
+
+    A = np.array([[3.0, 1.0], [1.0, -2.0]])
+    w = np.array([[0.4], [-0.3]])
+    matrix = basins.hessian(lambda: [A @ w], [w])  # the gradient of w.T A w / 2
+    np.testing.assert_allclose(matrix, A, atol=1e-8)
+    assert w.ravel().tolist() == [0.4, -0.3]
+    assert basins.curvature_kind(np.linalg.eigvalsh(matrix)) == "saddle"
+    network = Network.random((1, 2, 1), rng=np.random.default_rng(0))
+    x, y = np.linspace(-1, 1, 8)[:, None], np.linspace(-1, 1, 8)[:, None] ** 2
+    before = [p.copy() for p in network.parameters()]
+    H = basins.hessian(lambda: network.gradients(x, y)[1], network.parameters())
+    assert H.shape == (7, 7) and np.array_equal(H, H.T)
+    assert all(np.array_equal(a, b) for a, b in zip(before, network.parameters()))
+
+
+@pytest.mark.parametrize("values, kind", [([1.0, 2.0], "minimum"), ([-1.0, -2.0], "maximum"), ([-1.0, 2.0], "saddle"),
+                                          ([0.0, 2.0], "flat in some direction"), ([1e-9, 1.0], "flat in some direction")])
+def test_curvature_kind_reads_the_signs_of_the_eigenvalues(values, kind):
+    assert basins.curvature_kind(values) == kind
+
+
+def test_train_networks_is_the_in_place_loop_vectorised_to_the_last_bit():
+    from course_utils.nn import Network
+
+    x = np.linspace(-1, 1, 16)[:, None]
+    y = np.sin(3 * x)
+    looped = [Network.random((1, 3, 1), rng=np.random.default_rng(seed)) for seed in range(3)]
+    together = [Network.random((1, 3, 1), rng=np.random.default_rng(seed)) for seed in range(3)]
+    losses = basins.train_networks(together, x, y, learning_rate=0.1, steps=50)
+    for index, network in enumerate(looped):
+        for step in range(50):
+            loss, gradients = network.gradients(x, y)
+            assert losses[step, index] == loss
+            for parameter, gradient in zip(network.parameters(), gradients):
+                parameter -= 0.1 * gradient
+        assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), together[index].parameters()))
