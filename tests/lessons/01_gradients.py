@@ -13,36 +13,109 @@ claim("the central difference is off by about $10^{-8}$ and the forward differen
       f"errors {abs(slopes_1d['central difference'] - exact_slope):.1e}, "
       f"{abs(slopes_1d['forward difference'] - exact_slope):.1e}")
 
+x_1d = 1.5  # section 1's point (section 2 reuses the name x0)
 right = hs >= 1e-4  # truncation regime
 forward_slope = np.polyfit(np.log10(hs[right]), np.log10(forward_errors[right]), 1)[0]
 central_slope = np.polyfit(np.log10(hs[right]), np.log10(central_errors[right]), 1)[0]
-claim("it shrinks like $h$ for the forward difference (slope 1 on the log-log plot) and like $h^2$ for the central "
-      "one (slope 2)", abs(forward_slope - 1) < 0.05 and abs(central_slope - 2) < 0.05,
+claim("So the error shrinks like $h$ for the forward difference (slope 1 on the log-log plot) and like $h^2$ for the "
+      "central one (slope 2)", abs(forward_slope - 1) < 0.05 and abs(central_slope - 2) < 0.05,
       f"fitted slopes {forward_slope:.3f}, {central_slope:.3f} for h >= 1e-4")
+claim("at $h = 10^{-2}$ it equals the Taylor term (printed)",
+      abs(error_at(forward_errors, 1e-2) / (1e-2 * f_second / 2) - 1) < 0.01
+      and abs(error_at(central_errors, 1e-2) / (1e-4 * f_third / 6) - 1) < 0.01
+      and f_second == 6 * x_1d and f_third == 6.0 and f_prime(x_1d) == exact_slope,
+      f"{error_at(forward_errors, 1e-2):.5f} vs {1e-2 * f_second / 2:.5f}; "
+      f"{error_at(central_errors, 1e-2):.3e} vs {1e-4 * f_third / 6:.3e}")
 
 tiny = hs <= 1e-11
-claim("which grows as $h$ shrinks",
+claim("and grow as $h$ shrinks",
       all(np.median(errors[tiny]) > 100 * errors.min() for errors in (forward_errors, central_errors)),
       "median error for h <= 1e-11 over 100x the smallest error, both differences")
 
+# the rounded step
+relative_step_error = abs(step_taken - h_tiny) / h_tiny
+claim("At $h = 10^{-15}$ it is 11 % off, and dividing by $h$ misreads the slope by 0.5",
+      h_tiny == 1e-15 and round(relative_step_error, 2) == 0.11
+      and round(abs(f_prime(x_1d)) * relative_step_error, 1) == 0.5
+      and abs(f_prime(x_1d)) * relative_step_error > 0.5 * error_at(forward_errors, 1e-15),
+      f"step off by {relative_step_error:.3f}; misread {abs(f_prime(x_1d)) * relative_step_error:.3f}, "
+      f"measured error {error_at(forward_errors, 1e-15):.3f}")
+left = hs <= 1e-9
+taken = (x_1d + hs) - x_1d
+fixed_errors = np.abs((f(x_1d + hs) - f(x_1d)) / taken - f_prime(x_1d))
+claim("Dividing by the step really taken, `h = (x0 + h) - x0`, removes the first part, not the second",
+      np.array_equal((x_1d + taken) - x_1d, taken)  # the step taken is exact: dividing by it leaves no step error
+      and fixed_errors[left].max() < forward_errors[left].max() / 5
+      and np.mean(fixed_errors[left] <= forward_errors[left]) > 0.75
+      and np.median(fixed_errors[tiny]) > 100 * forward_errors.min(),
+      f"largest error for h <= 1e-9: {forward_errors[left].max():.1e} -> {fixed_errors[left].max():.1e}; "
+      f"median for h <= 1e-11 still {np.median(fixed_errors[tiny]):.1e}")
+same_step = np.array_equal((x_1d + hs) - x_1d, x_1d - (x_1d - hs))
+mirrored_values = np.mean(((f(x_1d + taken) - f(x_1d)) == (f(x_1d) - f(x_1d - taken)))[left])
+on_top = np.mean(np.abs(forward_errors[left] / central_errors[left] - 1) < 0.01)
+claim("$x_0 + h$ and $x_0 - h$ are rounded by the same amount, and here so are the values of $f$",
+      same_step and mirrored_values > 0.9, f"values mirrored at {mirrored_values:.0%} of the steps")
+claim("the two curves lie on top of each other, and the better formula buys nothing",
+      on_top >= 0.9 and np.median(central_errors[left]) >= np.median(forward_errors[left]) / 2,
+      f"equal within 1% at {on_top:.0%} of the h <= 1e-9")
+
 best_forward_measured = hs[np.argmin(forward_errors)]
 best_central_measured = hs[np.argmin(central_errors)]
-claim("the forward curve bottoms out near $10^{-8}$",
-      1 / 3 < best_forward_measured / best_forward_h < 3 and 1 / 3 < best_forward_measured / 1e-8 < 3,
-      f"measured best h {best_forward_measured:.1e}, formula {best_forward_h:.1e}")
-claim("the central one near $5\\cdot10^{-6}$",
-      1 / 3 < best_central_measured / best_central_h < 3 and 1 / 3 < best_central_measured / 5e-6 < 3,
-      f"measured best h {best_central_measured:.1e}, formula {best_central_h:.1e}")
+sizes = [abs(f(x_1d)), abs(x_1d * f_prime(x_1d)), abs(f_second), abs(f_third)]  # M's parts, |f''|, |f'''|
+claim("When $M$, $|f''|$ and $|f'''|$ are not far from 1 (here they lie between 1 and 10)",
+      all(1 <= size <= 10 for size in sizes), f"|f|, |x f'|, |f''|, |f'''| = {np.round(sizes, 3).tolist()}")
+claim("of the order of $\\varepsilon^{1/2} \\approx 1.5\\cdot10^{-8}$ and $\\varepsilon^{1/3} \\approx 6\\cdot10^{-6}$",
+      round(eps ** 0.5, 9) == 1.5e-8 and round(eps ** (1 / 3), 6) == 6e-6
+      and 1 / 3 < best_forward_measured / eps ** 0.5 < 3 and 1 / 3 < best_central_measured / eps ** (1 / 3) < 3,
+      f"measured best h {best_forward_measured:.1e}, {best_central_measured:.1e}")
+claim("The forward curve bottoms out near $10^{-8}$", 1 / 3 < best_forward_measured / 1e-8 < 3,
+      f"measured best h {best_forward_measured:.1e}")
+claim("the central one at a few times $10^{-6}$", 1e-6 <= best_central_measured <= 1e-5,
+      f"measured best h {best_central_measured:.1e}")
 claim("each gets worse below its best $h$",
-      forward_errors[hs < best_forward_h / 10].min() > 3 * forward_errors.min()
-      and central_errors[hs < best_central_h / 10].min() > 3 * central_errors.min(),
-      "every error 10x below the formula's best h exceeds 3x the smallest error")
-claim("but already about $5\\cdot10^{-6}$ for the central one",
-      1 / 3 < best_central_measured / 5e-6 < 3 and central_errors[hs < 1e-6].min() > 3 * central_errors.min(),
-      f"smallest central error below h = 1e-6: {central_errors[hs < 1e-6].min():.1e}, "
-      f"overall {central_errors.min():.1e}")
-claim("The central difference with $h = 10^{-5}$ is accurate to about 10 digits", correct_digits == 10,
+      forward_errors[hs < eps ** 0.5 / 10].min() > 3 * forward_errors.min()
+      and central_errors[hs < eps ** (1 / 3) / 10].min() > 3 * central_errors.min(),
+      "every error 10x below the rule-of-thumb best h exceeds 3x the smallest error")
+
+# the same experiment in float32
+x32, hs32 = np.float32(x_1d), hs.astype(np.float32)
+forward32 = np.abs((f(x32 + hs32) - f(x32)) / hs32 - f_prime(x_1d))
+central32 = np.abs((f(x32 + hs32) - f(x32 - hs32)) / (2 * hs32) - f_prime(x_1d))
+eps32 = np.finfo(np.float32).eps
+
+
+def typical(errors, low, high):  # geometric mean of the errors for h in [low, high]
+    inside = (hs >= low) & (hs <= high)
+    return np.exp(np.mean(np.log(np.maximum(errors[inside], 1e-300))))
+
+
+float32_valleys = all(typical(errors, best / 3, best * 3) < min(typical(errors, best / 300, best / 30),
+                                                              typical(errors, best * 30, best * 300))
+                      for errors, best in [(forward32, eps32 ** 0.5), (central32, eps32 ** (1 / 3))])
+claim("the best $h$ grow to about $3\\cdot10^{-4}$ and $5\\cdot10^{-3}$",
+      forward32.dtype == np.float32 and float32_valleys
+      and round(eps32 ** 0.5, 4) == 3e-4 and round(eps32 ** (1 / 3), 3) == 5e-3,
+      f"float32 errors are lowest within 3x of eps^(1/2) = {eps32 ** 0.5:.1e} and eps^(1/3) = {eps32 ** (1 / 3):.1e}")
+best32_relative = central32.min() / abs(f_prime(x_1d))
+claim("even the best central difference keeps only about 5 digits",
+      4 <= -np.log10(typical(central32, eps32 ** (1 / 3) / 3, eps32 ** (1 / 3) * 3) / abs(f_prime(x_1d))) <= 6
+      and best32_relative > 1e-7 and round(eps32 ** (2 / 3), 5) == 2e-5
+      and 1 / 10 < typical(central32, eps32 ** (1 / 3) / 3, eps32 ** (1 / 3) * 3) / abs(f_prime(x_1d)) / eps32 ** (2 / 3) < 10,
+      f"best relative error {best32_relative:.1e}, typical near the best h "
+      f"{typical(central32, eps32 ** (1 / 3) / 3, eps32 ** (1 / 3) * 3) / abs(f_prime(x_1d)):.1e}")
+claim("the central difference with $h = 10^{-5}$ is accurate to about 10 digits", correct_digits == 10,
       f"{correct_digits} correct digits")
+from course_utils import gradcheck
+
+try:
+    gradcheck.numerical_gradients(lambda: 0.0, [np.zeros(2, dtype=np.float32)])
+    refuses_float32 = False
+except TypeError:
+    refuses_float32 = True
+claim("use central differences in float64", refuses_float32, "course_utils.gradcheck refuses float32 parameters")
+claim("but already a few times $10^{-6}$ for the central one; in float32 it is far larger",
+      1e-6 <= best_central_measured <= 1e-5 and best_forward_measured < 3e-8 and float32_valleys,
+      f"float64 best h {best_forward_measured:.1e}, {best_central_measured:.1e}")
 
 # §2 the gradient of a function of two variables
 claim("The three ways agree again.", np.allclose(by_hand, central, atol=1e-6) and np.allclose(by_hand, by_tape),
@@ -78,10 +151,47 @@ claim("near the hill top at $(-0.27, -0.92)$ (▲, a local maximum)",
       np.allclose(hill_top, [-0.27, -0.92], atol=0.005) and np.all(top_curvatures < 0)
       and np.linalg.norm(himmelblau_landscape.gradient(hill_top)) < 1e-9,
       f"hill top {hill_top}, Hessian eigenvalues {top_curvatures}")
-minimum_sizes = [np.linalg.norm(himmelblau_landscape.gradient(m.location)) for m in himmelblau_landscape.minima]
+minimum_locations = np.array([m.location for m in himmelblau_landscape.minima])
+minimum_sizes = [np.linalg.norm(himmelblau_landscape.gradient(m)) for m in minimum_locations]
+saddle_sizes = [np.linalg.norm(himmelblau_landscape.gradient(p)) for p in saddles]
+saddle_curvatures = np.array([np.linalg.eigvalsh(hessian(himmelblau_landscape, p)) for p in saddles])
+minimum_curvatures = np.array([np.linalg.eigvalsh(hessian(himmelblau_landscape, p)) for p in minimum_locations])
+hand_hessian_right = all(np.allclose(himmelblau_hessian(p), hessian(himmelblau_landscape, p), atol=1e-4)
+                         for p in [*minimum_locations, hill_top, *saddles, np.array([1.0, -2.0])])
+distinct = np.array([*minimum_locations, hill_top, *saddles])
+gaps_between = np.linalg.norm(distinct[:, None] - distinct[None], axis=-1)[np.triu_indices(len(distinct), 1)]
+claim("the four **saddle points**: flat points that are a minimum along one direction and a maximum along another",
+      len(saddles) == 4 and max(saddle_sizes) < 1e-9 and np.all(saddle_curvatures[:, 0] < 0)
+      and np.all(saddle_curvatures[:, 1] > 0) and gaps_between.min() > 0.5,
+      f"|∇f| at most {max(saddle_sizes):.1e}; curvatures {np.round(saddle_curvatures).tolist()}")
+nudges = 1e-3 * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1], [-1, -1]])
+leave = []
+for p in saddles:
+    for sign in (-1, +1):  # descent, ascent
+        away = descend(himmelblau_landscape, p + nudges, 300, lambda q, g, sign=sign: q + sign * 0.01 * g)
+        ended = away.path[-1]
+        leave.append(np.all(away.diverged | (np.linalg.norm(ended - p, axis=1) > 0.5)))
+claim("Descent and ascent both lead away from them", all(leave),
+      "from 6 points 0.001 beside each saddle, 300 steps of descent and of ascent end over 0.5 away (or diverge)")
+claim("both positive at a minimum, both negative at a maximum, one of each at a saddle",
+      hand_hessian_right and np.all(minimum_curvatures > 0) and np.all(top_curvatures < 0)
+      and np.all(saddle_curvatures[:, 0] < 0) and np.all(saddle_curvatures[:, 1] > 0),
+      "the hand-written Hessian matches finite differences of the gradient; eigenvalue signs as stated")
+saddle_markers = [line for line in field_ax.get_lines() if line.get_marker() == "X"]
+between = []
+for p in saddles:
+    nearest = minimum_locations[np.argsort(np.linalg.norm(minimum_locations - p, axis=1))[:2]]
+    between.append((nearest[0] - p) @ (nearest[1] - p) < 0)
+claim("near the four saddle points between the minima (✕)",
+      len(saddle_markers) == 1 and np.allclose(np.transpose(saddle_markers[0].get_data()), saddles) and all(between),
+      "the map marks the four saddles, each between its two nearest minima")
 claim("a zero gradient says \"flat here\", not \"minimum here\"",
       max(minimum_sizes) < 1e-6 and np.linalg.norm(himmelblau_landscape.gradient(hill_top)) < 1e-9
-      and np.all(top_curvatures < 0), "zero gradient at the four minima and at the maximum")
+      and max(saddle_sizes) < 1e-9 and np.all(top_curvatures < 0) and np.all(saddle_curvatures[:, 0] < 0),
+      "zero gradient at the four minima, at the maximum and at the four saddles")
+claim("The curvatures (printed) tell the kinds apart.",
+      np.all(minimum_curvatures > 0) and np.all(top_curvatures < 0)
+      and np.all(np.sign(saddle_curvatures) == [-1, 1]), "signs: minima ++, hill top --, saddles -+")
 
 # §3 the gradient of a loss
 claim("By hand and by the tape, the gradient is the same to every printed digit",
@@ -97,19 +207,47 @@ across = np.degrees(np.arccos(abs(downhill @ valley_axis)))
 claim("the perpendicular points mostly *across* the valley, towards its floor, and not *along* it",
       across > 45, f"angle between -∇L and the valley's axis {across:.1f}°")
 measured_hessian = hessian(loss_landscape, start)  # finite differences of the gradient: the formula holds
-claim("the steepest is about 21 times the flattest",
+distances = np.linspace(-3, 3, 13)
+along_directions = [loss_landscape(best.location + distances[:, None] * eigenvectors[:, k]) - best.value for k in (0, 1)]
+claim("At a distance $d$ from the minimum along the eigen-direction of curvature $\\lambda$, the loss is "
+      "$L_{\\min} + \\frac{\\lambda}{2} d^2$",
+      all(np.allclose(along_directions[k], eigenvalues[k] / 2 * distances**2, rtol=1e-9, atol=1e-12) for k in (0, 1)),
+      "the landscape's loss along each eigenvector equals λ/2 d² to 1e-9")
+
+
+def contour_reach(direction, c=1.0):  # how far the contour L_min + c lies from the minimum along a direction
+    ds = np.linspace(0, 20, 200001)
+    rise = loss_landscape(best.location + ds[:, None] * direction) - best.value
+    return ds[np.argmax(rise >= c)]
+
+
+axis_ratio = contour_reach(eigenvectors[:, 0]) / contour_reach(eigenvectors[:, 1])
+claim("The steepest curvature is about 21 times the flattest",
       np.allclose(measured_hessian, hessian_of_loss, atol=1e-6) and np.allclose(eigenvalues, curvatures)
-      and round(curvatures[1] / curvatures[0]) == 21,
+      and np.allclose(hessian_of_mse, hessian_of_loss) and round(curvatures[1] / curvatures[0]) == 21,
       f"ratio {curvatures[1] / curvatures[0]:.2f}")
-claim("centring the input ($x - \\bar x$) makes the valley almost round (ratio 1.4)",
-      round(centred_curvatures[1] / centred_curvatures[0], 1) == 1.4,
-      f"ratio {centred_curvatures[1] / centred_curvatures[0]:.3f}")
+claim("the contours are about 4.6 times as long as they are wide ($\\sqrt{21}$)",
+      round(axis_ratio, 1) == 4.6 and abs(axis_ratio / np.sqrt(curvatures[1] / curvatures[0]) - 1) < 1e-3,
+      f"the contour L_min + 1 reaches {contour_reach(eigenvectors[:, 0]):.3f} along the flat direction, "
+      f"{contour_reach(eigenvectors[:, 1]):.3f} along the steep one: ratio {axis_ratio:.3f}")
+claim("that is the elongation you see on the map, whose two axes have the same scale",
+      valley_ax.get_aspect() == 1.0, f"aspect {valley_ax.get_aspect()}")
+centred_ratio = centred_curvatures[1] / centred_curvatures[0]
+claim("centring the input ($x - \\bar x$) makes the valley almost round (curvature ratio 1.4, contours 1.2 times as "
+      "long as wide)", round(centred_ratio, 1) == 1.4 and round(np.sqrt(centred_ratio), 1) == 1.2,
+      f"ratio {centred_ratio:.3f}, axis ratio {np.sqrt(centred_ratio):.3f}")
 
 # §4 gradient descent, by hand
 loop_losses = np.array([mse(*point) for point in path])
 claim("The loss falls at every step and ends close to the least-squares value",
       bool(np.all(np.diff(loop_losses) < 0)) and loop_losses[-1] < 1.05 * best.value,
       f"final loss {loop_losses[-1]:.5f}, least squares {best.value:.5f}")
+claim("The line starts out falling, the wrong way; after 20 steps it rises, and after 100 it lies almost on the "
+      "least-squares line (printed)",
+      path[0][0] < 0 < best.location[0] and path[20][0] > 0 and final_gap < 0.1
+      and np.isclose(final_gap, max(abs((path[-1][0] - best.location[0]) * x + path[-1][1] - best.location[1])
+                                    for x in (0.0, 3.0))),
+      f"slopes {path[0][0]:+.2f}, {path[20][0]:+.2f}, {path[-1][0]:+.2f}; final gap {final_gap:.3f}")
 claim("which does exactly the same arithmetic", np.array_equal(run.path, np.array(path)), "paths equal bit for bit")
 
 claim("In a long valley it points across the valley, not at the minimum, so the path of gradient descent bends",
@@ -129,8 +267,36 @@ claim("The first step multiplies it by 0.346", round(ratios[0], 3) == 0.346, f"{
 claim("within a few steps the factor per step rises to 0.927 and stays there",
       np.all(np.abs(ratios[4:] - 0.927) < 5e-4) and ratios[0] < 0.5 * ratios[-1],
       f"ratios from step 5: {ratios[4:].min():.4f}..{ratios[4:].max():.4f}; first {ratios[0]:.3f}")
+claim("the path of these 100 steps does not follow the straight line to the minimum, and the loss minus its "
+      "minimum, on a log scale, does not fall at one steady pace",
+      deviation > 0.10 and ratios[0] < 0.5 * ratios[-1], f"deviation {deviation:.2f}, factors {ratios[0]:.3f}, {ratios[-1]:.3f}")
 flat_factor = (1 - learning_rate * curvatures[0]) ** 2
-claim("That late factor belongs to the flat direction", abs(ratios[-1] - flat_factor) < 1e-4,
+steep_factor = (1 - learning_rate * curvatures[1]) ** 2
+d = (run.path - best.location) @ eigenvectors  # distance to the minimum along each eigen-direction
+parts = eigenvalues / 2 * d**2
+claim("the gap is a sum of one term $\\frac{\\lambda}{2} d^2$ per eigen-direction",
+      np.allclose(parts.sum(axis=1), gaps, rtol=1e-8, atol=1e-12), f"largest mismatch {np.abs(parts.sum(axis=1) - gaps).max():.1e}")
+flat_per_step, steep_per_step = d[1:, 0] / d[:-1, 0], d[1:13, 1] / d[:12, 1]  # the steep one: before it vanishes
+claim("so a step moves $d$ to $d - \\eta\\lambda d = (1 - \\eta\\lambda)\\,d$",
+      np.allclose(flat_per_step, 1 - learning_rate * eigenvalues[0], rtol=1e-6)
+      and np.allclose(steep_per_step, 1 - learning_rate * eigenvalues[1], rtol=1e-6),
+      f"factors per step: {flat_per_step.min():.5f}..{flat_per_step.max():.5f} (1 - ηλ = {1 - learning_rate * eigenvalues[0]:.5f}), "
+      f"{steep_per_step.min():.5f}..{steep_per_step.max():.5f} (1 - ηλ = {1 - learning_rate * eigenvalues[1]:.5f})")
+claim("For the steep direction that is 0.047: its part is gone within a few steps",
+      round(steep_factor, 3) == 0.047 and np.all(parts[5:, 1] < 1e-3 * gaps[5:]),
+      f"steep part / gap at step 5: {parts[5, 1] / gaps[5]:.1e}")
+claim("For the flat one it is 0.927, the late factor", round(flat_factor, 3) == 0.927 and abs(ratios[-1] - flat_factor) < 1e-4,
       f"late {ratios[-1]:.5f}, (1 - lr λ_flat)^2 = {flat_factor:.5f}")
 claim("the steps shrink as the gradient shrinks near the minimum",
       bool(np.all(np.diff(step_lengths) < 0)), f"step lengths {step_lengths[0]:.3f} .. {step_lengths[-1]:.5f}")
+
+# common mistakes: what the tape watches
+trainable, frozen_check = tf.Variable(2.0), tf.Variable(2.0, trainable=False)
+from_numpy, constant = tf.convert_to_tensor(np.array(2.0)), tf.constant(2.0)
+sources = [trainable, frozen_check, from_numpy, constant]
+with tf.GradientTape(persistent=True) as check_tape:
+    outputs = [source**2 for source in sources]
+watched = [check_tape.gradient(out, source) is not None for out, source in zip(outputs, sources)]
+del check_tape
+claim("`tf.GradientTape` watches trainable `tf.Variable`s by itself, not constants, NumPy arrays or variables made "
+      "with `trainable=False`", watched == [True, False, False, False], f"gradient found: {watched}")
