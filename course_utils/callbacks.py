@@ -4,10 +4,11 @@ Keras 3 reports the epoch's running mean loss in ``logs["loss"]`` after each bat
 own loss; :class:`BatchLossHistory` recovers each batch's loss from consecutive means (which assumes
 batches of equal size).
 
-The learning-rate range test ("LR finder", Smith 2017; popularised by fast.ai): the rate grows exponentially,
-one batch at a time, from ``min_lr`` to ``max_lr``, and the loss is recorded. The loss falls, then explodes, but
-only some steps after the rate has passed the stability limit (the unstable direction needs steps to grow, and
-the smoothing lags). The callback stops there and restores the model's weights and its optimizer. It offers
+The learning-rate range test ("LR finder"; Smith 2017 raised the rate linearly, fast.ai's popular version, used
+here, exponentially): the rate grows by the same factor at every batch, from ``min_lr`` to ``max_lr``, and the loss
+is recorded. The loss falls, then explodes, but only some steps after the rate has passed the stability limit (the
+unstable direction, shrunk almost to nothing below the limit, needs steps to grow back; the smoothing adds only a
+step or two). The callback stops there and restores the model's weights and its optimizer. It offers
 candidate rates (the steepest fall, the minimum / 10, the minimum): which one trains best depends on the model,
 so train each briefly and keep the best.
 """
@@ -128,8 +129,8 @@ class LRFinder(BatchLossHistory):
         """The rate of the lowest smoothed loss divided by 10 (None before the test has run).
 
         fast.ai's classic rule. The lowest point can lie past the stability limit (the loss needs steps to
-        explode, and the smoothing lags), where the step back is needed; on other models the minimum itself
-        trains best, and this rule is 10x too cautious. See :meth:`candidates`.
+        explode), where the step back is needed; on other models the minimum itself trains best, and this rule
+        is 10x too cautious. See :meth:`candidates`.
         """
         return None if not self.smoothed else self.minimum_rate() / 10
 

@@ -199,19 +199,26 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     return ax
 
 
-def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False):
+def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False, log=False):
     """The LR range test: loss against learning rate (log scale), smoothed, with the suggested rate.
 
-    bound: a known stability limit to draw for comparison (e.g. 2 / largest Hessian eigenvalue).
+    bound: a known stability limit to draw for comparison (e.g. 2 / largest Hessian eigenvalue), in black.
     candidates: draw every rate of ``finder.candidates()`` instead of the suggestion, legend beside the axes.
+    log: a log loss axis that shows every batch loss (the default linear axis starts near the lowest smoothed
+    loss, so it cuts off the batch losses below it).
     """
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
+
     if not isinstance(candidates, bool):
         raise TypeError(f"candidates must be True or False, got {candidates!r}")
+    if not isinstance(log, bool):
+        raise TypeError(f"log must be True or False, got {log!r}")
     rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float) for name in ("rates", "losses", "smoothed"))
     if rates.size == 0 or rates.size != smoothed.size:
         raise ValueError("finder must be an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
     ax = _axes(ax)
-    ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, label="loss of each batch")
+    ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, antialiased=False,  # crisp: smaller files
+            label="loss of each batch")
     ax.plot(rates, smoothed, color=PALETTE["blue"], label="smoothed")
     if candidates:
         styles = {"steepest": (PALETTE["orange"], "-."), "minimum / 10": (PALETTE["green"], "--"),
@@ -223,12 +230,20 @@ def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False):
         suggestion = finder.suggestion()
         ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
     if bound is not None:
-        ax.axvline(bound, color=PALETTE["vermillion"], linestyle=":", label=f"stability limit {bound:.3g}")
+        ax.axvline(bound, color=PALETTE["black"], linestyle=":", label=f"stability limit {bound:.3g}")
     finite = smoothed[np.isfinite(smoothed)]
-    ax.set_ylim(0.8 * finite.min() if finite.min() > 0 else None, 1.5 * smoothed[0])
+    if log:
+        positive = losses[np.isfinite(losses) & (losses > 0)]
+        ax.set_yscale("log")
+        ax.set_ylim(0.8 * positive.min(), 1.5 * smoothed[0])
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.2, 0.5, 1, 2 rather than 2×10⁻¹
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.set_ylim(0.8 * finite.min() if finite.min() > 0 else None, 1.5 * smoothed[0])
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("loss")
+    ax.set_ylabel("loss (log scale)" if log else "loss")
     ax.set_title("Learning-rate range test")
     if candidates:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))

@@ -132,6 +132,7 @@ CASES = [
     ("plotting.plot_gradient_field", lambda: plotting.plot_gradient_field(bowl, n=1), "n"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder()), "finder"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder(), candidates="yes"), "candidates"),
+    ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder(), log="yes"), "log"),
     ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder("finder"), "finder"),
     # data
     ("data.batches", lambda: data.batches("pixels", [1, 2]), "x"),

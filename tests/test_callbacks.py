@@ -186,3 +186,21 @@ def test_plot_marks_every_candidate_beside_the_axes():
     assert labels[-1].startswith("stability limit")
     with pytest.raises(TypeError, match="candidates must be True or False"):
         plot_lr_finder(finder, candidates="yes")
+
+
+def test_plot_on_a_log_axis_shows_every_batch_loss():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_utils.plotting import plot_lr_finder
+
+    log_rates = np.linspace(np.log(1e-4), np.log(10.0), 100)
+    finder = synthetic_finder(1 + 2 / (1 + np.exp(2 * (log_rates - np.log(1e-2)))) + (log_rates > 0) * 5)
+    finder.losses = [loss / 10 if i == 60 else loss for i, loss in enumerate(finder.smoothed)]  # one low batch
+    linear = plot_lr_finder(finder)
+    assert linear.get_yscale() == "linear" and linear.get_ylim()[0] > min(finder.losses)
+    ax = plot_lr_finder(finder, bound=0.5, log=True)
+    assert ax.get_yscale() == "log" and ax.get_ylim()[0] < min(finder.losses) and "log scale" in ax.get_ylabel()
+    assert ax.lines[-1].get_color() == "#000000", "the stability limit is drawn in black"
+    with pytest.raises(TypeError, match="log must be True or False"):
+        plot_lr_finder(finder, log="yes")
