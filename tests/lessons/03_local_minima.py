@@ -32,6 +32,7 @@ claim("Restarts turn a 25 % chance into 90 % with 8 starts", abs(predicted[eight
 
 # §4 camel: straight boundaries along ridges; the saddle at the centre
 from course_utils.descent import gradient_descent as _descend
+from course_utils.nn import Network
 still = _descend(camel, (0.0, 0.0), learning_rate=0.04, steps=300)
 nudged = _descend(camel, (0.0, 0.001), learning_rate=0.04, steps=300)
 claim("The centre (0, 0) is a **saddle point**: the gradient there is exactly zero, so a start exactly on it never "
@@ -41,8 +42,8 @@ claim("The centre (0, 0) is a **saddle point**: the gradient there is exactly ze
       and np.linalg.eigvalsh(np.array([[8.0, 1.0], [1.0, -8.0]])).min() < 0,  # the camel's Hessian at (0, 0)
       f"nudged run ends at f = {nudged.final_loss:.4f}")
 columns = camel_labels != np.roll(camel_labels, 1, axis=1)  # boundary cells, left/right neighbour differs
-claim("the boundaries are mostly straight lines that follow the ridges between the valleys (near x ≈ ±1.1 and near "
-      "y ≈ 0)", np.mean(np.isin(np.round(np.abs(X[:, 1:][columns[:, 1:]]), 1), np.round(np.arange(1.0, 1.41, 0.1), 1))
+claim("the boundaries are mostly straight lines that follow the ridges between the valleys (upright near x ≈ ±1.1 to "
+      "±1.3, and a tilted staircase near y ≈ 0)", np.mean(np.isin(np.round(np.abs(X[:, 1:][columns[:, 1:]]), 1), np.round(np.arange(1.0, 1.41, 0.1), 1))
                        | (np.abs(Y[:, 1:][columns[:, 1:]]) < 0.3)) > 0.9,
       "over 90 % of the left/right boundary cells lie at |x| in 1.0-1.4 or |y| < 0.3")
 
@@ -60,24 +61,44 @@ claim("the four columns stay identical: four copies of one unit", np.all(columns
 tiny, large, glorot, he = (spreads["tanh", name] for name in initializers)
 claim("the signal shrinks about six-fold at every layer, to about $10^{-8}$ after ten",
       4 < (tiny[0] / tiny[-1]) ** (1 / 9) < 8 and 1e-9 < tiny[-1] < 1e-7, f"{(tiny[0] / tiny[-1]) ** (1 / 9):.2f} per layer")
-claim("almost no gradient reaches the first layer", first_gradients["tanh", "tiny: N(0, 0.01²)"] < 1e-10,
-      f"{first_gradients['tanh', 'tiny: N(0, 0.01²)']:.1e}")
-claim("with tanh every layer saturates (spread 0.97: nearly all units at ±1) and the first layer's gradient is huge",
-      np.all(np.round(large, 2) == 0.97) and first_gradients["tanh", "large: N(0, 1)"] > 100 * first_gradients["tanh", "he_normal"],
-      f"{large}")
+tiny_gradients = gradient_sizes["tanh", "tiny: N(0, 0.01²)"]
+claim("every layer's weight gradient is tiny", max(tiny_gradients) < 1e-7, f"{tiny_gradients}")
+large_gradients = gradient_sizes["tanh", "large: N(0, 1)"]
+claim("with tanh every layer saturates (spread 0.97: most units at ±1)",
+      np.all(np.round(large, 2) == 0.97) and saturated["tanh", "large: N(0, 1)"] > 0.5,
+      f"{large}, {saturated['tanh', 'large: N(0, 1)']:.2f} saturated")
+claim("the gradient *grows* about ten-thousand-fold from the last layer back to the first",
+      3e3 < large_gradients[0] / large_gradients[1] < 3e4, f"{large_gradients}")
 relu_large = spreads["relu", "large: N(0, 1)"]
-claim("with ReLU the signal grows more than ten-fold per layer", np.all(relu_large[1:] / relu_large[:-1] > 10),
+claim("With ReLU the signal grows more than ten-fold per layer", np.all(relu_large[1:] / relu_large[:-1] > 10),
       f"{relu_large[1:] / relu_large[:-1]}")
-claim("Through 10 tanh layers the spread shrinks only slowly", 0.15 < glorot[-1] / glorot[0] < 0.6
-      and np.all(np.diff(glorot) < 0), f"{glorot[0]:.2f} -> {glorot[-1]:.2f}")
+glorot_gradients = gradient_sizes["tanh", "glorot_uniform (default)"]
+claim("Through 10 tanh layers the spread shrinks by less than three-fold, and the first and the last layer get "
+      "gradients of the same size", 1 / 3 < glorot[-1] / glorot[0] < 1
+      and 0.8 < glorot_gradients[0] / glorot_gradients[1] < 1.3, f"{glorot[0]:.2f} -> {glorot[-1]:.2f}, {glorot_gradients}")
 relu_glorot, relu_he = spreads["relu", "glorot_uniform (default)"], spreads["relu", "he_normal"]
 claim("with Glorot's weights its signal still fades layer by layer", np.all(np.diff(relu_glorot) < 0)
       and relu_glorot[-1] < 0.1, f"{relu_glorot}")
 claim("keeps the spread near 1", np.all((relu_he > 0.7) & (relu_he < 1.4)), f"{relu_he}")
 
 # §7 twelve seeds: a plateau, and a saddle
-claim("every curve first falls to about 0.5 and runs flat for a while: a plateau",
+claim("every curve first falls to about 0.5, near the loss of the best straight line, and runs flat for a while: a "
+      "plateau",
       np.all(np.abs(curves[:, 20:40] - 0.5) < 0.05), f"losses at step 30: {np.round(curves[:, 30], 3)}")
+claim("near the loss of the best straight line", np.all(np.abs(curves[:, 30] - line_loss) < 0.05), f"{line_loss:.3f}")
+spiking = [seed for seed in np.flatnonzero(good)[:2]]
+largest_curvature = []
+for seed in spiking:  # replay the seed, reading the Hessian's largest eigenvalue every 10 steps
+    replay = Network.random((1, 3, 1), activation="tanh", rng=np.random.default_rng(int(seed)))
+    for step in range(300):
+        value, grads = replay.gradients(x_sine, y_sine)
+        if step % 10 == 0:
+            largest_curvature.append(np.linalg.eigvalsh(hessian(lambda: replay.gradients(x_sine, y_sine)[1],
+                                                                replay.parameters()))[-1])
+        for parameter, gradient in zip(replay.parameters(), grads):
+            parameter -= 0.3 * gradient
+claim("the rate 0.3 is beyond the stability limit $2/\\lambda_\\max$ of notebook 02", 0.3 * max(largest_curvature) > 2,
+      f"largest curvature along seeds {spiking}: {max(largest_curvature):.1f}")
 claim("Nine seeds leave it, after 59 to 439 steps", good.sum() == 9 and min(leave) == 59 and max(leave) == 439,
       f"{leave}")
 claim("with violent spikes on the way", all(curve.max() > 5 for curve in curves[good]),
@@ -92,27 +113,33 @@ claim("The three hidden units have become copies of one another (the same small 
 claim("The gradient is small, but not zero", 1e-5 < gradient_norm < 1e-2, f"{gradient_norm:.1e}")
 claim("The biases are zero, and so are their gradients", largest_bias < 1e-12 and bias_gradient < 1e-15,
       f"{largest_bias:.1e}, {bias_gradient:.1e}")
+claim("their directions are (almost) pure bias", all(np.sum(directions[biases_part, i] ** 2) > 0.99 for i in range(3)),
+      f"{[np.sum(directions[biases_part, i] ** 2) for i in range(3)]}")
+claim("Moving the weights alone would not: in the weights the point is a flat valley", weights_only[0] > -1e-6,
+      f"{weights_only}")
+claim("theirs were still below $10^{-12}$ when they left the plateau",
+      all(biases[seed, step] < 1e-12 for seed, step in zip(np.flatnonzero(good), leave)), "")
+claim("Only later, in the spikes, did rounding errors in their biases grow", np.all(biases[good, -1] > 0.5), "")
 stuck_biases = [max(np.abs(networks[s].layers[0].bias).max(), np.abs(networks[s].layers[1].bias).max())
                 for s in np.flatnonzero(~good)]
-claim("Gradient descent does not move the biases", max(stuck_biases) < 1e-12,
+claim("For these seeds, gradient descent does not move the biases", max(stuck_biases) < 1e-12,
       f"the stuck seeds' largest biases after 1000 steps: {stuck_biases}")
-claim("The Hessian has three **negative** eigenvalues, whose directions are the hidden biases",
-      np.sum(curvatures < -1e-5) == 3 and np.all(np.abs(directions[3:6, :3]).sum(axis=0) > 0.9), f"{curvatures[:4]}")
-claim("a **saddle point** with a long plateau around it", curvature_kind(curvatures, tolerance=1e-5) == "saddle"
+claim("The Hessian has three **negative** eigenvalues", np.sum(curvatures < -1e-5) == 3, f"{curvatures[:4]}")
+claim("the network sits on a plateau next to a **saddle point**", curvature_kind(curvatures, tolerance=1e-5) == "saddle"
       and curvatures[-1] > 1, f"{curvatures[[0, -1]]}")
 claim("left alone, the stuck network stays on the plateau", abs(left_alone[-1] - 0.5) < 0.01, f"{left_alone[-1]:.4f}")
-claim("Pushed off the saddle, the same network rolls down to a loss far below the best line, lower than any good "
-      "seed after its 1000 steps", escaped[-1] < 0.01 * line_loss and escaped[-1] < final_losses[good].min(),
-      f"{escaped[-1]:.5f}")
+claim("Pushed off the saddle, the same network rolls down like an ordinary good seed, far below the best line",
+      escaped[999] < final_losses[good].max() * 1.2 and escaped[-1] < 0.01 * line_loss, f"{escaped[[999, -1]]}")
 claim("waiting for rounding errors to carry them off would take hundreds of thousands of steps",
       1e5 < e_fold * np.log(1e16) < 1e6, f"{e_fold * np.log(1e16):.0f}")
 
 # §8 restarts on a network
-trials = {}
 claim("three in four seeds end well", abs(p_network - 0.75) < 0.03, f"p = {p_network}")
-best_of = {k: 1 - (1 - p_network) ** k for k in (2, 3)}
-claim("keeping the best of two succeeds about 95 % of the time and of three about 99 %, as $1 - (1-p)^k$ predicts",
-      abs(best_of[2] - 0.95) < 0.015 and abs(best_of[3] - 0.99) < 0.006, f"{best_of}")
+predicted_best = {k: 1 - (1 - p_network) ** k for k in best_of}
+noise = {k: 3 * np.sqrt(predicted_best[k] * (1 - predicted_best[k]) / (200 // k)) + 0.005 for k in best_of}
+claim("keeping the best of two succeeds in more than nine groups out of ten, and the best of three in almost all, as "
+      "$1 - (1-p)^k$ predicts within the noise of 100 or 66 groups", best_of[2] > 0.9 and best_of[3] > 0.97
+      and all(abs(best_of[k] - predicted_best[k]) < noise[k] for k in best_of), f"{best_of} vs {predicted_best}")
 claim("Here the bad ends were saddles rather than worse minima",
       np.all(np.abs(fresh_losses[fresh_losses >= 0.1] - line_loss) < 0.002), "every bad seed ends at the best line's loss")
 
