@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validate import number, whole
+from course_utils._validate import choice, number, whole
 from course_utils.data import batches
 
 
@@ -106,8 +106,7 @@ class Trainer:
         @tf.function
         def validate(x, y):
             probabilities = self.model(x, training=False)
-            correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probabilities, axis=1), y), "float32"))
-            return loss(y, probabilities), correct
+            return loss(y, probabilities), tf.equal(tf.argmax(probabilities, axis=1), y)  # the loss, each image right
 
         self._validate = validate
 
@@ -168,18 +167,22 @@ def _global_seed():
 
 
 def _validation_callback(validate, x, y):
-    """A callback that writes ``val_loss`` and ``val_accuracy`` into each epoch's logs."""
+    """A callback that writes ``val_loss`` and ``val_accuracy`` into each epoch's logs, and the accuracy on each
+    half of the validation images: ``val_accuracy_a`` (the first half) and ``val_accuracy_b`` (the rest)."""
     import keras
     import tensorflow as tf
 
+    def accuracy(hits):  # float32 division, as Keras's accuracy metric divides (a traced division may be rewritten)
+        return float(np.float32(np.count_nonzero(hits)) / np.float32(len(hits)))
+
     class Validation(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            loss, correct = validate(x_tensor, y_tensor)
-            # float32 division in NumPy, as Keras's accuracy metric divides (a traced division may be rewritten)
-            accuracy = np.float32(correct.numpy()) / np.float32(len(y))
-            logs["val_loss"], logs["val_accuracy"] = float(loss), float(accuracy)
+            loss, hits = validate(x_tensor, y_tensor)
+            hits = hits.numpy()
+            logs["val_loss"], logs["val_accuracy"] = float(loss), accuracy(hits)
+            logs["val_accuracy_a"], logs["val_accuracy_b"] = accuracy(hits[:half]), accuracy(hits[half:])
 
-    x_tensor, y_tensor = tf.constant(x), tf.constant(y)
+    x_tensor, y_tensor, half = tf.constant(x), tf.constant(y), len(y) // 2
     return Validation()
 
 
@@ -235,20 +238,26 @@ class Result:
         return self.low <= other.high and other.low <= self.high
 
 
-def summarise(runs, target=0.95, broken=0.5):
-    """A :class:`Result` per rate of ``sweep``'s output, in the order of the rates."""
+ACCURACIES = ("val_accuracy", "val_accuracy_a", "val_accuracy_b")
+
+
+def summarise(runs, target=0.95, broken=0.5, key="val_accuracy"):
+    """A :class:`Result` per rate of ``sweep``'s output, in the order of the rates.
+
+    key: the accuracy to summarise, on all validation images (``"val_accuracy"``) or on one half of them
+    (``"val_accuracy_a"``, ``"val_accuracy_b"``: the :class:`Trainer` logs both).
+    """
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"runs must be the dict that sweep returns ({{rate: [history, ...]}}), got {runs!r:.80}")
     target, broken = number("target", target, low=0, high=1), number("broken", broken, low=0, high=1)
+    key = choice("key", key, ACCURACIES)
     results = []
     for rate, histories in runs.items():
-        if not isinstance(histories, (list, tuple)) or not all(isinstance(h, dict) and "val_accuracy" in h
-                                                               for h in histories):
-            raise TypeError(f"runs[{rate!r}] must be a list of History.history dicts with 'val_accuracy'")
-        final = tuple(float(h["val_accuracy"][-1]) for h in histories)
+        if not isinstance(histories, (list, tuple)) or not all(isinstance(h, dict) and key in h for h in histories):
+            raise TypeError(f"runs[{rate!r}] must be a list of History.history dicts with {key!r}")
+        final = tuple(float(h[key][-1]) for h in histories)
         failed = any(not np.all(np.isfinite(h["loss"])) or a < broken for h, a in zip(histories, final))
-        results.append(Result(float(rate), final, tuple(epochs_to(h["val_accuracy"], target) for h in histories),
-                              failed))
+        results.append(Result(float(rate), final, tuple(epochs_to(h[key], target) for h in histories), failed))
     return results
 
 
@@ -272,12 +281,16 @@ def _sequence(name, values):
     return list(values)
 
 
+MARKERS = ("o", "s", "D", "^", "P", "v", "*")  # one per optimizer, the same in both plots (× means diverged)
+
+
 def plot_rates(results, ax=None):
     """Final validation accuracy against the learning rate (log scale), one line per optimizer.
 
     results: {optimizer name: summarise(...)}. Each point is the mean over the seeds, its bar the seeds' range; a
-    rate at which a seed failed is drawn as a ▼ on the bottom edge (its accuracy would squash the scale). The
-    optimizers are shifted a little sideways so that marks at the same rate do not hide each other.
+    rate at which a seed failed is drawn as the optimizer's marker, hollow and larger, on the bottom edge (its
+    accuracy would squash the scale). The optimizers are shifted a little sideways (4 % per optimizer) so that
+    marks at the same rate do not hide each other.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -293,20 +306,22 @@ def plot_rates(results, ax=None):
     bottom = min(r.low for r in working) - 0.02 if working else 0.0
     handles = []
     for index, (name, rows) in enumerate(results.items()):
-        shift = 1.1 ** (index - (len(results) - 1) / 2)
+        shift, marker = 1.04 ** (index - (len(results) - 1) / 2), MARKERS[index % len(MARKERS)]
         good = [r for r in rows if not r.failed]
         bars = ax.errorbar([r.rate * shift for r in good], [r.mean for r in good],
                            yerr=[[r.mean - r.low for r in good], [r.high - r.mean for r in good]],
-                           fmt="o-", capsize=4, label=name)
+                           fmt=f"{marker}-", markersize=6, capsize=3, label=name)
         handles.append(bars)
         for result in (r for r in rows if r.failed):  # the optimizers failing at one rate sit side by side
             group = [other for other, others in results.items() if any(o.failed and o.rate == result.rate
                                                                       for o in others)]
             x = result.rate * 1.3 ** (group.index(name) - (len(group) - 1) / 2)
-            ax.plot([x], [bottom], "v", color=bars[0].get_color(), markersize=10, clip_on=False)
+            ax.plot([x], [bottom], marker, color=bars[0].get_color(), markerfacecolor="none", markersize=11,
+                    markeredgewidth=2, clip_on=False)
     if any(r.failed for rows in results.values() for r in rows):
-        handles.append(Line2D([], [], marker="v", color="grey", linestyle="", markersize=10,
-                              label="a seed fails (accuracy < 50 %)"))
+        handles.append(Line2D([], [], marker="o", color="grey", markerfacecolor="none", linestyle="",
+                              markersize=11, markeredgewidth=2, label="hollow, on the bottom edge:\n"
+                              "a seed fails (accuracy < 50 %)"))
     ax.set_xscale("log")
     ax.set_ylim(bottom, 1.0)
     ax.set(xlabel="learning rate (log scale; optimizers shifted apart a little)",
@@ -330,7 +345,7 @@ def plot_curves(runs, axes=None):
     if not isinstance(axes, (list, tuple, np.ndarray)) or len(axes) != 2:
         raise TypeError(f"axes must be two matplotlib Axes (loss, accuracy), got {axes!r:.80}")
     left, right = axes
-    for label, histories in runs.items():
+    for index, (label, histories) in enumerate(runs.items()):
         if not isinstance(histories, (list, tuple)) or not histories or not all(
                 isinstance(h, dict) and "loss" in h and "val_accuracy" in h for h in histories):
             raise TypeError(f"runs[{label!r}] must be a list of History.history dicts with 'loss', 'val_accuracy'")
@@ -340,7 +355,8 @@ def plot_curves(runs, axes=None):
         for ax, key in ((left, "loss"), (right, "val_accuracy")):
             values = np.array([h[key] for h in histories], dtype=float)
             epochs = np.arange(1, values.shape[1] + 1)
-            (line,) = ax.plot(epochs, values.mean(axis=0), "o-", markersize=4, color=color, label=label)
+            (line,) = ax.plot(epochs, values.mean(axis=0), f"{MARKERS[index % len(MARKERS)]}-", markersize=5,
+                              color=color, label=label)
             color = line.get_color()
             ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=color, alpha=0.2, linewidth=0)
     left.set(yscale="log", xlabel="epoch", ylabel="training loss, epoch mean (log scale)", title="Training loss")

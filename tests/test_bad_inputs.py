@@ -321,6 +321,7 @@ CASES = [
     ("digits.epochs_to", lambda: digits.epochs_to([0.9], target=2), "target"),
     ("digits.epochs_to", lambda: digits.epochs_to("0.9"), "accuracies"),
     ("digits.summarise", lambda: digits.summarise([]), "runs"),
+    ("digits.summarise", lambda: digits.summarise({0.1: [{"val_accuracy": [0.9], "loss": [1.0]}]}, key="acc"), "key"),
     ("digits.best", lambda: digits.best("results"), "results"),
     ("digits.plot_rates", lambda: digits.plot_rates({}), "results"),
     ("digits.plot_curves", lambda: digits.plot_curves({"SGD": "not histories"}), "runs"),

@@ -108,6 +108,23 @@ def history(accuracies, losses=None):
     return {"val_accuracy": list(accuracies), "loss": list(losses or [1.0] * len(accuracies))}
 
 
+def test_the_trainer_records_the_accuracy_on_each_half_of_the_validation_images():
+    history = digits.Trainer(keras.optimizers.SGD()).run(0.3, seed=1, epochs=2).history
+    n = len(digits.load(1)[3])
+    half = n // 2
+    for epoch in range(2):
+        a, b, both = history["val_accuracy_a"][epoch], history["val_accuracy_b"][epoch], history["val_accuracy"][epoch]
+        hits_a, hits_b = round(a * half), round(b * (n - half))
+        assert np.isclose(a * half, hits_a) and np.isclose(b * (n - half), hits_b)
+        assert both == float(np.float32(hits_a + hits_b) / np.float32(n))
+    runs = {0.3: [history]}
+    assert digits.summarise(runs, key="val_accuracy_b")[0].final == (history["val_accuracy_b"][-1],)
+    with pytest.raises(ValueError, match="key must be one of"):
+        digits.summarise(runs, key="accuracy")
+    with pytest.raises(TypeError, match="'val_accuracy_a'"):
+        digits.summarise({0.3: [{"val_accuracy": [0.9], "loss": [1.0]}]}, key="val_accuracy_a")
+
+
 def test_epochs_to_summarise_and_best():
     assert digits.epochs_to([0.5, 0.96, 0.97]) == 2 and digits.epochs_to([0.5, 0.9]) is None
     assert digits.epochs_to([0.5, 0.9], target=0.9) == 2
@@ -137,7 +154,11 @@ def test_plot_rates_and_curves_draw_every_optimizer():
                "Adam": digits.summarise({0.01: [history([0.9, 0.97])]})}
     ax = digits.plot_rates(results)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["SGD", "Adam", "a seed fails (accuracy < 50 %)"]
+    assert labels == ["SGD", "Adam", "hollow, on the bottom edge:\na seed fails (accuracy < 50 %)"]
+    markers = [line.get_marker() for line in ax.get_lines() if line.get_linestyle() == "-"]
+    assert markers[:2] == list(digits.MARKERS[:2])  # one marker per optimizer
+    hollow = [line for line in ax.get_lines() if line.get_markerfacecolor() == "none"]
+    assert len(hollow) == 1 and hollow[0].get_marker() == digits.MARKERS[0]  # SGD's failed rate, in SGD's marker
     assert ax.get_xscale() == "log" and ax.get_ylim()[1] == 1.0
     left, right = digits.plot_curves({"SGD (0.1)": [history([0.9, 0.95]), history([0.8, 0.96])]})
     assert list(right.get_lines()[0].get_xdata()) == [1, 2] and list(left.get_lines()[0].get_xdata()) == [1, 2]
