@@ -72,7 +72,8 @@ class Trainer:
     bit: it restores the seed's initial weights and the optimizer's initial state (its moments and its iterations
     counter), assigns the rate to the optimizer's rate variable and builds the seed's mini-batches, but reuses the
     traced training step instead of compiling and tracing again. It measures the validation set once per epoch
-    with one traced call (``val_loss``, ``val_accuracy`` in the History), cheaper than ``fit``'s own validation
+    with one traced call (``val_loss`` and ``val_accuracy`` in the History, and ``val_accuracy_a``, ``val_accuracy_b``
+    on the first and the second half of the validation images), cheaper than ``fit``'s own validation
     pass. ``traces`` counts how often TensorFlow traced the training step.
     """
 
