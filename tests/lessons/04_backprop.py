@@ -162,11 +162,12 @@ claim("its matrix-product gradient drops the product for an input that needs no 
       and "return None, grad_b" in inspect.getsource(math_grad._MatMulGradAgainstSecondOnly),
       "TensorFlow's MatMul gradient function")
 
-# §4 CPU times: bands with margin. 63 runs of the notebook's gradient_costs on a loaded 2-core machine, NumPy on
-# OpenBLAS's Haswell and Prescott kernels, gave: backward / forward 0.99-1.26 on the five smallest networks and
-# 1.57-2.57 on the largest; whole gradient / forward 1.79-4.42; measured / extrapolated finite differences 0.58-1.68;
-# slope 0.89-1.16; loss / forward - 1 on the smallest 0.66-0.89; forward growth over the five smallest <= 2.53;
-# FD / backprop growth from 31 to 1441 parameters >= 24; extrapolated FD / backprop at 268801 >= 1.4e5.
+# §4 CPU times: bands with margin. 63 runs of the notebook's gradient_costs (best of 9, 15 or 25 runs) on a loaded
+# 2-core machine, NumPy on OpenBLAS's Haswell and Prescott kernels, gave: backward / forward 0.99-1.26 on the five
+# smallest networks and 1.57-2.36 on the largest (2.57 in one of the reviewer's 4 runs); whole gradient / forward
+# 1.79-4.42; measured / extrapolated finite differences 0.58-1.68; slope 0.89-1.16; loss / forward - 1 on the
+# smallest 0.66-0.89; forward growth over the five smallest <= 2.53; FD / backprop growth from 31 to 1441
+# parameters >= 24; extrapolated FD / backprop at 268801 >= 1.4e5.
 per_evaluation = seconds["finite_difference"][timed] / extrapolated[timed]
 claim("Finite differences cost what their count says: 2 × (parameters) loss evaluations. Their measured time follows "
       "the\n  dashed extrapolation",
