@@ -317,6 +317,10 @@ claim("so it helps in any ill-conditioned valley, turned or not", steps_momentum
 finite_grid = {rate: loss for rate, loss in grid_losses.items() if np.isfinite(loss)}
 claim("Its limit is not one number (0.31 at the start, 0.25 and 0.38 after training, section 4)",
       [f"{v:.2f}" for v in net_limits.values()] == ["0.31", "0.25", "0.38"], f"{net_limits}")
+same_steps = {rate: (epoch_15_loss(rate), trained[rate]) for rate in (0.1, 0.4)}
+claim("the same steps and the same losses as `train`, without its per-batch record",
+      all(np.isclose(quick_loss, full_loss, rtol=1e-6) for quick_loss, full_loss in same_steps.values()),
+      f"{same_steps}")
 claim("Among the three candidates, the minimum of the curve trains best: on seed 1 it reaches 0.0467 after 15 epochs",
       picked == "minimum" and f"{candidate_losses['minimum']:.3g}" == "0.0467", f"{candidate_losses}")
 worse = {name: candidate_losses[name] / candidate_losses["minimum"] for name in ("minimum / 10", "steepest")}
