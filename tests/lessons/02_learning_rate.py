@@ -344,8 +344,8 @@ claim("Over three seeds the minimum (mean 0.049) and the grid rate 0.1 (mean 0.0
       and f"{at_min.mean():.2g}" == "0.049" and f"{at_01.mean():.2g}" == "0.055", f"minimum {at_min}, 0.1 {at_01}")
 claim("on the network, the minimum of the range test and the grid rate 0.1 swap places from seed to seed",
       (at_min < at_01).any() and (at_01 < at_min).any(), f"minimum {at_min}, 0.1 {at_01}")
-claim("always taking the minimum / 10 cost this network a loss ten times higher", 7 < worse["minimum / 10"] < 13,
-      f"{worse}")
+claim("always taking the minimum / 10 cost this network a loss 6 to 11 times higher",
+      f"{seed_worse.min():.0f}" == "6" and f"{seed_worse.max():.0f}" == "11", f"{seed_worse}")
 line_distances = {name: full_batch(X_tilde, y_line, rate) for name, rate in candidates_line.items()}
 claim("the minimum lay past the exact limit, where full-batch descent diverges, and only the two cautious candidates "
       "were stable", line_distances["minimum"] == np.inf and line_distances["minimum / 10"] < 0.01
