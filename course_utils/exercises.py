@@ -7,7 +7,7 @@ KINDS = ("slow", "good", "oscillating", "diverging")
 #: What each kind of loss curve looks like, as the checks explain it.
 KIND_EXPLANATIONS = {
     "slow": "it falls steadily but is still far above its floor at the end: the rate is too small",
-    "good": "it falls fast, then flattens into a floor (small wiggles come from the mini-batches)",
+    "good": "it falls fast, then flattens (small wiggles come from the mini-batches)",
     "oscillating": "it keeps jumping up and down instead of settling: the rate is near the edge of stability",
     "diverging": "it grows without bound (to inf, then NaN): the rate is above the stability limit",
 }
