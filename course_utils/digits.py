@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validate import choice, number, whole
+from course_utils._validate import choice, flag, number, whole
 from course_utils.data import batches
 
 
@@ -187,8 +187,14 @@ def _validation_callback(validate, x, y):
     return Validation()
 
 
-def sweep(trainer, rates, seeds=(0, 1), epochs=10):
-    """Train with every rate and every seed on one :class:`Trainer`: {rate: [History.history of each seed]}."""
+def sweep(trainer, rates, seeds=(0, 1), epochs=10, stop_at_failure=False, broken=0.5):
+    """Train with every rate and every seed on one :class:`Trainer`: {rate: [History.history of each seed]}.
+
+    stop_at_failure: once a seed of a rate fails (its loss turns NaN or its final validation accuracy is below
+    ``broken``), skip that rate's other seeds. :func:`summarise` calls a rate failed when any seed fails, so the
+    verdict is the same; the failed rate just has fewer histories, and the time of the skipped runs is saved.
+    """
+    stop_at_failure, broken = flag("stop_at_failure", stop_at_failure), number("broken", broken, low=0, high=1)
     if not isinstance(trainer, Trainer):
         raise TypeError(f"trainer must be a course_utils.digits.Trainer, got {type(trainer).__name__}")
     rates, seeds = _sequence("rates", rates), _sequence("seeds", seeds)
@@ -200,8 +206,19 @@ def sweep(trainer, rates, seeds=(0, 1), epochs=10):
     # Every pipeline is built first, so that no change of seed (which clears TensorFlow's kernel cache) comes
     # between the runs and forces the traced step to be rebuilt.
     pipelines = {(rate, i): trainer._pipeline(seed) for i, seed in enumerate(seeds) for rate in rates}
-    return {rate: [trainer._run(rate, seed, epochs, (), pipelines[rate, i]).history for i, seed in enumerate(seeds)]
-            for rate in rates}
+    runs = {}
+    for rate in rates:
+        runs[rate] = []
+        for i, seed in enumerate(seeds):
+            runs[rate].append(trainer._run(rate, seed, epochs, (), pipelines[rate, i]).history)
+            if stop_at_failure and _failed(runs[rate][-1], "val_accuracy", broken):
+                break
+    return runs
+
+
+def _failed(history, key, broken):
+    """A run fails when its loss turns NaN or its final accuracy (``history[key]``) is below ``broken``."""
+    return not np.all(np.isfinite(history["loss"])) or history[key][-1] < broken
 
 
 def epochs_to(accuracies, target=0.95):
@@ -257,7 +274,7 @@ def summarise(runs, target=0.95, broken=0.5, key="val_accuracy"):
         if not isinstance(histories, (list, tuple)) or not all(isinstance(h, dict) and key in h for h in histories):
             raise TypeError(f"runs[{rate!r}] must be a list of History.history dicts with {key!r}")
         final = tuple(float(h[key][-1]) for h in histories)
-        failed = any(not np.all(np.isfinite(h["loss"])) or a < broken for h, a in zip(histories, final))
+        failed = any(_failed(h, key, broken) for h in histories)
         results.append(Result(float(rate), final, tuple(epochs_to(h[key], target) for h in histories), failed))
     return results
 

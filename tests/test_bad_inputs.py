@@ -318,6 +318,8 @@ CASES = [
     ("digits.train", lambda: digits.train(3.0, epochs=1), "optimizer"),
     ("digits.Trainer", lambda: digits.Trainer("adam"), "optimizer"),
     ("digits.sweep", lambda: digits.sweep("a trainer", [0.1]), "trainer"),
+    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1], stop_at_failure="yes"), "stop_at_failure"),
+    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1], broken=2), "broken"),
     ("digits.epochs_to", lambda: digits.epochs_to([0.9], target=2), "target"),
     ("digits.epochs_to", lambda: digits.epochs_to("0.9"), "accuracies"),
     ("digits.summarise", lambda: digits.summarise([]), "runs"),

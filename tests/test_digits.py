@@ -83,6 +83,15 @@ def test_the_trainer_traces_its_step_once_for_all_rates_and_seeds():
     assert float(trainer.optimizer.learning_rate) == np.float32(0.5)
 
 
+def test_a_sweep_can_skip_the_other_seeds_of_a_failed_rate():
+    trainer = digits.Trainer(keras.optimizers.SGD())
+    full = digits.sweep(trainer, [0.3, 30.0], seeds=(0, 1), epochs=2)
+    short = digits.sweep(trainer, [0.3, 30.0], seeds=(0, 1), epochs=2, stop_at_failure=True)
+    assert [len(h) for h in full.values()] == [2, 2] and [len(h) for h in short.values()] == [2, 1]
+    assert short[0.3] == full[0.3] and short[30.0][0] == full[30.0][0]  # the same runs, bit for bit
+    assert [r.failed for r in digits.summarise(short)] == [r.failed for r in digits.summarise(full)] == [False, True]
+
+
 def test_the_trainer_refuses_schedules_and_used_optimizers():
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
     with pytest.raises(ValueError, match="float learning rate"):

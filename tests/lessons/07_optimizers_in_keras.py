@@ -315,7 +315,14 @@ claim("Where the best of the three sat on the edge of its grid, the grid was ext
       {"best of three": best_of_three, "grids": grids})
 claim("each inside its grid", inside)
 claim("In the rate figure each optimizer's line peaks inside its grid", inside)
-claim("The 51 runs", sum(len(rates) for rates in grids.values()) * len(seeds) == 51)
+claim("Every rate runs with three seeds",
+      all(len(runs[name][r.rate]) == len(seeds) == 3 for name, rows in results.items() for r in rows if not r.failed))
+claim("its other seeds are skipped (`stop_at_failure=True`)",
+      all(len(runs[name][r.rate]) == 1 + next(i for i, (a, h) in enumerate(zip(r.final, runs[name][r.rate]))
+                                              if a < 0.5 or not np.all(np.isfinite(h["loss"])))
+          for name, rows in results.items() for r in rows if r.failed)
+      and any(r.failed for rows in results.values() for r in rows),
+      {name: {r.rate: len(runs[name][r.rate]) for r in rows if r.failed} for name, rows in results.items()})
 claim("A rate *fails* when any of its seeds ends below 50 % validation accuracy (or its loss turns NaN)",
       all(r.failed == any(a < 0.5 or not np.all(np.isfinite(h["loss"])) for a, h in zip(r.final, runs[name][r.rate]))
           for name, rows in results.items() for r in rows))
