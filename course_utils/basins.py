@@ -8,8 +8,8 @@ the chance that at least one lands in the global minimum's basin, of share p, is
 A run that stops moving has reached a point where the gradient is (nearly) zero. The Hessian, the matrix of
 second derivatives, tells which kind of point it is: all eigenvalues positive, a minimum; some negative, a
 saddle, which curves down along their eigenvectors. :func:`hessian` measures it by finite differences of the
-gradient, :func:`curvature_kind` reads its eigenvalues, and :func:`train_networks` runs gradient descent on many small networks
-at once (for the success rate of random initialisation).
+gradient, :func:`curvature_kind` reads its eigenvalues, and :func:`train_networks` runs gradient descent on many small
+networks at once (for the success rate of random initialisation).
 """
 
 import numpy as np
@@ -213,7 +213,7 @@ def train_networks(networks, x, targets, learning_rate, steps):
     network, written back into each network's own arrays. Returns the losses, shape (steps, networks): row t is
     the loss before update t.
     """
-    from course_utils.nn import ACTIVATIONS, Network, _finite_matrix
+    from course_utils.nn import ACTIVATIONS, DERIVATIVES_FROM_OUTPUT, Network, _finite_matrix
 
     if not isinstance(networks, (list, tuple)) or not networks:
         raise TypeError("networks must be a non-empty list of course_utils.nn.Network")
@@ -232,23 +232,17 @@ def train_networks(networks, x, targets, learning_rate, steps):
     steps = whole("steps", steps, 1)
     weights = [np.stack([network.layers[i].weights for network in networks]) for i in range(len(shape))]
     biases = [np.stack([network.layers[i].bias for network in networks])[:, None, :] for i in range(len(shape))]
-    functions = [ACTIVATIONS[activation] for _, activation in shape]
     losses = np.empty((steps, len(networks)))
     for step in range(steps):
-        inputs, pre_activations, a = [], [], x
-        for W, b, (function, _) in zip(weights, biases, functions):  # forward, keeping each layer's input and z
-            inputs.append(a)
-            pre_activations.append(a @ W + b)
-            a = function(pre_activations[-1])
-        error = a - targets
+        outputs = [x]  # each layer's input, then the network's output
+        for W, b, (_, activation) in zip(weights, biases, shape):  # forward, keeping every activation
+            outputs.append(ACTIVATIONS[activation][0](outputs[-1] @ W + b))
+        error = outputs[-1] - targets
         losses[step] = np.mean(error**2, axis=(1, 2))
         grad = 2 * error / error[0].size
         for i in reversed(range(len(shape))):  # backward, as Dense.backward, for all networks at once
-            if shape[i][1] == "tanh":  # tanh' = 1 - tanh², from the cached output: the same numbers, half the work
-                delta = grad * (1 - (inputs[i + 1] if i + 1 < len(shape) else a) ** 2)
-            else:
-                delta = grad * functions[i][1](pre_activations[i])
-            layer_input = inputs[i] if inputs[i].ndim == 3 else inputs[i][None]
+            delta = grad * DERIVATIVES_FROM_OUTPUT[shape[i][1]](outputs[i + 1])
+            layer_input = outputs[i] if outputs[i].ndim == 3 else outputs[i][None]
             grad = delta @ np.swapaxes(weights[i], 1, 2)
             weights[i] -= learning_rate * (np.swapaxes(layer_input, 1, 2) @ delta)
             biases[i] -= learning_rate * delta.sum(axis=1, keepdims=True)

@@ -98,13 +98,14 @@ def test_curvature_kind_reads_the_signs_of_the_eigenvalues(values, kind):
     assert basins.curvature_kind(values) == kind
 
 
-def test_train_networks_is_the_in_place_loop_vectorised_to_the_last_bit():
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_train_networks_is_the_in_place_loop_vectorised_to_the_last_bit(activation):
     from course_utils.nn import Network
 
     x = np.linspace(-1, 1, 16)[:, None]
     y = np.sin(3 * x)
-    looped = [Network.random((1, 3, 1), rng=np.random.default_rng(seed)) for seed in range(3)]
-    together = [Network.random((1, 3, 1), rng=np.random.default_rng(seed)) for seed in range(3)]
+    looped = [Network.random((1, 3, 2, 1), activation, rng=np.random.default_rng(seed)) for seed in range(3)]
+    together = [Network.random((1, 3, 2, 1), activation, rng=np.random.default_rng(seed)) for seed in range(3)]
     losses = basins.train_networks(together, x, y, learning_rate=0.1, steps=50)
     for index, network in enumerate(looped):
         for step in range(50):
