@@ -6,11 +6,13 @@ Command line (the Makefile calls these)::
     python -m course_utils.workbook student notebooks/*.ipynb --out build/student
     python -m course_utils.workbook lint notebooks/*.ipynb
     python -m course_utils.workbook slides notebooks/*.ipynb   # slide metadata, for make slides
+    python -m course_utils.workbook solutions notebooks/*.ipynb   # what ex1.solution() shows
 """
 
 import argparse
 import ast
 import copy
+import json
 import os
 import re
 import sys
@@ -81,8 +83,10 @@ BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
 STUDENT_BANNER = (
     "**Student edition.** Each exercise cell holds `...` where your code goes. Write it, run the cell, "
-    "then run the check cell below it for feedback."
+    "then run the check cell below it for feedback. Stuck? `ex1.hint()` (for exercise 1) gives a hint; "
+    "ask again for more."
 )
+SOLUTIONS_DIR = Path(__file__).parent / "exercises" / "solutions"
 
 _TENSORFLOW_NOISE = re.compile(r"WARNING|W0000|I0000|E0000|oneDNN|cuda|cpu_feature_guard|absl::")
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.~])(/(home|root|Users|tmp|work|usr|opt|var|private)/|[A-Za-z]:\\\\?[\w.])")
@@ -185,6 +189,41 @@ def write_student_edition(paths, out_dir):
         nbformat.write(student_notebook(notebook), target)
         written.append(target)
     return written
+
+
+# --- Solutions, for ex1.solution() ---------------------------------------------------------------------
+
+
+def exercises_module(stem):
+    """The name of a notebook's exercises module: ``01_gradients`` -> ``gradients``."""
+    if not isinstance(stem, str) or not re.fullmatch(r"\d\d_\w+", stem):
+        raise ValueError(f"stem must be a notebook's file stem such as '01_gradients', got {stem!r}")
+    return stem[3:]
+
+
+def solutions(notebook):
+    """{"ex1": code, ...}: each exercise cell of ``notebook`` without its solution markers, in order."""
+    cells = [cell for cell in _notebook("notebook", notebook).cells
+             if cell.cell_type == "code" and BEGIN_SOLUTION in cell.source]
+    return {f"ex{number}": "\n".join(line for line in cell.source.split("\n")
+                                      if line.strip() not in (BEGIN_SOLUTION, END_SOLUTION)).strip()
+            for number, cell in enumerate(cells, start=1)}
+
+
+def solutions_file(stem):
+    """Where the solutions of notebook ``stem`` are stored for the learner's ``ex1.solution()``."""
+    return SOLUTIONS_DIR / f"{exercises_module(stem)}.json"
+
+
+def write_solutions(path):
+    """Store the solutions of the notebook at ``path`` in the package (course_utils/exercises/solutions)."""
+    import nbformat
+
+    path = _path("path", path)
+    target = solutions_file(path.stem)
+    target.write_text(json.dumps(solutions(nbformat.read(path, as_version=4)), indent=1, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    return target
 
 
 # --- Slides ----------------------------------------------------------------------------------------
@@ -312,6 +351,12 @@ def hygiene_problems(path, max_bytes=1_000_000):
     return problems
 
 
+def _solutions_of(cells):
+    import nbformat
+
+    return solutions(nbformat.v4.new_notebook(cells=cells))
+
+
 def _shape_problems(stem, cells, code, markdown):
     """The design's shape: title and objectives, setup cell, exercises with checks, takeaways, next."""
     problems = []
@@ -327,21 +372,27 @@ def _shape_problems(stem, cells, code, markdown):
         if not any(h.startswith(heading) for h in headings):
             problems.append(f"no '{heading}' section")
 
-    solutions = [i for i, cell in enumerate(code) if BEGIN_SOLUTION in cell.source]
+    exercise_cells = [i for i, cell in enumerate(code) if BEGIN_SOLUTION in cell.source]
     low, high = (1, 4) if stem == "00_start_here" else (2, 4)
-    if not low <= len(solutions) <= high:
-        problems.append(f"{len(solutions)} exercises with a solution; expected {low} to {high}")
-    for i in solutions:
+    if not low <= len(exercise_cells) <= high:
+        problems.append(f"{len(exercise_cells)} exercises with a solution; expected {low} to {high}")
+    for i in exercise_cells:
         try:
             compile(stub_solutions(code[i].source), f"code cell {i} (student edition)", "exec")
         except (SyntaxError, ValueError) as error:
             problems.append(f"code cell {i}: the student edition would not run ({error})")
-        if i + 1 >= len(code) or "check_" not in code[i + 1].source:
-            problems.append(f"code cell {i}: the exercise is not followed by a check cell")
+        label = f"ex{exercise_cells.index(i) + 1}"
+        if i + 1 >= len(code) or f"{label}.check(" not in code[i + 1].source:
+            problems.append(f"code cell {i}: the exercise is not followed by its check cell ({label}.check(...))")
         elif not any(
             text.startswith("✅") for output in code[i + 1].outputs for _, text in _output_texts(output)
         ):
             problems.append(f"code cell {i + 1}: the stored check does not pass with the solution")
+
+    stored = solutions_file(stem) if re.fullmatch(r"\d\d_\w+", stem) else None
+    if exercise_cells and (stored is None or not stored.is_file()
+                           or json.loads(stored.read_text(encoding="utf-8")) != _solutions_of(cells)):
+        problems.append("the stored solutions are out of date (python -m course_utils.workbook solutions)")
 
     if stem not in {entry.stem for entry in COURSE_PLAN}:
         problems.append("the notebook is not in COURSE_PLAN (course_utils/workbook.py)")
@@ -361,6 +412,7 @@ def main(argv=None):
         ("student", "write the student edition (solutions stubbed, outputs cleared)"),
         ("lint", "check the notebooks against the course's hygiene rules"),
         ("slides", "set the slide metadata of the notebooks in place (outputs are kept)"),
+        ("solutions", "store the notebooks' solutions in the package, for ex1.solution()"),
     ):
         command = commands.add_parser(name, help=text)
         command.add_argument("notebooks", nargs="+", type=Path)
@@ -378,6 +430,9 @@ def main(argv=None):
         for path in args.notebooks:
             nbformat.write(add_slide_metadata(nbformat.read(path, as_version=4)), path)
             print(f"slide metadata set in {path}")
+    elif args.command == "solutions":
+        for path in args.notebooks:
+            print(f"wrote {write_solutions(path)}")
     elif args.command == "student":
         for path in write_student_edition(args.notebooks, args.out):
             print(f"wrote {path}")

@@ -1,0 +1,36 @@
+"""00 · Start here: the worked exercise, the mean squared error, which shows how checks and hints work."""
+
+import numpy as np
+
+from course_utils.checks import Exercise, compare_numbers
+
+#: The task's data. The check uses these, whatever the notebook's variables hold later.
+y_true = np.array([1.0, 2.0, 3.0, 4.0])
+y_pred = np.array([1.5, 2.0, 2.0, 5.5])
+
+
+def _check_mse(mse):
+    errors = y_pred - y_true
+    n = errors.size
+    return compare_numbers(
+        mse,
+        np.mean(errors**2),
+        name="mse",
+        mistakes={
+            "the sum of the squared errors, not their mean": np.sum(errors**2),
+            "the mean error, not squared (positive and negative errors cancel)": np.mean(errors),
+            "the mean absolute error, not the mean of the squares": np.mean(np.abs(errors)),
+            "the root of the mean squared error (RMSE), not the MSE": np.sqrt(np.mean(errors**2)),
+            "the squared errors divided by n - 1; the mean divides by n": np.sum(errors**2) / (n - 1),
+            "the square of the mean error; square each error first, then average": np.mean(errors) ** 2,
+        },
+    )
+
+
+ex1 = Exercise(
+    "ex1", "start_here", _check_mse,
+    hints=[
+        "An error is one prediction minus its target. NumPy subtracts whole arrays at once.",
+        "Square every error, then take the mean of the squares: np.mean(...) over the four values.",
+    ],
+)

@@ -1,0 +1,32 @@
+"""What every exercise's tests share: the not-solved reply, junk answers, and the verdict helpers."""
+
+import re
+
+import numpy as np
+
+NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
+                        r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.")
+
+#: Answers no exercise accepts; each must get a clear ❌ (never ✅, never a traceback).
+JUNK = [None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 10**400, float("nan"),
+        float("inf"), -float("inf"), 1e308, 5e-324, {"a": 1}, object(), [], [[1.0], [2.0, 3.0]],
+        np.array([np.nan]), print, Ellipsis.__class__]
+
+
+def assert_not_solved(feedback):
+    """The 📝 reply: exactly the template, so it holds no part of any answer."""
+    assert not feedback.passed
+    assert NOT_SOLVED.fullmatch(feedback.message), feedback.message
+
+
+def assert_rejected(feedback, *words):
+    """A ❌ reply that names the diagnosis (every word in ``words``)."""
+    assert not feedback.passed, feedback.message
+    assert feedback.message.startswith("❌ Not yet"), feedback.message
+    for word in words:
+        assert word in feedback.message, f"{word!r} not in {feedback.message!r}"
+
+
+def assert_passed(feedback):
+    assert feedback.passed, feedback.message
+    assert feedback.message.startswith("✅ Correct"), feedback.message
