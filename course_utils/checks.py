@@ -223,8 +223,14 @@ def solutions_enabled():
 
 def stored_solution(module, label):
     """The solution code of exercise ``label`` of ``module``, as written in the instructor's notebook."""
-    path = resources.files("course_utils.exercises") / "solutions" / f"{module}.json"
-    return json.loads(path.read_text(encoding="utf-8"))[label]
+    folder = resources.files("course_utils.exercises") / "solutions"
+    modules = sorted(entry.name.removesuffix(".json") for entry in folder.iterdir() if entry.name.endswith(".json"))
+    if module not in modules:
+        raise ValueError(f"module must be one of the exercises modules {modules}, got {module!r}")
+    stored = json.loads((folder / f"{module}.json").read_text(encoding="utf-8"))
+    if label not in stored:
+        raise ValueError(f"label must be one of {sorted(stored)} for {module}, got {label!r}")
+    return stored[label]
 
 
 class Exercise:

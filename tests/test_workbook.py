@@ -1,5 +1,7 @@
 """Workbook tooling: student-edition stubs, the course map, and the hygiene rules (each shown to fail)."""
 
+import json
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -60,7 +62,7 @@ def good_notebook():
         new_markdown_cell("## Exercises"),
         new_code_cell("### BEGIN SOLUTION\nmse = 0.5\n### END SOLUTION", execution_count=2),
         new_code_cell(
-            "checks.check_mse(mse, t, y)",
+            "ex1.check(mse)",
             execution_count=3,
             outputs=[new_output("execute_result", {"text/plain": "✅ Correct: mse = 0.5."}, execution_count=3)],
         ),
@@ -70,6 +72,16 @@ def good_notebook():
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return workbook.add_slide_metadata(notebook)
+
+
+@pytest.fixture(autouse=True)
+def stored_solutions(tmp_path, monkeypatch):
+    """The good notebook's solutions, stored where the hygiene rule looks for them."""
+    folder = tmp_path / "solutions"
+    folder.mkdir()
+    monkeypatch.setattr(workbook, "SOLUTIONS_DIR", folder)
+    (folder / "start_here.json").write_text(json.dumps(workbook.solutions(good_notebook())))
+    return folder
 
 
 def problems_of(notebook, tmp_path, name="00_start_here.ipynb"):
@@ -104,7 +116,9 @@ MUTATIONS = {
     "no '## Key takeaways' section": lambda nb: setattr(nb.cells[5], "source", "## Common mistakes"),
     "no '## Exercises' section": lambda nb: setattr(nb.cells[2], "source", "## Practice"),
     "0 exercises with a solution": lambda nb: setattr(nb.cells[3], "source", "mse = 0.5"),
-    "not followed by a check cell": lambda nb: setattr(nb.cells[4], "source", "print(mse)"),
+    "not followed by its check cell (ex1.check(...))": lambda nb: setattr(nb.cells[4], "source", "print(mse)"),
+    "the stored solutions are out of date": lambda nb: setattr(
+        nb.cells[3], "source", "### BEGIN SOLUTION\nmse = 0.25 * 2\n### END SOLUTION"),
     "the stored check does not pass": lambda nb: nb.cells[4].outputs[0].data.update(
         {"text/plain": "❌ Not yet: `mse` = 2 is not the expected value."}
     ),
@@ -148,6 +162,18 @@ def test_student_notebook_stubs_solutions_clears_outputs_and_keeps_the_original(
     assert all(not c.outputs and c.execution_count is None for c in student.cells if c.cell_type == "code")
     assert original.cells[4].outputs, "the instructor's notebook must not change"
     nbformat.validate(student)
+
+
+def test_solutions_are_the_exercise_cells_without_markers(tmp_path):
+    notebook = good_notebook()
+    notebook.cells[3].source = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"
+    assert workbook.solutions(notebook) == {"ex1": "def f(x):\n    return 2 * x"}
+    path = tmp_path / "03_local_minima.ipynb"
+    nbformat.write(notebook, path)
+    assert json.loads(workbook.write_solutions(path).read_text()) == {"ex1": "def f(x):\n    return 2 * x"}
+    assert workbook.exercises_module("03_local_minima") == "local_minima"
+    with pytest.raises(ValueError, match="stem must be"):
+        workbook.exercises_module("local_minima")
 
 
 def test_course_map_links_only_existing_notebooks_and_totals_the_minutes(tmp_path):

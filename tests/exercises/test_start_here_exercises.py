@@ -1,0 +1,58 @@
+"""00 · the worked exercise: the shipped solution passes, named mistakes are named, nothing leaks."""
+
+import numpy as np
+import pytest
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+
+from course_utils.checks import stored_solution
+from course_utils.exercises.start_here import ex1, y_pred, y_true
+
+errors = y_pred - y_true
+
+
+def test_the_shipped_solution_passes():
+    namespace = {"np": np, "y_true": y_true.copy(), "y_pred": y_pred.copy()}
+    exec(stored_solution("start_here", "ex1"), namespace)
+    assert_passed(ex1.check(namespace["mse"]))
+
+
+@pytest.mark.parametrize("answer", [0.875, np.float32(0.875), [0.875], np.array([[0.875]]), 7 / 8])
+def test_right_forms_pass(answer):
+    assert_passed(ex1.check(answer))
+
+
+@pytest.mark.parametrize("answer, words", [
+    (np.sum(errors**2), "the sum of the squared errors"),
+    (np.mean(errors), "the mean error, not squared"),
+    (np.mean(np.abs(errors)), "the mean absolute error"),
+    (np.sqrt(np.mean(errors**2)), "(RMSE)"),
+    (np.sum(errors**2) / 3, "divided by n - 1"),
+    (np.mean(errors) ** 2, "the square of the mean error"),
+    (-0.875, "wrong sign"),
+    (1.75, "factor of 2"),
+    (0.88, "is close"),
+    (0.7, "is not the expected value"),
+    (errors**2, "should be a single number"),
+])
+def test_plausible_mistakes_are_named(answer, words):
+    feedback = ex1.check(answer)
+    assert_rejected(feedback, words)
+    shown = f"{np.asarray(answer).item():.10g}" if np.size(answer) == 1 else ""
+    assert "0.875" not in feedback.message.replace(shown, "")  # only the learner's own value is shown
+
+
+def test_the_data_belongs_to_the_check():
+    assert_passed(ex1.check(0.875))  # whatever the notebook's y_true holds now
+
+
+def test_not_solved_says_only_that():
+    assert_not_solved(ex1.check(...))
+
+
+@pytest.mark.parametrize("answer", JUNK, ids=repr)
+def test_junk_is_rejected_without_a_traceback(answer):
+    assert_rejected(ex1.check(answer))
+
+
+def test_the_first_hint_holds_no_part_of_the_solution():
+    assert "mean" not in ex1.hints[0] and "**" not in ex1.hints[0]
