@@ -92,14 +92,17 @@ def as_numbers(answer, name):
     if isinstance(answer, (str, bytes, bool, np.bool_)):
         raise Reply(wrong(f"`{name}` should be a number or an array of numbers, not {type(answer).__name__} "
                           f"{answer!r:.40}."))
-    if isinstance(answer, (complex, np.complexfloating)) or np.iscomplexobj(answer):
-        raise Reply(wrong(f"`{name}` is a complex number; the answer is real."))
     try:
+        raw = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer)
+        if isinstance(answer, complex) or np.iscomplexobj(raw):
+            raise Reply(wrong(f"`{name}` is a complex number; the answer is real."))
         with np.errstate(over="raise"):
-            values = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError, FloatingPointError, AttributeError):
-        raise Reply(wrong(f"`{name}` should be a number or an array of numbers; a {type(answer).__name__} "
-                          "cannot be read as one (or it is too large for a float).")) from None
+            values = raw.astype(np.float64)
+    except (OverflowError, FloatingPointError):
+        raise Reply(wrong(f"`{name}` is too large for a float (beyond 1.8e308).")) from None
+    except (TypeError, ValueError, AttributeError):
+        raise Reply(wrong(f"`{name}` should be a number or an array of numbers; this {type(answer).__name__} "
+                          "cannot be read as one.")) from None
     if values.dtype == object or not np.all(np.isfinite(values)):
         raise Reply(wrong(f"`{name}` contains NaN or infinity: {_format(values)}."))
     return values

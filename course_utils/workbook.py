@@ -119,23 +119,39 @@ def _bound_names(statements):
     return list(dict.fromkeys(names))
 
 
-def _stub(solution_lines, indent):
-    """The code that replaces one solution: ``name = ...`` for each name the solution defines."""
+def _stub(solution_lines, indent, used):
+    """The code that replaces one solution: ``name = ...`` for each name it defines that the notebook reads.
+
+    Inside a function, only ``return ...``: the names of the solution's own steps would outline it.
+    """
     statements = ast.parse(textwrap.dedent("\n".join(solution_lines))).body
-    returns = any(isinstance(node, ast.Return) for node in statements)  # a solution inside a function
     lines = [f"{indent}# YOUR CODE HERE"]
-    lines += [f"{indent}{name} = ..." for name in _bound_names(statements)]
-    if returns:
-        lines.append(f"{indent}return ...")
+    if any(isinstance(node, ast.Return) for node in statements):  # a solution inside a function
+        return lines + [f"{indent}return ..."]
+    lines += [f"{indent}{name} = ..." for name in _bound_names(statements) if used is None or name in used]
     if indent and len(lines) == 1:
         lines.append(f"{indent}pass")
     return lines
 
 
-def stub_solutions(source):
-    """Replace every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region of a cell by a stub."""
+def _read_names(sources):
+    """Every name the code outside the solutions reads."""
+    names = set()
+    for source in sources:
+        tree = ast.parse(stub_solutions(source))
+        names |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return names
+
+
+def stub_solutions(source, used=None):
+    """Replace every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` region of a cell by a stub.
+
+    used: the names the rest of the notebook reads; a solution's other names are not stubbed (None: all).
+    """
     if not isinstance(source, str):
         raise TypeError(f"source must be a cell's source as a string, got {type(source).__name__}")
+    if used is not None and not (isinstance(used, (set, frozenset)) and all(isinstance(n, str) for n in used)):
+        raise TypeError(f"used must be a set of names, got {type(used).__name__}")
     out, solution, indent = [], None, ""
     for number, line in enumerate(source.split("\n"), start=1):
         stripped = line.strip()
@@ -146,7 +162,7 @@ def stub_solutions(source):
         elif stripped == END_SOLUTION:
             if solution is None:
                 raise ValueError(f"line {number}: {END_SOLUTION} without {BEGIN_SOLUTION}")
-            out += _stub(solution, indent)
+            out += _stub(solution, indent, used)
             solution = None
         elif solution is not None:
             solution.append(line)
@@ -162,10 +178,11 @@ def student_notebook(notebook):
     import nbformat
 
     student = copy.deepcopy(_notebook("notebook", notebook))
+    used = _read_names(cell.source for cell in student.cells if cell.cell_type == "code")
     for cell in student.cells:
         if cell.cell_type != "code":
             continue
-        cell.source = stub_solutions(cell.source)
+        cell.source = stub_solutions(cell.source, used)
         cell.outputs = []
         cell.execution_count = None
         cell.metadata.pop("execution", None)

@@ -20,10 +20,17 @@ def test_stub_replaces_solution_by_the_names_it_defines():
 def test_stub_inside_a_function_keeps_it_valid_and_returns_ellipsis():
     source = "def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    return y\n    ### END SOLUTION\n"
     stub = stub_solutions(source)
-    assert stub == "def f(x):\n    # YOUR CODE HERE\n    y = ...\n    return ...\n"
+    assert stub == "def f(x):\n    # YOUR CODE HERE\n    return ...\n"  # no outline of the solution's steps
     namespace = {}
     exec(stub, namespace)
     assert namespace["f"](3) is Ellipsis
+
+
+def test_stub_keeps_only_the_names_the_rest_of_the_notebook_reads():
+    source = "### BEGIN SOLUTION\nerrors = y - t\nmse = (errors**2).mean()\n### END SOLUTION"
+    assert stub_solutions(source, used={"mse", "y"}) == "# YOUR CODE HERE\nmse = ..."
+    with pytest.raises(TypeError, match="used must be a set of names"):
+        stub_solutions(source, used=["mse"])
 
 
 def test_stub_of_a_function_loop_and_bare_expression():

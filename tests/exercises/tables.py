@@ -23,6 +23,7 @@ def assert_rejected(feedback, *words):
     """A ❌ reply that names the diagnosis (every word in ``words``)."""
     assert not feedback.passed, feedback.message
     assert feedback.message.startswith("❌ Not yet"), feedback.message
+    assert "could not be checked" not in feedback.message, feedback.message  # a verdict, not a failure to read
     for word in words:
         assert word in feedback.message, f"{word!r} not in {feedback.message!r}"
 

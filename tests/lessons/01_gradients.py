@@ -339,3 +339,71 @@ claim("A NumPy array is not a tensor at all: `tape.watch` and `tape.gradient` ra
       "`tf.constant(...)` first, then `watch` it",
       len(numpy_errors) == 2 and wrapped_gradient is not None and float(wrapped_gradient) == 4.0,
       f"errors {numpy_errors}; gradient after wrapping and watching {wrapped_gradient}")
+
+# exercises: what their tasks say about the checks and the functions
+from course_utils.exercises import gradients as exercises
+
+cubic_points = [p for p in exercises.POINTS if p.text.startswith(("f(x) = x**3 ", "f(x) = 2 * x**3"))]
+apart = all(len({round(v, 9) for v in ((p.f(p.x + p.h) - p.f(p.x)) / p.h, p.central(), p.derivative(p.x))}) == 3
+            and min(abs(p.central() - p.derivative(p.x)), abs(p.central() - (p.f(p.x + p.h) - p.f(p.x)) / p.h))
+            > 1000 * exercises._SLOPE_RTOL * abs(p.central()) for p in exercises.POINTS)
+claim("with steps as large as $h = 0.5$. There the forward difference, the central difference and the exact "
+      "derivative give clearly different numbers",
+      max(p.h for p in exercises.POINTS) == 0.5 and apart, "all three differ by over 1000x the check's tolerance")
+claim("the central difference is off by about $\\frac{h^2}{6} f'''(x)$), so only the central difference passes",
+      all(abs(p.central() - p.derivative(p.x) - p.h**2 * 12 / 6 * (1 if "2 * x**3" in p.text else 0.5)) < 1e-12
+          for p in cubic_points) and ex1.check(central_difference).passed
+      and not ex1.check(lambda f, x, h: (f(x + h) - f(x)) / h).passed,
+      "for the check's cubics the gap is h^2 f'''/6 exactly; forward difference rejected")
+cube_prediction = 3 * 1.0**2 + 0.5**2 * 6 / 6  # f'(1) + h^2 f'''/6 for f = x^3
+claim("for $f(x) = x^3$ at $x = 1$ with $h = 0.5$, the Taylor expansion of section 1 predicts the central "
+      "difference exactly, because $f'''$ is constant and the higher terms vanish",
+      central_difference(lambda t: t**3, 1.0, 0.5) == cube_prediction, f"prediction {cube_prediction}")
+claim("Float32 and TensorFlow results are accepted",
+      ex1.check(lambda f, x, h: tf.constant((f(x + h) - f(x - h)) / (2 * h), tf.float32)).passed
+      and ex1.check(lambda f, x, h: np.float32((f(np.float32(x) + np.float32(h)) - f(np.float32(x) - np.float32(h)))
+                                              / (2 * np.float32(h)))).passed, "float32 tensor and NumPy float32")
+
+import inspect
+
+from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+from keras.src.optimizers.sgd import SGD as KerasSGD
+
+step_source = inspect.getsource(TensorFlowTrainer.train_step)
+claim("Keras's `fit` takes each step another way: it records the loss on a `tf.GradientTape`, asks the tape for the "
+      "gradient, and lets the optimizer change the weights in place (Keras keeps each weight in a `tf.Variable`)",
+      "tf.GradientTape()" in step_source and "tape.gradient(loss, trainable_weights)" in step_source
+      and "optimizer.apply_gradients" in step_source and "assign_sub" in inspect.getsource(KerasSGD.update_step)
+      and isinstance(layer.kernel.value, tf.Variable), "Keras 3's TensorFlow train_step and SGD.update_step")
+claim("compares the result with a reference loop, to a relative $10^{-5}$ (float32 rounding passes)",
+      exercises._LINE_RTOL == 1e-5 and ex2.check(train_line).passed
+      and {run.steps for run in exercises.LINES} >= {0} and all(run.learning_rate != 0.1 for run in exercises.LINES),
+      "the shipped float32 solution passes at rtol 1e-5")
+x_tf, y_tf = tf.constant(x_data, tf.float32), tf.constant(y_data, tf.float32)
+fit_distances = [np.linalg.norm(np.array([float(v) for v in train_line(x_tf, y_tf, 0.1, steps)]) - best.location)
+                 for steps in (100, 200)]
+claim("should end close to the least-squares line of section 4, and closer with more steps",
+      fit_distances[0] < 0.05 and fit_distances[1] < fit_distances[0] / 10,
+      f"distance to the least-squares (w, b) after 100 and 200 steps: {fit_distances[0]:.4f}, {fit_distances[1]:.5f}")
+
+# common mistakes: replacing a Variable by a Tensor
+rebound = tf.Variable(1.0)
+with tf.GradientTape() as check_tape:
+    out = rebound**2
+rebound = rebound - 0.1 * check_tape.gradient(out, rebound)
+with tf.GradientTape() as check_tape:
+    out = rebound**2
+after_rebinding = check_tape.gradient(out, rebound)
+kept = tf.Variable(1.0)
+kept_before = kept
+with tf.GradientTape() as check_tape:
+    out = kept**2
+kept.assign_sub(0.1 * check_tape.gradient(out, kept))
+with tf.GradientTape() as check_tape:
+    out = kept**2
+claim("`w = w - learning_rate * dw` computes a new Tensor and gives it the name `w`. The Variable is lost, the tape "
+      "does not watch the Tensor, and the next step's gradient is `None`. Change the Variable in place: "
+      "`w.assign_sub(learning_rate * dw)`",
+      not isinstance(rebound, tf.Variable) and tf.is_tensor(rebound) and after_rebinding is None
+      and kept is kept_before and isinstance(kept, tf.Variable) and check_tape.gradient(out, kept) is not None,
+      f"after rebinding: {type(rebound).__name__}, gradient {after_rebinding}")
