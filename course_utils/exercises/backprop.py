@@ -1,0 +1,644 @@
+"""04 · Backpropagation: the exercises of notebooks/04_backprop.ipynb.
+
+- ex1: a new operation for the scalar engine (``sigmoid(v)``, a new ``Value`` node with its own backward rule);
+- ex2: the reference gradients of a small network by ``tf.GradientTape``, and which gradients of a supplied
+  backward pass with a planted bug are wrong;
+- ex3: the backward pass, fixed.
+
+The checks build their own expressions and their own random networks; tf.GradientTape (float64) is the reference.
+"""
+
+import functools
+import math
+import re
+import types
+
+import numpy as np
+
+from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
+
+#: The parameters of the exercise's network, in the order the gradients are returned.
+PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
+#: The exercise's network: 2 inputs, two tanh layers of 4 units, 1 linear output; 6 samples.
+TASK_SIZES, TASK_SAMPLES = (2, 4, 4, 1), 6
+#: A network of other sizes, on which the functions must work too: they must read the sizes off their arguments.
+OTHER_SIZES, OTHER_SAMPLES = (3, 5, 5, 2), 7
+#: The seeds of the check's own networks (the notebook's data uses another one).
+CHECK_SEEDS = (101, 202)
+
+#: Relative error (in the norm of each gradient) below which two gradients agree: float32 work passes, a bug not.
+AGREE = 1e-5
+
+
+# --- ex1: the sigmoid as a new operation of the engine ------------------------------------------------
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+#: The check's own expressions: (text, inputs, the expression with a sigmoid f, the same in TensorFlow).
+#: The first is the sigmoid alone; the later ones are composite, and x * sigmoid(x) and sigmoid(x) + sigmoid(2x)
+#: use x twice.
+PROBES = (
+    ("sigmoid(x)", {"x": 0.3}, lambda f, v: f(v["x"]), lambda tf, v: tf.sigmoid(v["x"])),
+    ("(sigmoid(w * x + b) - y) ** 2", {"w": -1.3, "x": 0.6, "b": 0.4, "y": 0.9},
+     lambda f, v: (f(v["w"] * v["x"] + v["b"]) - v["y"]) ** 2,
+     lambda tf, v: (tf.sigmoid(v["w"] * v["x"] + v["b"]) - v["y"]) ** 2),
+    ("sigmoid(3 * sigmoid(x))", {"x": -0.8}, lambda f, v: f(3 * f(v["x"])),
+     lambda tf, v: tf.sigmoid(3 * tf.sigmoid(v["x"]))),
+    ("x * sigmoid(x)", {"x": -0.7}, lambda f, v: v["x"] * f(v["x"]), lambda tf, v: v["x"] * tf.sigmoid(v["x"])),
+    ("sigmoid(x) + sigmoid(2 * x)", {"x": 1.1}, lambda f, v: f(v["x"]) + f(2 * v["x"]),
+     lambda tf, v: tf.sigmoid(v["x"]) + tf.sigmoid(2 * v["x"])),
+    ("sigmoid(w1 * x1 + w2 * x2 + b).tanh() * 2", {"w1": 0.5, "x1": -1.2, "w2": 1.7, "x2": 0.4, "b": -0.2},
+     lambda f, v: f(v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"]).tanh() * 2,
+     lambda tf, v: tf.tanh(tf.sigmoid(v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"])) * 2),
+)
+#: Where the forward value and the local derivative are tried.
+POINTS = (-2.5, -0.4, 0.0, 0.9, 3.0)
+
+_tape_cache = {}
+
+
+def _tape_probe(index):
+    """The value and gradients of probe ``index`` by tf.GradientTape, in float64 (computed once)."""
+    if index not in _tape_cache:
+        import tensorflow as tf
+
+        _, inputs, _, expression = PROBES[index]
+        variables = {name: tf.Variable(value, dtype=tf.float64) for name, value in inputs.items()}
+        with tf.GradientTape() as tape:
+            out = expression(tf, variables)
+        gradients = tape.gradient(out, list(variables.values()))
+        _tape_cache[index] = (float(out), {name: float(g) for name, g in zip(variables, gradients)})
+    return _tape_cache[index]
+
+
+def _model(*, out_grad=True, accumulate=True):
+    """A sigmoid node with the right forward value and local derivative, and a backward rule with a learner's slip:
+    without the arriving gradient (``out_grad=False``) or overwriting its input's gradient (``accumulate=False``)."""
+    from course_utils.autodiff import Value
+
+    def sigmoid(v):
+        s = _sigmoid(v.data)
+        out = Value(s, (v,), "sigmoid")
+        d = s * (1 - s)
+
+        def _backward():
+            step = d * out.grad if out_grad else d
+            v.grad = v.grad + step if accumulate else step
+
+        out._backward = _backward
+        return out
+
+    return sigmoid
+
+
+#: Local derivatives a learner writes instead of the sigmoid's, in terms of (input z, output s).
+WRONG_DERIVATIVES = {
+    "the derivative of tanh (1 - t**2, the rule of the engine's tanh), not of the sigmoid":
+        lambda z, s: 1 - s**2,
+    "the derivative of exp (its own output), not of the sigmoid": lambda z, s: s,
+    "the sigmoid's rule written with the input v.data where it needs the node's output (the forward value)":
+        lambda z, s: z * (1 - z),
+}
+
+
+class _Run:
+    """The learner's sigmoid inside one of the check's expressions: the output and the inputs' gradients."""
+
+    def __init__(self, sigmoid, index):
+        from course_utils.autodiff import Value
+
+        self.text, inputs, expression, _ = PROBES[index]
+        self.inputs = {name: Value(value, label=name) for name, value in inputs.items()}
+        try:
+            out = expression(sigmoid, self.inputs)
+        except Reply:
+            raise
+        except Exception as error:
+            raise Reply(wrong(f"in the check's expression {self.text}, calling `sigmoid` raised "
+                              f"{type(error).__name__}: {str(error)[:200]}")) from None
+        try:
+            out.backward()
+        except Exception as error:
+            raise Reply(wrong(f"in {self.text}, `backward()` raised {type(error).__name__}: {str(error)[:200]}. "
+                              "The error is in your `_backward` function, which backward() calls.")) from None
+        self.gradients = {name: v.grad for name, v in self.inputs.items()}
+
+
+def _close(a, b, rtol=1e-6, atol=1e-9):
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _call_sigmoid(sigmoid, z):
+    from course_utils.autodiff import Value
+
+    v = Value(z)
+    try:
+        out = call(sigmoid, v, name="sigmoid")
+    except Reply as reply:
+        if "real number, not 'Value'" in reply.feedback.message or "must be real number, not Value" in \
+                reply.feedback.message:
+            raise Reply(wrong("calling `sigmoid` raised a TypeError: math.exp needs a plain number, and `v` is a "
+                              "Value: its number is `v.data`.")) from None
+        raise
+    if out is None:
+        raise Reply(wrong("`sigmoid(v)` returned None: the function needs a `return` of the new node."))
+    if not isinstance(out, Value):
+        raise Reply(wrong(f"`sigmoid(v)` returned a {type(out).__name__}, not a Value (course_utils.autodiff): "
+                          "only a Value is a node of the graph, through which backward() can pass a gradient."))
+    if out is v:
+        raise Reply(wrong("`sigmoid(v)` returned its input `v` itself (changed in place): the sigmoid must be a "
+                          "new node, with `v` as its input, so that `v` keeps its own value and gradient."))
+    if not callable(out._backward):
+        raise Reply(wrong(f"the new node's `_backward` is a {type(out._backward).__name__}, not a function: attach "
+                          "the function itself, for backward() to call later."))
+    if v.data != z:
+        raise Reply(wrong("`sigmoid(v)` changed the value of its input `v`: leave `v` as it is and put the "
+                          "sigmoid in a new Value."))
+    return v, out
+
+
+def _ancestors(node):
+    seen, stack = set(), [node]
+    while stack:
+        for parent in stack.pop().parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def _check_sigmoid(sigmoid):
+    """ex1: the learner's ``sigmoid(v)``, a new Value node, tried in the check's own expressions."""
+    if sigmoid is Ellipsis:
+        raise Reply(not_yet("sigmoid"))
+    forward = {}
+    for z in POINTS:
+        v, out = _call_sigmoid(sigmoid, z)
+        forward[z] = (v, out)
+    values = np.array([out.data for _, out in forward.values()])
+    truth = np.array([_sigmoid(z) for z in POINTS])
+    if not _close(values, truth):
+        z = next(z for z, value, right in zip(POINTS, values, truth) if not _close(value, right))
+        shown = f"`sigmoid(Value({z})).data` = {forward[z][1].data:.6g}"
+        for description, model in (("the sigmoid of -z: the sign in the exponent", lambda z: _sigmoid(-z)),
+                                   ("tanh, not the sigmoid", math.tanh),
+                                   ("1 + e^(-z): the sigmoid is 1 divided by that", lambda z: 1 + math.exp(-z)),
+                                   ("e^(-z) alone", lambda z: math.exp(-z))):
+            if _close(values, [model(z) for z in POINTS]):
+                raise Reply(wrong(f"the forward value is wrong: {shown}, and your sigmoid computes {description}."))
+        raise Reply(wrong(f"the forward value is wrong: {shown}. The sigmoid is "
+                          "1 / (1 + e^(-z)), a number between 0 and 1."))
+
+    v, out = forward[POINTS[1]]
+    parents = tuple(out.parents) if isinstance(out.parents, (tuple, list)) else ()
+    if parents != (v,):
+        if v in parents:
+            raise Reply(wrong(f"the new node records {len(parents)} inputs; a sigmoid has one, `v`."))
+        if v in _ancestors(out):
+            raise Reply(wrong("your sigmoid is built from the engine's own operations (its output comes from "
+                              f"'{out.op or '?'}', not from one sigmoid node), so the engine works out the gradient, "
+                              "not you. Write it as one new operation: one new Value whose only input is `v`, with "
+                              "your own backward rule."))
+        raise Reply(wrong("the new node does not record `v` as its input (its parents), so backward() never "
+                          "reaches `v`: its gradient stays 0."))
+
+    runs = [_Run(sigmoid, index) for index in range(len(PROBES))]
+    alone = runs[0]
+    expected_alone = _tape_probe(0)[1]["x"]
+    if not _close(alone.gradients["x"], expected_alone):
+        _diagnose_local_derivative(sigmoid, alone, out)
+    for index, run in enumerate(runs):
+        value, gradients = _tape_probe(index)
+        wrong_inputs = [name for name in gradients if not _close(run.gradients[name], gradients[name])]
+        if not wrong_inputs:
+            continue
+        for description, model in (
+            ("your backward rule passes on the local derivative alone: it leaves out the gradient arriving at the "
+             "node from above (out.grad), the chain rule's other factor. Alone, sigmoid(x) has out.grad = 1, which "
+             "hides it", _model(out_grad=False)),
+            (f"`{wrong_inputs[0]}` is used twice here, and your backward rule overwrites its gradient (=) instead of "
+             "adding to it: the contribution of the other use is lost", _model(accumulate=False)),
+        ):
+            slip = _Run(model, index)
+            if _close([run.gradients[n] for n in gradients], [slip.gradients[n] for n in gradients]):
+                raise Reply(wrong(f"in {run.text}: {description}."))
+        names = ", ".join(f"`{n}`" for n in wrong_inputs)
+        raise Reply(wrong(f"in {run.text} the gradient of {names} disagrees with tf.GradientTape, while sigmoid(x) "
+                          "alone is right. Follow the gradient through your `_backward`: what does it add, and "
+                          "to what?"))
+
+    cases = sum(len(run.gradients) for run in runs)
+    return passed(f"`sigmoid` is one new node with its own backward rule. Its values and the {cases} gradients of "
+                  f"the check's {len(PROBES)} expressions (among them x * sigmoid(x), which uses x twice) agree "
+                  "with tf.GradientTape.")
+
+
+def _slope(sigmoid, z):
+    """x.grad for sigmoid(x) alone at x = z: the learner's local derivative there."""
+    from course_utils.autodiff import Value
+
+    x = Value(z)
+    sigmoid(x).backward()
+    return x.grad
+
+
+@functools.lru_cache(maxsize=1)
+def _default_backward():
+    """The code of the engine's default ``_backward``, which passes nothing on."""
+    from course_utils.autodiff import Value
+
+    return Value(0.0)._backward.__code__
+
+
+def _diagnose_local_derivative(sigmoid, alone, out):
+    """sigmoid(x) alone is wrong: name the local derivative the learner wrote, if it is a known slip."""
+    try:
+        slopes = np.array([_slope(sigmoid, z) for z in POINTS], dtype=np.float64)
+    except Exception:  # the learner's sigmoid fails elsewhere: no known slip to name
+        slopes = np.full(len(POINTS), np.nan)
+    right = np.array([_sigmoid(z) * (1 - _sigmoid(z)) for z in POINTS])
+    shown = f"for sigmoid(x) alone, x.grad = {alone.gradients['x']:.6g} at x = {PROBES[0][1]['x']}"
+    if _close(slopes, np.zeros(len(POINTS)), atol=1e-12):
+        if getattr(out._backward, "__code__", None) is _default_backward():
+            raise Reply(wrong(f"{shown}: backward() passed nothing to `v`. The new node's `_backward` is still the "
+                              "engine's default, which does nothing: your backward rule is not attached to the node."))
+        raise Reply(wrong(f"{shown}: your `_backward` adds nothing to `v.grad`. It must pass the gradient on to the "
+                          "node's input."))
+    for description, local in WRONG_DERIVATIVES.items():
+        if _close(slopes, [local(z, _sigmoid(z)) for z in POINTS]):
+            raise Reply(wrong(f"{shown}: the local derivative is {description}."))
+    if _close(slopes, -right):
+        raise Reply(wrong(f"{shown}: the local derivative has the wrong sign (the sigmoid rises everywhere)."))
+    for factor in (2.0, 0.5):
+        if _close(slopes, factor * right):
+            raise Reply(wrong(f"{shown}: the local derivative is off by a factor of {factor:g}."))
+    raise Reply(wrong(f"{shown}, which disagrees with tf.GradientTape: the local derivative (the factor your "
+                      "`_backward` multiplies by) is not the sigmoid's. Differentiate 1 / (1 + e^(-z)) and write "
+                      "the result with the node's output."))
+
+
+# --- ex2 and ex3: the planted bug ---------------------------------------------------------------------
+
+
+def network(sizes=TASK_SIZES, samples=TASK_SAMPLES, seed=CHECK_SEEDS[0]):
+    """Random data X, Y and parameters [W1, b1, W2, b2, W3, b3] of a network with layer ``sizes``."""
+    rng = np.random.default_rng(seed)
+    X, Y = rng.normal(size=(samples, sizes[0])), rng.normal(size=(samples, sizes[-1]))
+    parameters = []
+    for inputs, outputs in zip(sizes[:-1], sizes[1:]):
+        parameters += [rng.normal(size=(inputs, outputs)), rng.normal(size=outputs)]
+    return X, Y, parameters
+
+
+def _planted_backward(X, Y, W1, b1, W2, b2, W3, b3):
+    """The check's own copy of the notebook's backward_buggy (the tests keep the two the same)."""
+    A1 = np.tanh(X @ W1 + b1)
+    A2 = np.tanh(A1 @ W2 + b2)
+    Y_hat = A2 @ W3 + b3
+    d_Y_hat = 2 * (Y_hat - Y) / Y.size
+    dW3, db3 = A2.T @ d_Y_hat, d_Y_hat.sum(axis=0)
+    d_Z2 = (d_Y_hat @ W3.T) * (1 - A2**2)
+    dW2, db2 = A1.T @ d_Z2, d_Z2.sum(axis=0)
+    d_Z1 = (d_Z2 @ W2) * (1 - A1**2)
+    dW1, db1 = X.T @ d_Z1, d_Z1.sum(axis=0)
+    return [dW1, db1, dW2, db2, dW3, db3]
+
+
+def _tape_network(X, Y, parameters):
+    """The six gradients of the network's mean squared error by tf.GradientTape, in float64."""
+    import tensorflow as tf
+
+    variables = [tf.Variable(p, dtype=tf.float64) for p in parameters]
+    W1, b1, W2, b2, W3, b3 = variables
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((tf.tanh(tf.tanh(X @ W1 + b1) @ W2 + b2) @ W3 + b3 - Y) ** 2)
+    return [g.numpy() for g in tape.gradient(loss, variables)]
+
+
+@functools.lru_cache(maxsize=1)
+def _cases():
+    """The check's networks: two of the task's sizes, then one of other sizes."""
+    return tuple([("the task's network", network(TASK_SIZES, TASK_SAMPLES, seed)) for seed in CHECK_SEEDS]
+            + [(f"a network of other sizes ({OTHER_SIZES[0]} inputs, two hidden layers of {OTHER_SIZES[1]} units, "
+                f"{OTHER_SIZES[3]} outputs, {OTHER_SAMPLES} samples)",
+                network(OTHER_SIZES, OTHER_SAMPLES, CHECK_SEEDS[0] + 1))])
+
+
+@functools.lru_cache(maxsize=None)
+def _reference(number):
+    """tf.GradientTape's gradients on the check's network ``number`` (computed once; copies are handed out)."""
+    _, (X, Y, parameters) = _cases()[number]
+    return tuple(_tape_network(X, Y, parameters))
+
+
+def _relative(a, b):
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def _code_names(function, depth=3, seen=None):
+    """The global names, attributes and objects a function's code uses, following the functions it calls."""
+    seen = set() if seen is None else seen
+    code = getattr(function, "__code__", None)
+    if code is None or code in seen or depth < 0:
+        return set(), set()
+    seen.add(code)
+    names, objects = set(), set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
+    space = getattr(function, "__globals__", {})
+    for name in list(names):
+        if name in space:
+            value = space[name]
+            objects.add(id(value))
+            if isinstance(value, types.FunctionType):
+                more_names, more_objects = _code_names(value, depth - 1, seen)
+                names |= more_names
+                objects |= more_objects
+    return names, objects
+
+
+def _uses(function, *things):
+    """Whether the function (or a function it calls) names any of ``things`` (objects or attribute names);
+    None if its code cannot be read (not a plain Python function)."""
+    if not isinstance(getattr(function, "__code__", None), types.CodeType):
+        return None
+    names, objects = _code_names(function)
+    return any((isinstance(t, str) and t in names) or (not isinstance(t, str) and id(t) in objects) for t in things)
+
+
+class _NoneGradients(Exception):
+    """Some gradients are None: the caller says what that means for its function."""
+
+    def __init__(self, names):
+        super().__init__(names)
+        self.names = names
+
+
+def _gradients(result, shapes, name):
+    """The six gradients a learner's function returned, as float64 arrays of the parameters' shapes."""
+    if result is None:
+        raise Reply(wrong(f"`{name}` returned None: the function needs `return [dW1, db1, dW2, db2, dW3, db3]`."))
+    if isinstance(result, dict):
+        keys = {str(k).lstrip("d") if str(k)[:2] in ("dW", "db") else str(k): v for k, v in result.items()}
+        if set(keys) == set(PARAMETER_NAMES):
+            result = [keys[n] for n in PARAMETER_NAMES]
+        else:
+            raise Reply(wrong(f"`{name}` returned a dict with keys {sorted(map(str, result))[:8]}; return a list of "
+                              "the six gradients, in the order W1, b1, W2, b2, W3, b3."))
+    if isinstance(result, types.GeneratorType):
+        result = list(result)
+    if not isinstance(result, (list, tuple)):
+        raise Reply(wrong(f"`{name}` returned an object of type {type(result).__name__}; it should return a list of "
+                          "the six gradients, in the order W1, b1, W2, b2, W3, b3."))
+    if len(result) != len(PARAMETER_NAMES):
+        raise Reply(wrong(f"`{name}` returned {len(result)} items; it should return the six gradients, in the order "
+                          "W1, b1, W2, b2, W3, b3."))
+    missing = [n for n, g in zip(PARAMETER_NAMES, result) if g is None]
+    if missing:
+        raise _NoneGradients(missing)
+    arrays = []
+    for parameter, gradient, shape in zip(PARAMETER_NAMES, result, shapes):
+        values = as_numbers(gradient, f"the gradient of {parameter}")
+        if values.shape != shape:
+            if values.ndim == 2 and values.T.shape == shape:
+                problem = f"the transpose of {parameter}'s {shape}"
+            else:
+                problem = f"but {parameter} has shape {shape}"
+            order = (" The order must be W1, b1, W2, b2, W3, b3."
+                     if sorted(s for s in (np.shape(g) for g in result)) == sorted(shapes) else "")
+            raise Reply(wrong(f"the gradient of {parameter} that `{name}` returns has shape {values.shape}, "
+                              f"{problem}: a gradient has the shape of its parameter.{order}"))
+        arrays.append(values)
+    return arrays
+
+
+def _is_planted(mine, X, Y, parameters):
+    """Whether these are the planted bug's gradients."""
+    return not _disagreeing(mine, _planted_backward(X, Y, *parameters))
+
+
+def _disagreeing(mine, reference):
+    return [n for n, m, r in zip(PARAMETER_NAMES, mine, reference) if _relative(m, r) > AGREE]
+
+
+def _listed(names):
+    names = [f"`{n}`" for n in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _gradients_of(names, verb):
+    """'the gradient of `W1` disagrees' or 'the gradients of `W1` and `b1` disagree'."""
+    one = len(names) == 1
+    return f"the gradient{'' if one else 's'} of {_listed(names)} {verb + 's' if one else verb}"
+
+
+def _same_factor(mine, reference):
+    """The factor c if every gradient is c times the reference (c not 1), else None."""
+    ratios = [float(np.vdot(m, r) / np.vdot(r, r)) for m, r in zip(mine, reference)]
+    c = ratios[0]
+    if abs(c - 1) > 1e-6 and all(_relative(m, c * r) < 1e-9 for m, r in zip(mine, reference)):
+        return c
+    return None
+
+
+def _run_network_function(function, name, X, Y, parameters):
+    return call(function, X.copy(), Y.copy(), *[p.copy() for p in parameters], name=name)
+
+
+#: Why tape.gradient gives None: the classic causes.
+NO_PATH = ("tape.gradient gives None for a parameter when the tape saw no path from it to the loss. The usual "
+           "causes: the loss computed after the `with` block, a NumPy function inside it (np.tanh, np.mean: they "
+           "turn tensors into NumPy arrays, which the tape cannot follow), a tf.constant the tape does not watch, "
+           "or a parameter left out of the loss.")
+
+
+def _check_gradients_by_tape(gradients_by_tape):
+    import tensorflow as tf
+
+    if gradients_by_tape is Ellipsis:
+        raise Reply(not_yet("gradients_by_tape"))
+    for number, (case, (X, Y, parameters)) in enumerate(_cases()):
+        shapes = [p.shape for p in parameters]
+        try:
+            result = _run_network_function(gradients_by_tape, "gradients_by_tape", X, Y, parameters)
+        except Reply as reply:
+            message = reply.feedback.message
+            if "'NoneType' object has no attribute 'numpy'" in message:
+                raise Reply(wrong("calling `gradients_by_tape` raised AttributeError: 'NoneType' object has no "
+                                  f"attribute 'numpy', after tape.gradient gave None. {NO_PATH}")) from None
+            if "has no attribute '_id'" in message or "numpy.ndarray' object has no attribute" in message:
+                raise Reply(wrong(f"{message.removeprefix('❌ Not yet: ')}. The loss handed to tape.gradient is a "
+                                  "NumPy number, not a tensor: a NumPy function inside the tape (np.tanh, np.mean, or "
+                                  "network_loss, which uses them) turns tensors into NumPy arrays, which the tape "
+                                  "cannot follow. Use TensorFlow's operations.")) from None
+            raise
+        try:
+            mine = _gradients(result, shapes, "gradients_by_tape")
+        except _NoneGradients as none:
+            raise Reply(wrong(f"`gradients_by_tape` gives None for {_listed(none.names)}. {NO_PATH}")) from None
+        reference = _reference(number)
+        off = _disagreeing(mine, reference)
+        if not off:
+            continue
+        if _is_planted(mine, X, Y, parameters):
+            raise Reply(wrong("`gradients_by_tape` gives backward_buggy's gradients, bug included: compute them with "
+                              "tf.GradientTape."))
+        factor = _same_factor(mine, reference)
+        if factor is not None and math.isclose(factor, Y.size, rel_tol=1e-6):
+            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` is {Y.size} times too large (the "
+                              "number of entries of Y): your loss sums the squared errors, and network_loss takes "
+                              "their mean."))
+        if factor is not None and math.isclose(factor, -1, rel_tol=1e-6):
+            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` has the wrong sign."))
+        raise Reply(wrong(f"on {case}, `gradients_by_tape` disagrees with the check's own tf.GradientTape on the "
+                          f"gradient{'' if len(off) == 1 else 's'} of {_listed(off)}. Does the loss inside your tape "
+                          "compute exactly network_loss (the same layers, activations and mean)?"))
+    if _uses(gradients_by_tape, tf.GradientTape, "GradientTape") is False:
+        raise Reply(wrong("`gradients_by_tape` gives the right gradients, but not with tf.GradientTape, which this "
+                          "exercise is about: compute them with a tape."))
+
+
+def _normalised(name):
+    text = str(name).strip().strip("'\"")
+    if len(text) == 3 and text[0] in "dD" and text[1] in "wWbB":
+        text = text[1:]
+    if len(text) == 2 and text[0] in "wWbB":
+        text = {"w": "W", "b": "b"}[text[0].lower()] + text[1]
+    return text
+
+
+def _check_wrong_gradients(wrong_gradients, expected):
+    if wrong_gradients is Ellipsis:
+        raise Reply(not_yet("wrong_gradients"))
+    if isinstance(wrong_gradients, str):
+        items = [part for part in re.split(r"[^A-Za-z0-9_]+", wrong_gradients) if part and part.lower() != "and"]
+    elif isinstance(wrong_gradients, (list, tuple, set, frozenset)):
+        items = list(wrong_gradients)
+    else:
+        raise Reply(wrong(f"`wrong_gradients` should be a list of parameter names such as \"W2\", not a "
+                          f"{type(wrong_gradients).__name__}."))
+    if not all(isinstance(item, str) for item in items):
+        raise Reply(wrong("`wrong_gradients` should hold the parameters' names as strings, such as \"W2\"."))
+    names = {_normalised(item) for item in items}
+    unknown = sorted(names - set(PARAMETER_NAMES))
+    if unknown:
+        raise Reply(wrong(f"{', '.join(map(repr, unknown))} is not a parameter of the network: the names are "
+                          f"{', '.join(PARAMETER_NAMES)}."))
+    if not names:
+        raise Reply(wrong("`wrong_gradients` is empty, but backward_buggy has a bug: at least one of its gradients "
+                          "disagrees with the tape."))
+    problems = []
+    right = sorted(names - expected, key=PARAMETER_NAMES.index)
+    if right:
+        problems.append(f"the gradient{'' if len(right) == 1 else 's'} of {_listed(right)} from backward_buggy "
+                        f"{'agrees' if len(right) == 1 else 'agree'} with the tape, so "
+                        f"{'it is' if len(right) == 1 else 'they are'} not wrong")
+    if expected - names:
+        problems.append("your list misses a gradient that disagrees with the tape. gradient_check reports only "
+                        "the worst entry: compare the six gradients one by one")
+    if problems:
+        raise Reply(wrong("`wrong_gradients`: " + "; and ".join(problems) + "."))
+
+
+def _check_locate(gradients_by_tape, wrong_gradients):
+    """ex2: the learner's gradients_by_tape (run on the check's networks), then the names in wrong_gradients."""
+    _check_gradients_by_tape(gradients_by_tape)
+    _, (X, Y, parameters) = _cases()[0]
+    expected = set(_disagreeing(_planted_backward(X, Y, *parameters), _reference(0)))
+    _check_wrong_gradients(wrong_gradients, expected)
+    return passed(f"`gradients_by_tape` agrees with the check's tf.GradientTape on networks of two sizes, and the "
+                  f"gradients of {_listed(sorted(expected, key=PARAMETER_NAMES.index))} are the wrong ones.")
+
+
+def _check_fixed(backward_fixed):
+    """ex3: the learner's backward_fixed, on the check's networks, against tf.GradientTape."""
+    import tensorflow as tf
+
+    from course_utils import gradcheck, nn
+
+    if backward_fixed is Ellipsis:
+        raise Reply(not_yet("backward_fixed"))
+    if callable(backward_fixed) and _uses(backward_fixed, tf.GradientTape, gradcheck.numerical_gradients,
+                                          gradcheck.gradient_check, nn.Network, nn.Dense, "GradientTape",
+                                          "ForwardAccumulator", "numerical_gradients", "gradient_check", "Network"):
+        raise Reply(wrong("`backward_fixed` gets its gradients from tf.GradientTape, finite differences or "
+                          "course_utils.nn: the exercise is to fix the backward pass written by hand, in NumPy."))
+    for number, (case, (X, Y, parameters)) in enumerate(_cases()):
+        shapes = [p.shape for p in parameters]
+        try:
+            result = _run_network_function(backward_fixed, "backward_fixed", X, Y, parameters)
+        except Reply as reply:
+            if number == len(CHECK_SEEDS) and reply.feedback.message.startswith("❌"):
+                raise Reply(wrong(f"right on the task's network, but on {case}: "
+                                  f"{reply.feedback.message.removeprefix('❌ Not yet: ')}. Does your function "
+                                  "use fixed sizes instead of its arguments' shapes?")) from None
+            raise
+        try:
+            mine = _gradients(result, shapes, "backward_fixed")
+        except _NoneGradients as none:
+            raise Reply(wrong(f"`backward_fixed` returns None for {_listed(none.names)}: return all six "
+                              "gradients as arrays.")) from None
+        reference = _reference(number)
+        off = _disagreeing(mine, reference)
+        if not off:
+            continue
+        where = f"on {case}, " if number == len(CHECK_SEEDS) else ""
+        if _is_planted(mine, X, Y, parameters):
+            raise Reply(wrong(f"{where}{_gradients_of(off, 'still disagree')} with tf.GradientTape, exactly as "
+                              "backward_buggy's do: the bug is still there."))
+        factor = _same_factor(mine, reference)
+        if factor is not None and math.isclose(factor, -1, rel_tol=1e-6):
+            raise Reply(wrong(f"{where}every gradient of `backward_fixed` has the wrong sign."))
+        if factor is not None:
+            raise Reply(wrong(f"{where}every gradient of `backward_fixed` is off by the same factor: look at the "
+                              "error at the output, which all of them share."))
+        others = [n for n in PARAMETER_NAMES if n not in off]
+        rest = f"; {_gradients_of(others, 'agree')}" if others else ""
+        raise Reply(wrong(f"{where}{_gradients_of(off, 'disagree')} with tf.GradientTape{rest}."))
+    return passed("`backward_fixed` agrees with tf.GradientTape for all six gradients, on networks of two sizes.")
+
+
+ex1 = Exercise(
+    "ex1", "backprop", _check_sigmoid,
+    hints=[
+        "A new operation is a new node of the graph. What does a node store in the forward pass, and what does "
+        "its backward rule multiply together before passing a gradient on? The engine's tanh has a rule that "
+        "reuses its own output: look for the same in the sigmoid's derivative.",
+        "Forward: compute the sigmoid's value from `v.data` with `math.exp`, and make a new Value of it whose "
+        "parents are `(v,)`, a node with one input. Backward: define a function `_backward()` that adds the local "
+        "derivative times the node's own gradient, `out.grad`, to `v.grad`, and attach it to the new node, as "
+        "`_binary` does (section 1). For the local derivative, differentiate 1 / (1 + e^(-z)) and write the result "
+        "with the sigmoid's value.",
+        "The derivative of s = 1 / (1 + e^(-z)) is e^(-z) / (1 + e^(-z))^2, which equals s * (1 - s).",
+    ],
+)
+
+ex2 = Exercise(
+    "ex2", "backprop", _check_locate,
+    hints=[
+        "Compare the gradients parameter by parameter, not all at once: a wrong error handed back on one line "
+        "spoils some gradients and leaves others right. And gradient_check reports only the single worst entry.",
+        "gradients_by_tape: make a tf.Variable of each parameter, compute the loss inside `with tf.GradientTape() as "
+        "tape:` with TensorFlow operations only (tf.tanh, @, tf.reduce_mean), then `tape.gradient(loss, "
+        "variables)` and `.numpy()`. Then, for each of the six pairs from backward_buggy and gradients_by_tape on "
+        "X_bug, Y_bug, print relative_error(...).max() and list the names whose error is far above 1e-7.",
+    ],
+)
+
+ex3 = Exercise(
+    "ex3", "backprop", _check_fixed,
+    hints=[
+        "The wrong gradients point to the layer whose error (d_Z) is wrong. Which line computes that error, and "
+        "from what? A gradient that is right tells you that everything it is made of is right too.",
+        "A layer whose weight and bias gradients are wrong has a wrong error d_Z; a layer whose gradients are "
+        "right has a right one. Find the first wrong d_Z on the way back, and check each factor of the line that "
+        "computes it against section 2's backward pass, where the error is handed back from the output layer to "
+        "the hidden layer.",
+    ],
+)
