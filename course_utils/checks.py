@@ -10,6 +10,7 @@ A check never ends in a traceback: inside a check, :class:`Reply` stops with a v
 becomes a message that says the check could not read the answer.
 """
 
+import inspect
 import json
 import os
 from dataclasses import dataclass
@@ -262,6 +263,12 @@ class Exercise:
 
     def check(self, *answers, **named):
         """Check the learner's answer: ✅, 📝 or ❌ with a diagnosis; never a traceback."""
+        try:
+            inspect.signature(self._checker).bind(*answers, **named)
+        except TypeError:
+            wanted = ", ".join(inspect.signature(self._checker).parameters)
+            return Feedback(False, f"{WRONG}: pass your answer to the check: `{self.label}.check({wanted})`, as the "
+                                   "check cell does.")
         try:
             feedback = self._checker(*answers, **named)
             if not isinstance(feedback, Feedback):

@@ -142,6 +142,13 @@ def test_exercise_adds_how_to_get_help_to_every_reply_that_is_not_a_pass():
     assert exercise.check(-1.0).message.endswith("has the wrong sign. (`ex7.hint()` for help.)")
 
 
+def test_a_check_called_with_the_wrong_arguments_says_how_to_call_it():
+    exercise = _exercise(lambda slope: compare_numbers(slope, 1.0))
+    for arguments in ((), (1.0, 2.0)):
+        assert exercise.check(*arguments).message == (
+            "❌ Not yet: pass your answer to the check: `ex7.check(slope)`, as the check cell does.")
+
+
 def test_exercise_turns_a_reply_or_any_error_into_feedback():
     def checker(x):
         if x == "reply":
