@@ -293,10 +293,12 @@ class Exercise:
             raise ValueError(f"level must be a whole number from 1 to {len(self.hints)}, or left out for the "
                              f"next hint; got {level!r}")
         self._hints_seen = max(self._hints_seen, level)
+        after = (f"`{self.label}.solution()` shows a solution." if solutions_enabled()
+                 else "Solutions are switched off for this class: ask your instructor.")
         if level > len(self.hints):
-            return Help("No more hints.", f"That was the last one. `{self.label}.solution()` shows a solution.")
+            return Help("No more hints.", f"That was the last one. {after}")
         more = (f"Still stuck? `{self.label}.hint()` again for more." if level < len(self.hints)
-                else f"That was the last hint; `{self.label}.solution()` shows a solution.")
+                else f"That was the last hint. {after}")
         return Help(f"Hint {level} of {len(self.hints)}", f"{self.hints[level - 1]}\n\n{more}")
 
     def solution(self):

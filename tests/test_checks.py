@@ -165,7 +165,7 @@ def test_hints_come_in_levels_then_point_to_the_solution():
     exercise = _exercise(lambda x: compare_numbers(x, 1.0))
     first, second, after = exercise.hint(), exercise.hint(), exercise.hint()
     assert first.title == "Hint 1 of 2" and "Think about the sign." in first.text and "again for more" in first.text
-    assert second.title == "Hint 2 of 2" and "`ex7.solution()` shows a solution" in second.text
+    assert second.title == "Hint 2 of 2" and "the last hint. `ex7.solution()` shows a solution" in second.text
     assert after.title == "No more hints."
     assert exercise.hint(1).text == first.text
     assert "**Hint 1 of 2**" in first._repr_markdown_() and repr(first).startswith("Hint 1 of 2\n")
@@ -179,6 +179,7 @@ def test_the_solution_is_the_notebooks_and_can_be_switched_off(monkeypatch):
     shown = exercise.solution()
     assert "mse = np.mean(errors**2)" in shown.code and "```python" in shown._repr_markdown_()
     monkeypatch.setenv("COURSE_SOLUTIONS", "off")
+    assert "switched off" in exercise.hint(1).text and "solution()" not in exercise.hint(1).text
     hidden = exercise.solution()
     assert hidden.code == "" and "switched off" in hidden.title and "errors" not in repr(hidden)
 
