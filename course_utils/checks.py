@@ -10,9 +10,12 @@ A check never ends in a traceback: inside a check, :class:`Reply` stops with a v
 becomes a message that says the check could not read the answer.
 """
 
+import contextlib
 import inspect
 import json
 import os
+import signal
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -186,14 +189,45 @@ def _compare(answer, expected, name, rtol, atol, mistakes, factors):
     return wrong(f"{shown} is not the expected value.")
 
 
+#: Seconds a learner's function may run inside a check before it is stopped as an endless loop.
+TIME_LIMIT = 60
+
+
+class _TooSlow(BaseException):
+    """Raised by the alarm inside the learner's function (a BaseException: `except Exception` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Stop the code inside after ``seconds`` (Unix, main thread, as in Jupyter; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def call(function, *args, name, **kwargs):
-    """Call the learner's function; on an error inside it, or a result still ``...``, raise :class:`Reply`."""
+    """Call the learner's function; on an error inside it, an endless loop, or ``...``, raise :class:`Reply`."""
     if function is Ellipsis:
         raise Reply(not_yet(name))
     if not callable(function):
         raise Reply(wrong(f"`{name}` should be a function (def {name}(...): ...), not a {type(function).__name__}."))
     try:
-        result = function(*args, **kwargs)
+        with _time_limit(TIME_LIMIT):
+            result = function(*args, **kwargs)
+    except _TooSlow:
+        raise Reply(wrong(f"`{name}` did not finish within {TIME_LIMIT} s, so the check stopped it: is there a loop "
+                          "that never ends?")) from None
     except Exception as error:  # the learner's code failed: say where and how, as a verdict
         raise Reply(wrong(f"calling `{name}` raised {type(error).__name__}: {str(error)[:300]}")) from None
     if result is Ellipsis:

@@ -129,6 +129,21 @@ def test_call_reports_errors_inside_the_learners_function_as_a_verdict():
     assert checks.call(lambda x: 2 * x, 2, name="step") == 4
 
 
+def test_call_stops_an_endless_loop_with_a_verdict(monkeypatch):
+    def endless(x):
+        while True:
+            try:
+                pass
+            except Exception:  # a learner's broad except cannot swallow the time limit
+                pass
+
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.2)
+    with pytest.raises(Reply) as caught:
+        checks.call(endless, 1, name="step")
+    assert "`step` did not finish within 0.2 s" in caught.value.feedback.message
+    assert checks.call(lambda x: x, 1, name="step") == 1  # and the alarm is off again
+
+
 def _exercise(checker, hints=("Think about the sign.", "Subtract the gradient.")):
     return Exercise("ex7", "start_here", checker, hints)
 
