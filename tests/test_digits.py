@@ -1,4 +1,4 @@
-"""The capstone's dataset and model, and the checks of notebook 07 (which train a real model)."""
+"""The capstone's dataset and model (notebook 07's exercises are tested in tests/exercises)."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ import course_utils
 course_utils.setup(quiet=True)
 import keras  # noqa: E402
 
-from course_utils import checks, digits  # noqa: E402
+from course_utils import digits  # noqa: E402
 
 
 def test_digits_load_offline_scaled_and_split_deterministically():
@@ -27,27 +27,9 @@ def test_build_model_is_seeded():
     assert [layer.name for layer in a.layers] == ["hidden", "output"]
 
 
-def test_adam_fix_check():
-    assert checks.check_adam_fix(keras.optimizers.Adam(learning_rate=0.01)).passed
-    assert "default rate 0.001" in checks.check_adam_fix("adam").message
-    assert "0.001; the old code asked for 0.01" in checks.check_adam_fix(keras.optimizers.Adam()).message
-    assert "not a SGD" in checks.check_adam_fix(keras.optimizers.SGD()).message
-    assert checks.check_adam_fix(...).message.startswith("📝")
-
-
-def test_rate_for_target_check_trains_and_judges():
-    assert checks.check_rate_for_target(0.3).passed
-    slow = checks.check_rate_for_target(0.001)
-    assert not slow.passed and "try a larger rate" in slow.message
-    assert "positive number" in checks.check_rate_for_target(-1.0).message
-    assert checks.check_rate_for_target(...).message.startswith("📝")
+def test_train_refuses_zero_epochs():
     with pytest.raises(ValueError, match="epochs must be a whole number"):
         digits.train(keras.optimizers.SGD(), epochs=0)
-
-
-def test_rate_for_target_check_recognises_a_rate_that_is_too_large():
-    feedback = checks.check_rate_for_target(50.0)
-    assert not feedback.passed and "too large" in feedback.message
 
 
 def test_a_diverging_training_run_stops_at_nan_and_is_drawn_as_diverged():
