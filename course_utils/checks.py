@@ -228,7 +228,7 @@ def call(function, *args, name, **kwargs):
     except _TooSlow:
         raise Reply(wrong(f"`{name}` did not finish within {TIME_LIMIT} s, so the check stopped it: is there a loop "
                           "that never ends?")) from None
-    except Exception as error:  # the learner's code failed: say where and how, as a verdict
+    except (Exception, SystemExit) as error:  # the learner's code failed: say where and how, as a verdict
         raise Reply(wrong(f"calling `{name}` raised {type(error).__name__}: {str(error)[:300]}")) from None
     if result is Ellipsis:
         raise Reply(Feedback(False, f"{NOT_YET}: `{name}` still returns `...`."))

@@ -128,6 +128,12 @@ def test_call_reports_errors_inside_the_learners_function_as_a_verdict():
     assert "should be a function" in caught.value.feedback.message
     assert checks.call(lambda x: 2 * x, 2, name="step") == 4
 
+    def exits(x):
+        raise SystemExit(1)
+
+    with pytest.raises(Reply, match="calling `step` raised SystemExit"):
+        checks.call(exits, 1, name="step")
+
 
 def test_call_stops_an_endless_loop_with_a_verdict(monkeypatch):
     def endless(x):
