@@ -112,17 +112,6 @@ def as_numbers(answer, name):
     return values
 
 
-def as_count(answer, name):
-    """A whole number >= 0 (int, a float like 5.0, NumPy integers); otherwise raise :class:`Reply`."""
-    value = as_numbers(answer, name)
-    if value.size != 1:
-        raise Reply(wrong(f"`{name}` should be a single whole number, but it has shape {value.shape}."))
-    value = float(value.reshape(()))
-    if not value.is_integer() or value < 0:
-        raise Reply(wrong(f"`{name}` = {value:.6g} should be a whole number of steps (>= 0)."))
-    return int(value)
-
-
 def _shape_problem(values, expected, name):
     if values.shape == expected.shape or (expected.ndim == 0 and values.size == 1):
         return None

@@ -358,7 +358,6 @@ EXEMPT = {
     "checks.wrong": "builds a verdict from a check's own text; any text will do",
     "checks.not_yet": "builds a verdict from a check's own text; any text will do",
     "checks.as_numbers": "turns any learner answer into numbers or a verdict (Reply): bad input is its job",
-    "checks.as_count": "turns any learner answer into a count or a verdict (Reply): bad input is its job",
     "checks.call": "calls the learner's function; anything it gets becomes a verdict (Reply)",
     "checks.solutions_enabled": "takes no arguments",
 }

@@ -1,21 +1,25 @@
 """04 · Backpropagation: the exercises of notebooks/04_backprop.ipynb.
 
-- ex1: a new operation for the scalar engine (``sigmoid(v)``, a new ``Value`` node with its own backward rule);
-- ex2: the reference gradients of a small network by ``tf.GradientTape``, and which gradients of a supplied
-  backward pass with a planted bug are wrong;
+- ex1: a new operation for the scalar engine (``sigmoid(v)``, a new ``Value`` node with its own backward rule), for
+  every input, even where e^(-z) overflows;
+- ex2: the reference gradients of a small network, from a float64 Keras model and ``tf.GradientTape``, and which
+  gradients of a supplied backward pass with planted bugs are wrong;
 - ex3: the backward pass, fixed.
 
 The checks build their own expressions and their own random networks; tf.GradientTape (float64) is the reference.
 """
 
+import contextlib
+import dis
 import functools
 import math
 import re
 import types
+import warnings
 
 import numpy as np
 
-from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
+from course_utils.checks import NOT_YET, Exercise, Reply, as_numbers, call, not_yet, passed, wrong
 
 #: The parameters of the exercise's network, in the order the gradients are returned.
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -28,15 +32,95 @@ CHECK_SEEDS = (101, 202)
 
 #: Relative error (in the norm of each gradient) below which two gradients agree: float32 work passes, a bug not.
 AGREE = 1e-5
+#: What a backward pass by hand in float64 achieves against the tape (about 1e-16); finite differences cannot.
+EXACT = 1e-12
+
+
+@contextlib.contextmanager
+def _quiet():
+    """No NumPy warnings (np.exp(800) is inf, with a warning) in the middle of a check's reply."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+# --- reading the learner's code -----------------------------------------------------------------------
+
+_LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
+
+
+def _code_names(function, depth=3, seen=None):
+    """The names (global names and attributes) a function's code uses, and the global objects it loads, following
+    the functions it calls."""
+    seen = set() if seen is None else seen
+    code = getattr(function, "__code__", None)
+    if not isinstance(code, types.CodeType) or code in seen or depth < 0:
+        return set(), {}
+    seen.add(code)
+    names, loaded = set(), set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        loaded.update(i.argval for i in dis.get_instructions(current) if i.opname in _LOADS)
+        stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
+    space = getattr(function, "__globals__", {})
+    objects = {}
+    for name in loaded:
+        if name in space:
+            value = space[name]
+            objects[id(value)] = value
+            if isinstance(value, types.FunctionType):
+                more_names, more_objects = _code_names(value, depth - 1, seen)
+                names |= more_names
+                objects.update(more_objects)
+    for cell in getattr(function, "__closure__", None) or ():
+        with contextlib.suppress(ValueError):
+            value = cell.cell_contents
+            objects[id(value)] = value
+            if isinstance(value, types.FunctionType):
+                more_names, more_objects = _code_names(value, depth - 1, seen)
+                names |= more_names
+                objects.update(more_objects)
+    return names, objects
+
+
+def _uses(function, *things):
+    """Whether the function (or a function it calls) names any of ``things`` (objects or attribute names);
+    None if its code cannot be read (not a plain Python function)."""
+    if not isinstance(getattr(function, "__code__", None), types.CodeType):
+        return None
+    names, objects = _code_names(function)
+    return any((isinstance(t, str) and t in names) or (not isinstance(t, str) and id(t) in objects) for t in things)
+
+
+def _borrows_the_check(answer):
+    """Whether the answer is, or calls, this module's own code (its model answers and its reference tape)."""
+    while isinstance(answer, functools.partial) or hasattr(answer, "__func__"):
+        answer = getattr(answer, "func", None) or answer.__func__
+    if getattr(answer, "__module__", None) == __name__:
+        return True
+    _, objects = _code_names(answer)
+    module = __import__(__name__, fromlist=["_"])
+    return any(value is module or (callable(value) and getattr(value, "__module__", None) == __name__)
+               for value in objects.values())
+
+
+def _reject_the_checks_own_code(answer, name):
+    if _borrows_the_check(answer):
+        raise Reply(wrong(f"`{name}` is, or calls, the check's own code in course_utils.exercises.backprop: "
+                          "the exercise is to write it yourself."))
 
 
 # --- ex1: the sigmoid as a new operation of the engine ------------------------------------------------
 
 
 def _sigmoid(z):
-    return 1.0 / (1.0 + math.exp(-z))
-
-
+    """The sigmoid, for every float z (e is never raised to a positive power)."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 #: The check's own expressions: (text, inputs, the expression with a sigmoid f, the same in TensorFlow).
 #: The first is the sigmoid alone; the later ones are composite, and x * sigmoid(x) and sigmoid(x) + sigmoid(2x)
 #: use x twice.
@@ -131,17 +215,26 @@ def _close(a, b, rtol=1e-6, atol=1e-9):
     return bool(np.allclose(a, b, rtol=rtol, atol=atol))
 
 
+#: What a learner's code says when a math or NumPy function, or float(), is handed the Value instead of its number.
+_VALUE_AS_NUMBER = ("real number, not 'Value'", "must be real number, not Value", "not 'Value'")
+
+
 def _call_sigmoid(sigmoid, z):
     from course_utils.autodiff import Value
 
     v = Value(z)
     try:
-        out = call(sigmoid, v, name="sigmoid")
+        with _quiet():
+            out = call(sigmoid, v, name="sigmoid")
     except Reply as reply:
-        if "real number, not 'Value'" in reply.feedback.message or "must be real number, not Value" in \
-                reply.feedback.message:
-            raise Reply(wrong("calling `sigmoid` raised a TypeError: math.exp needs a plain number, and `v` is a "
-                              "Value: its number is `v.data`.")) from None
+        message = reply.feedback.message
+        if any(text in message for text in _VALUE_AS_NUMBER):
+            raise Reply(wrong("calling `sigmoid` raised a TypeError: a math or NumPy function, or float(), was "
+                              "handed the Value `v` itself. Its number is `v.data`.")) from None
+        if "data must be a finite number, got Value(" in message:
+            raise Reply(wrong("calling `sigmoid` raised a TypeError: the number you gave the new Value is itself a "
+                              "Value (an expression of `v` in the engine's operations). Compute the sigmoid's number "
+                              "from `v.data`.")) from None
         raise
     if out is None:
         raise Reply(wrong("`sigmoid(v)` returned None: the function needs a `return` of the new node."))
@@ -151,6 +244,12 @@ def _call_sigmoid(sigmoid, z):
     if out is v:
         raise Reply(wrong("`sigmoid(v)` returned its input `v` itself (changed in place): the sigmoid must be a "
                           "new node, with `v` as its input, so that `v` keeps its own value and gradient."))
+    if not isinstance(out.parents, (tuple, list)):
+        if out.parents is v:
+            raise Reply(wrong("the new node's parents are `v` itself, not a tuple of Values: write `(v,)`, with the "
+                              "comma. `(v)` is just `v`."))
+        raise Reply(wrong(f"the new node's parents are a {type(out.parents).__name__}, not a tuple of Values: write "
+                          "`(v,)`, a tuple holding the input `v`."))
     if not callable(out._backward):
         raise Reply(wrong(f"the new node's `_backward` is a {type(out._backward).__name__}, not a function: attach "
                           "the function itself, for backward() to call later."))
@@ -163,17 +262,33 @@ def _call_sigmoid(sigmoid, z):
 def _ancestors(node):
     seen, stack = set(), [node]
     while stack:
-        for parent in stack.pop().parents:
+        parents = getattr(stack.pop(), "parents", ())
+        for parent in parents if isinstance(parents, (tuple, list)) else ():
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
     return seen
 
 
+#: Inputs where e^(-z) or e^z is far beyond the largest float (about 1.8e308), and the sigmoid is still defined.
+EXTREMES = (-800.0, 800.0)
+
+OVERFLOW = ("The sigmoid is defined there (almost 0 at -800, almost 1 at 800), but e^800 is far beyond the largest "
+            "float, about 1.8e308: math.exp raises OverflowError, np.exp gives inf. Which way of writing the sigmoid "
+            "never raises e to a large positive power, for a z of either sign?")
+
+
 def _check_sigmoid(sigmoid):
     """ex1: the learner's ``sigmoid(v)``, a new Value node, tried in the check's own expressions."""
+    import tensorflow as tf
+
     if sigmoid is Ellipsis:
         raise Reply(not_yet("sigmoid"))
+    if callable(sigmoid):
+        _reject_the_checks_own_code(sigmoid, "sigmoid")
+        if _uses(sigmoid, tf.GradientTape, "GradientTape", "ForwardAccumulator"):
+            raise Reply(wrong("`sigmoid` asks TensorFlow for the derivative (tf.GradientTape): work out the local "
+                              "derivative yourself and write it in `_backward`."))
     forward = {}
     for z in POINTS:
         v, out = _call_sigmoid(sigmoid, z)
@@ -193,7 +308,7 @@ def _check_sigmoid(sigmoid):
                           "1 / (1 + e^(-z)), a number between 0 and 1."))
 
     v, out = forward[POINTS[1]]
-    parents = tuple(out.parents) if isinstance(out.parents, (tuple, list)) else ()
+    parents = tuple(out.parents)
     if parents != (v,):
         if v in parents:
             raise Reply(wrong(f"the new node records {len(parents)} inputs; a sigmoid has one, `v`."))
@@ -230,12 +345,40 @@ def _check_sigmoid(sigmoid):
                           "alone is right. Follow the gradient through your `_backward`: what does it add, and "
                           "to what?"))
 
+    _check_extremes(sigmoid)
     cases = sum(len(run.gradients) for run in runs)
     return passed(f"`sigmoid` is one new node with its own backward rule. Its values and the {cases} gradients of "
                   f"the check's {len(PROBES)} expressions (among them x * sigmoid(x), which uses x twice) agree "
-                  "with tf.GradientTape.")
+                  f"with tf.GradientTape, and it works at {EXTREMES[0]:g} and {EXTREMES[1]:g} too.")
 
 
+def _check_extremes(sigmoid):
+    """The learner's sigmoid at inputs where a naive e^(-z) or e^z overflows: value and slope, without an error."""
+    from course_utils.autodiff import Value
+
+    for z in EXTREMES:
+        x = Value(z)
+        try:
+            with _quiet():
+                out = sigmoid(x)
+        except Exception as error:
+            raise Reply(wrong(f"`sigmoid(Value({z:g}))` raised {type(error).__name__}: {str(error)[:120]}. "
+                              f"{OVERFLOW}")) from None
+        if not isinstance(out, Value) or not _close(out.data, _sigmoid(z)):
+            shown = out.data if isinstance(out, Value) else out
+            raise Reply(wrong(f"`sigmoid(Value({z:g}))` gives {shown!r:.40}, not the sigmoid of {z:g}. {OVERFLOW}"))
+        try:
+            with _quiet():
+                out.backward()
+        except Exception as error:
+            raise Reply(wrong(f"at x = {z:g}, backward() raised {type(error).__name__} in your `_backward`: "
+                              f"{str(error)[:120]}. The local derivative overflows there: write it with the node's "
+                              "output, which is a number between 0 and 1.")) from None
+        if not (isinstance(x.grad, (int, float)) and _close(x.grad, _sigmoid(z) * (1 - _sigmoid(z)))):
+            raise Reply(wrong(f"at x = {z:g}, where the sigmoid is flat, your `_backward` gives x.grad = "
+                              f"{x.grad!r:.40}. "
+                              "The local derivative overflows there: write it with the node's output, which is a "
+                              "number between 0 and 1."))
 def _slope(sigmoid, z):
     """x.grad for sigmoid(x) alone at x = z: the learner's local derivative there."""
     from course_utils.autodiff import Value
@@ -280,7 +423,7 @@ def _diagnose_local_derivative(sigmoid, alone, out):
                       "the result with the node's output."))
 
 
-# --- ex2 and ex3: the planted bug ---------------------------------------------------------------------
+# --- ex2 and ex3: the planted bugs --------------------------------------------------------------------
 
 
 def network(sizes=TASK_SIZES, samples=TASK_SAMPLES, seed=CHECK_SEEDS[0]):
@@ -300,11 +443,27 @@ def _planted_backward(X, Y, W1, b1, W2, b2, W3, b3):
     Y_hat = A2 @ W3 + b3
     d_Y_hat = 2 * (Y_hat - Y) / Y.size
     dW3, db3 = A2.T @ d_Y_hat, d_Y_hat.sum(axis=0)
-    d_Z2 = (d_Y_hat @ W3.T) * (1 - A2**2)
-    dW2, db2 = A1.T @ d_Z2, d_Z2.sum(axis=0)
-    d_Z1 = (d_Z2 @ W2) * (1 - A1**2)
+    d_Z2 = d_Y_hat @ W3.T
+    dW2, db2 = A2.T @ d_Z2, d_Z2.sum(axis=0)
+    d_Z1 = (d_Z2 @ W2.T) * (1 - A1**2)
     dW1, db1 = X.T @ d_Z1, d_Z1.sum(axis=0)
     return [dW1, db1, dW2, db2, dW3, db3]
+
+
+#: The planted bugs, by name: what each leaves out or mixes up.
+BUGS = ("no tanh derivative in d_Z2", "A2 for A1 in dW2")
+
+
+def _backward_with(X, Y, parameters, bugs):
+    """The backward pass with some of the planted ``bugs`` (none: the right one)."""
+    W1, b1, W2, b2, W3, b3 = parameters
+    A1 = np.tanh(X @ W1 + b1)
+    A2 = np.tanh(A1 @ W2 + b2)
+    d_Y_hat = 2 * (A2 @ W3 + b3 - Y) / Y.size
+    d_Z2 = d_Y_hat @ W3.T if BUGS[0] in bugs else (d_Y_hat @ W3.T) * (1 - A2**2)
+    d_Z1 = (d_Z2 @ W2.T) * (1 - A1**2)
+    dW2 = (A2 if BUGS[1] in bugs else A1).T @ d_Z2
+    return [X.T @ d_Z1, d_Z1.sum(axis=0), dW2, d_Z2.sum(axis=0), A2.T @ d_Y_hat, d_Y_hat.sum(axis=0)]
 
 
 def _tape_network(X, Y, parameters):
@@ -338,40 +497,6 @@ def _relative(a, b):
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
-def _code_names(function, depth=3, seen=None):
-    """The global names, attributes and objects a function's code uses, following the functions it calls."""
-    seen = set() if seen is None else seen
-    code = getattr(function, "__code__", None)
-    if code is None or code in seen or depth < 0:
-        return set(), set()
-    seen.add(code)
-    names, objects = set(), set()
-    stack = [code]
-    while stack:
-        current = stack.pop()
-        names.update(current.co_names)
-        stack += [c for c in current.co_consts if isinstance(c, types.CodeType)]
-    space = getattr(function, "__globals__", {})
-    for name in list(names):
-        if name in space:
-            value = space[name]
-            objects.add(id(value))
-            if isinstance(value, types.FunctionType):
-                more_names, more_objects = _code_names(value, depth - 1, seen)
-                names |= more_names
-                objects |= more_objects
-    return names, objects
-
-
-def _uses(function, *things):
-    """Whether the function (or a function it calls) names any of ``things`` (objects or attribute names);
-    None if its code cannot be read (not a plain Python function)."""
-    if not isinstance(getattr(function, "__code__", None), types.CodeType):
-        return None
-    names, objects = _code_names(function)
-    return any((isinstance(t, str) and t in names) or (not isinstance(t, str) and id(t) in objects) for t in things)
-
-
 class _NoneGradients(Exception):
     """Some gradients are None: the caller says what that means for its function."""
 
@@ -381,7 +506,8 @@ class _NoneGradients(Exception):
 
 
 def _gradients(result, shapes, name):
-    """The six gradients a learner's function returned, as float64 arrays of the parameters' shapes."""
+    """The six gradients a learner's function returned, as float64 arrays of the parameters' shapes, and whether
+    all of them were float64 (or Python numbers) before the conversion."""
     if result is None:
         raise Reply(wrong(f"`{name}` returned None: the function needs `return [dW1, db1, dW2, db2, dW3, db3]`."))
     if isinstance(result, dict):
@@ -402,9 +528,12 @@ def _gradients(result, shapes, name):
     missing = [n for n, g in zip(PARAMETER_NAMES, result) if g is None]
     if missing:
         raise _NoneGradients(missing)
-    arrays = []
+    arrays, all_float64 = [], True
     for parameter, gradient, shape in zip(PARAMETER_NAMES, result, shapes):
         values = as_numbers(gradient, f"the gradient of {parameter}")
+        with contextlib.suppress(Exception):
+            raw = gradient.numpy() if hasattr(gradient, "numpy") else gradient
+            all_float64 &= np.asarray(raw).dtype not in (np.float32, np.float16)
         if values.shape != shape:
             if values.ndim == 2 and values.T.shape == shape:
                 problem = f"the transpose of {parameter}'s {shape}"
@@ -415,16 +544,19 @@ def _gradients(result, shapes, name):
             raise Reply(wrong(f"the gradient of {parameter} that `{name}` returns has shape {values.shape}, "
                               f"{problem}: a gradient has the shape of its parameter.{order}"))
         arrays.append(values)
-    return arrays
+    return arrays, all_float64
 
 
-def _is_planted(mine, X, Y, parameters):
-    """Whether these are the planted bug's gradients."""
-    return not _disagreeing(mine, _planted_backward(X, Y, *parameters))
+def _disagreeing(mine, reference, tolerance=AGREE):
+    return [n for n, m, r in zip(PARAMETER_NAMES, mine, reference) if _relative(m, r) > tolerance]
 
 
-def _disagreeing(mine, reference):
-    return [n for n, m, r in zip(PARAMETER_NAMES, mine, reference) if _relative(m, r) > AGREE]
+def _bugs_left(mine, X, Y, parameters):
+    """Which planted bugs the gradients still have, if they are exactly the planted ones (some or all), else None."""
+    for bugs in (BUGS, BUGS[:1], BUGS[1:]):
+        if not _disagreeing(mine, _backward_with(X, Y, parameters, bugs)):
+            return bugs
+    return None
 
 
 def _listed(names):
@@ -439,23 +571,78 @@ def _gradients_of(names, verb):
 
 
 def _same_factor(mine, reference):
-    """The factor c if every gradient is c times the reference (c not 1), else None."""
+    """The factor c if every gradient is c times the reference (c not 1; 0 if every gradient is zero), else None."""
+    if all(np.linalg.norm(m) <= 1e-12 * np.linalg.norm(r) for m, r in zip(mine, reference)):
+        return 0.0
     ratios = [float(np.vdot(m, r) / np.vdot(r, r)) for m, r in zip(mine, reference)]
     c = ratios[0]
-    if abs(c - 1) > 1e-6 and all(_relative(m, c * r) < 1e-9 for m, r in zip(mine, reference)):
+    if abs(c - 1) > 1e-6 and all(_relative(m, c * r) < AGREE for m, r in zip(mine, reference)):
         return c
     return None
 
 
 def _run_network_function(function, name, X, Y, parameters):
-    return call(function, X.copy(), Y.copy(), *[p.copy() for p in parameters], name=name)
+    with _quiet():
+        return call(function, X.copy(), Y.copy(), *[p.copy() for p in parameters], name=name)
 
+
+def _order_of_magnitude(error):
+    return f"1e{math.floor(math.log10(max(error, 1e-300))):d}"
+# --- ex2: gradients_by_tape, from a Keras model, and wrong_gradients -----------------------------------
+
+#: Names a function that builds or uses a Keras model cannot do without.
+KERAS_MODEL_NAMES = ("Sequential", "Model", "Dense", "layers", "set_weights", "trainable_variables",
+                     "trainable_weights")
+#: Ways to put the given arrays into a model's weights.
+SETS_WEIGHTS = ("set_weights", "assign", "Constant", "initializers", "set_value", "load_weights")
 
 #: Why tape.gradient gives None: the classic causes.
-NO_PATH = ("tape.gradient gives None for a parameter when the tape saw no path from it to the loss. The usual "
-           "causes: the loss computed after the `with` block, a NumPy function inside it (np.tanh, np.mean: they "
-           "turn tensors into NumPy arrays, which the tape cannot follow), a tf.constant the tape does not watch, "
-           "or a parameter left out of the loss.")
+NO_PATH = ("tape.gradient gives None for a variable when the tape saw no path from it to the loss. The usual causes: "
+           "the model called, or the loss computed, after the `with` block; model.predict or a NumPy function "
+           "(np.mean, network_loss) inside it, which give NumPy arrays the tape cannot follow; or variables that "
+           "are not the model's (ask for model.trainable_variables).")
+
+
+def _builds_a_keras_model(function):
+    """Whether the function builds or uses a Keras model; None if its code cannot be read."""
+    import keras
+
+    if not isinstance(getattr(function, "__code__", None), types.CodeType):
+        return None
+    names, objects = _code_names(function)
+    return bool(names & set(KERAS_MODEL_NAMES)) or any(isinstance(o, keras.layers.Layer) for o in objects.values())
+
+
+def _keras_error(message, function, number):
+    """A learner's error while building or differentiating a Keras model: what it means."""
+    from course_utils import nn
+
+    text = message.removeprefix("❌ Not yet: ").rstrip(".")
+    if _uses(function, nn.Dense) and ("Dense" in text or "positional argument" in text or "keyword" in text):
+        return (f"{text}. `Dense` in this notebook is course_utils.nn.Dense (imported at the top), not Keras's layer: "
+                "write keras.layers.Dense.")
+    if "'NoneType' object has no attribute 'numpy'" in text:
+        return f"{text}, after tape.gradient gave None. {NO_PATH}"
+    if "numpy.float64' object has no attribute '_id'" in text:
+        return (f"{text}. The loss handed to tape.gradient is a NumPy number, not a tensor: a NumPy function inside "
+                "the tape (np.mean, or network_loss, which uses NumPy) or model.predict (which returns NumPy) cuts "
+                "the tape's record. Call the model, model(X), and use TensorFlow's or keras.ops's operations.")
+    if "numpy.ndarray' object has no attribute '_id'" in text:
+        return (f"{text}. tape.gradient was handed NumPy arrays: as the loss (a NumPy function or model.predict "
+                "inside the tape), or as what to differentiate with respect to. The tape follows the model's "
+                "variables, model.trainable_variables, not the arrays you copied into them.")
+    if "object has no attribute '_id'" in text:
+        return (f"{text}. tape.gradient differentiates with respect to variables (tensors): ask for "
+                "model.trainable_variables.")
+    if "expecting 0 weights" in text:
+        return (f"{text}. The model has no weights yet when set_weights runs: a Sequential without keras.Input "
+                "creates its weights only when it is first called or built.")
+    if "not compatible with provided weight shape" in text:
+        sizes = (" It works on the task's network but not on one of other sizes: take the sizes from the arrays "
+                 "passed in (W1.shape and so on), not fixed numbers." if number == len(CHECK_SEEDS) else "")
+        return (f"{text}. set_weights takes the arrays in the order of model.weights: layer by layer, the kernel "
+                f"(inputs x units, like W1), then the bias.{sizes}")
+    return None
 
 
 def _check_gradients_by_tape(gradients_by_tape):
@@ -463,45 +650,99 @@ def _check_gradients_by_tape(gradients_by_tape):
 
     if gradients_by_tape is Ellipsis:
         raise Reply(not_yet("gradients_by_tape"))
+    if callable(gradients_by_tape):
+        _reject_the_checks_own_code(gradients_by_tape, "gradients_by_tape")
+    keras_model = _builds_a_keras_model(gradients_by_tape) if callable(gradients_by_tape) else None
+    worst = 0.0
     for number, (case, (X, Y, parameters)) in enumerate(_cases()):
         shapes = [p.shape for p in parameters]
         try:
             result = _run_network_function(gradients_by_tape, "gradients_by_tape", X, Y, parameters)
         except Reply as reply:
-            message = reply.feedback.message
-            if "'NoneType' object has no attribute 'numpy'" in message:
-                raise Reply(wrong("calling `gradients_by_tape` raised AttributeError: 'NoneType' object has no "
-                                  f"attribute 'numpy', after tape.gradient gave None. {NO_PATH}")) from None
-            if "has no attribute '_id'" in message or "numpy.ndarray' object has no attribute" in message:
-                raise Reply(wrong(f"{message.removeprefix('❌ Not yet: ')}. The loss handed to tape.gradient is a "
-                                  "NumPy number, not a tensor: a NumPy function inside the tape (np.tanh, np.mean, or "
-                                  "network_loss, which uses them) turns tensors into NumPy arrays, which the tape "
-                                  "cannot follow. Use TensorFlow's operations.")) from None
+            if keras_model is False and not reply.feedback.message.startswith(NOT_YET):
+                break  # the learner's function is not the one asked for: say that first
+            explained = _keras_error(reply.feedback.message, gradients_by_tape, number)
+            if explained:
+                raise Reply(wrong(explained)) from None
+            if number == len(CHECK_SEEDS) and reply.feedback.message.startswith("❌"):
+                raise Reply(wrong(f"right on the task's network, but on {case}: "
+                                  f"{reply.feedback.message.removeprefix('❌ Not yet: ')}. Does your function "
+                                  "use fixed sizes instead of its arguments' shapes?")) from None
             raise
         try:
-            mine = _gradients(result, shapes, "gradients_by_tape")
+            mine, _ = _gradients(result, shapes, "gradients_by_tape")
         except _NoneGradients as none:
-            raise Reply(wrong(f"`gradients_by_tape` gives None for {_listed(none.names)}. {NO_PATH}")) from None
+            if keras_model is False:
+                break
+            predict = " Here: model.predict returns NumPy; call the model itself." if _uses(
+                gradients_by_tape, "predict") else ""
+            raise Reply(wrong(f"`gradients_by_tape` gives None for {_listed(none.names)}. {NO_PATH}{predict}")) \
+                from None
         reference = _reference(number)
+        if _bugs_left(mine, X, Y, parameters) == BUGS:
+            raise Reply(wrong("`gradients_by_tape` gives backward_buggy's gradients, bugs included: compute them "
+                              "with tf.GradientTape, on a Keras model."))
+        if keras_model is False:
+            break
         off = _disagreeing(mine, reference)
         if not off:
+            worst = max([worst] + [_relative(m, r) for m, r in zip(mine, reference)])
             continue
-        if _is_planted(mine, X, Y, parameters):
-            raise Reply(wrong("`gradients_by_tape` gives backward_buggy's gradients, bug included: compute them with "
-                              "tf.GradientTape."))
         factor = _same_factor(mine, reference)
-        if factor is not None and math.isclose(factor, Y.size, rel_tol=1e-6):
-            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` is {Y.size} times too large (the "
-                              "number of entries of Y): your loss sums the squared errors, and network_loss takes "
+        if factor == 0:
+            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` is zero: the tape saw no path from "
+                              "the model's variables to the loss."))
+        if factor is not None and math.isclose(factor, len(Y), rel_tol=1e-4):
+            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` is {len(Y)} times too large, the "
+                              "number of samples: your loss adds up the samples' errors (a sum, or a Keras loss "
+                              "with one value per sample, which tape.gradient adds up), where network_loss takes "
                               "their mean."))
-        if factor is not None and math.isclose(factor, -1, rel_tol=1e-6):
+        if factor is not None and math.isclose(factor, Y.size, rel_tol=1e-4):
+            raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` is {Y.size} times too large, the "
+                              "number of entries of Y: your loss sums the squared errors, where network_loss takes "
+                              "their mean."))
+        if factor is not None and math.isclose(factor, -1, rel_tol=1e-4):
             raise Reply(wrong(f"on {case}, every gradient of `gradients_by_tape` has the wrong sign."))
+        if _uses(gradients_by_tape, *SETS_WEIGHTS) is False:
+            raise Reply(wrong(f"on {case}, `gradients_by_tape` disagrees with the check's tf.GradientTape. Does "
+                              "your model hold the arrays passed in? A new Keras model starts from random weights."))
         raise Reply(wrong(f"on {case}, `gradients_by_tape` disagrees with the check's own tf.GradientTape on the "
-                          f"gradient{'' if len(off) == 1 else 's'} of {_listed(off)}. Does the loss inside your tape "
-                          "compute exactly network_loss (the same layers, activations and mean)?"))
+                          f"gradient{'' if len(off) == 1 else 's'} of {_listed(off)}. Does your model compute "
+                          "exactly network_loss: the same layers, activations (tanh, tanh, none) and mean?"))
+    if keras_model is False:
+        raise Reply(wrong("`gradients_by_tape` does not build a Keras model. The exercise is to get the gradients "
+                          "from a keras.Sequential holding the arrays passed in as its weights: the tape then "
+                          "differentiates with respect to the model's variables, as Keras's train_step does."))
     if _uses(gradients_by_tape, tf.GradientTape, "GradientTape") is False:
         raise Reply(wrong("`gradients_by_tape` gives the right gradients, but not with tf.GradientTape, which this "
                           "exercise is about: compute them with a tape."))
+    return worst
+
+
+def _names(wrong_gradients):
+    """The parameter names in the learner's answer (a list, tuple, set, array of strings or one string)."""
+    if wrong_gradients is Ellipsis:
+        raise Reply(not_yet("wrong_gradients"))
+    if isinstance(wrong_gradients, np.ndarray) and wrong_gradients.dtype.kind in "UO" and wrong_gradients.ndim == 1:
+        wrong_gradients = wrong_gradients.tolist()
+    if isinstance(wrong_gradients, str):
+        items = [part for part in re.split(r"[^A-Za-z0-9_]+", wrong_gradients) if part and part.lower() != "and"]
+    elif isinstance(wrong_gradients, (list, tuple, set, frozenset)):
+        items = list(wrong_gradients)
+    elif isinstance(wrong_gradients, dict):
+        raise Reply(wrong("`wrong_gradients` is a dict: give a list of names only, those of the parameters whose "
+                          "gradients from backward_buggy are wrong, such as [\"W3\"]."))
+    else:
+        raise Reply(wrong(f"`wrong_gradients` should be a list of parameter names such as \"W3\", not a "
+                          f"{type(wrong_gradients).__name__}."))
+    if not all(isinstance(item, str) for item in items):
+        raise Reply(wrong("`wrong_gradients` should hold the parameters' names as strings, such as \"W3\"."))
+    names = {_normalised(item) for item in items}
+    unknown = sorted(names - set(PARAMETER_NAMES))
+    if unknown:
+        raise Reply(wrong(f"{', '.join(map(repr, unknown))} is not a parameter of the network: the names are "
+                          f"{', '.join(PARAMETER_NAMES)}."))
+    return names
 
 
 def _normalised(name):
@@ -514,61 +755,68 @@ def _normalised(name):
 
 
 def _check_wrong_gradients(wrong_gradients, expected):
-    if wrong_gradients is Ellipsis:
-        raise Reply(not_yet("wrong_gradients"))
-    if isinstance(wrong_gradients, str):
-        items = [part for part in re.split(r"[^A-Za-z0-9_]+", wrong_gradients) if part and part.lower() != "and"]
-    elif isinstance(wrong_gradients, (list, tuple, set, frozenset)):
-        items = list(wrong_gradients)
-    else:
-        raise Reply(wrong(f"`wrong_gradients` should be a list of parameter names such as \"W2\", not a "
-                          f"{type(wrong_gradients).__name__}."))
-    if not all(isinstance(item, str) for item in items):
-        raise Reply(wrong("`wrong_gradients` should hold the parameters' names as strings, such as \"W2\"."))
-    names = {_normalised(item) for item in items}
-    unknown = sorted(names - set(PARAMETER_NAMES))
-    if unknown:
-        raise Reply(wrong(f"{', '.join(map(repr, unknown))} is not a parameter of the network: the names are "
-                          f"{', '.join(PARAMETER_NAMES)}."))
+    """The names, judged without naming any: a reply that named the right or wrong ones would give the list away."""
+    names = _names(wrong_gradients)
     if not names:
-        raise Reply(wrong("`wrong_gradients` is empty, but backward_buggy has a bug: at least one of its gradients "
-                          "disagrees with the tape."))
+        raise Reply(wrong("`wrong_gradients` is empty, but backward_buggy has bugs: some of its gradients disagree "
+                          "with the tape."))
     problems = []
-    right = sorted(names - expected, key=PARAMETER_NAMES.index)
-    if right:
-        problems.append(f"the gradient{'' if len(right) == 1 else 's'} of {_listed(right)} from backward_buggy "
-                        f"{'agrees' if len(right) == 1 else 'agree'} with the tape, so "
-                        f"{'it is' if len(right) == 1 else 'they are'} not wrong")
+    if names - expected:
+        problems.append("includes at least one gradient that agrees with the tape")
     if expected - names:
-        problems.append("your list misses a gradient that disagrees with the tape. gradient_check reports only "
-                        "the worst entry: compare the six gradients one by one")
+        problems.append("misses at least one gradient that disagrees with " + ("it" if problems else "the tape"))
     if problems:
-        raise Reply(wrong("`wrong_gradients`: " + "; and ".join(problems) + "."))
+        raise Reply(wrong("your list " + ", and ".join(problems) + ". Compare each of backward_buggy's six "
+                          "gradients with your tape's on X_bug, Y_bug and bug_parameters, one parameter at a time, "
+                          "and read each relative error with CS231n's thresholds."))
 
 
 def _check_locate(gradients_by_tape, wrong_gradients):
     """ex2: the learner's gradients_by_tape (run on the check's networks), then the names in wrong_gradients."""
-    _check_gradients_by_tape(gradients_by_tape)
+    worst = _check_gradients_by_tape(gradients_by_tape)
     _, (X, Y, parameters) = _cases()[0]
     expected = set(_disagreeing(_planted_backward(X, Y, *parameters), _reference(0)))
     _check_wrong_gradients(wrong_gradients, expected)
+    precision = ("" if worst <= EXACT else
+                 f" (Your gradients agree with the tape's to about {_order_of_magnitude(worst)} only: some step runs "
+                 "in float32, Keras's default dtype. A model and loss all in float64 agree to about 1e-16.)")
     return passed(f"`gradients_by_tape` agrees with the check's tf.GradientTape on networks of two sizes, and the "
-                  f"gradients of {_listed(sorted(expected, key=PARAMETER_NAMES.index))} are the wrong ones.")
+                  f"gradients of {_listed(sorted(expected, key=PARAMETER_NAMES.index))} are the wrong ones: a wrong "
+                  f"error d_Z spoils its own layer's gradients and, handed back, those of every layer below it."
+                  f"{precision}")
+# --- ex3: backward_fixed --------------------------------------------------------------------------------
 
 
-def _check_fixed(backward_fixed):
-    """ex3: the learner's backward_fixed, on the check's networks, against tf.GradientTape."""
+def _shortcut(backward_fixed):
+    """What the learner's backward_fixed gets its gradients from instead of the backward pass by hand, if anything."""
     import tensorflow as tf
 
     from course_utils import gradcheck, nn
 
+    shortcuts = (
+        ("tf.GradientTape", (tf.GradientTape, "GradientTape", "ForwardAccumulator", "gradients_by_tape")),
+        ("finite differences (it evaluates the loss)", (gradcheck.numerical_gradients, gradcheck.gradient_check,
+                                                         "numerical_gradients", "gradient_check", "approx_fprime",
+                                                         "network_loss")),
+        ("course_utils.nn", (nn.Network, nn.Dense, "Network", "Dense")),
+    )
+    for description, things in shortcuts:
+        if _uses(backward_fixed, *things):
+            return description
+    return None
+
+
+def _check_fixed(backward_fixed):
+    """ex3: the learner's backward_fixed, on the check's networks, against tf.GradientTape."""
     if backward_fixed is Ellipsis:
         raise Reply(not_yet("backward_fixed"))
-    if callable(backward_fixed) and _uses(backward_fixed, tf.GradientTape, gradcheck.numerical_gradients,
-                                          gradcheck.gradient_check, nn.Network, nn.Dense, "GradientTape",
-                                          "ForwardAccumulator", "numerical_gradients", "gradient_check", "Network"):
-        raise Reply(wrong("`backward_fixed` gets its gradients from tf.GradientTape, finite differences or "
-                          "course_utils.nn: the exercise is to fix the backward pass written by hand, in NumPy."))
+    if callable(backward_fixed):
+        _reject_the_checks_own_code(backward_fixed, "backward_fixed")
+        shortcut = _shortcut(backward_fixed)
+        if shortcut:
+            raise Reply(wrong(f"`backward_fixed` gets its gradients from {shortcut}: the exercise is to fix the "
+                              "backward pass written by hand, in NumPy."))
+    worst = 0.0
     for number, (case, (X, Y, parameters)) in enumerate(_cases()):
         shapes = [p.shape for p in parameters]
         try:
@@ -580,27 +828,40 @@ def _check_fixed(backward_fixed):
                                   "use fixed sizes instead of its arguments' shapes?")) from None
             raise
         try:
-            mine = _gradients(result, shapes, "backward_fixed")
+            mine, all_float64 = _gradients(result, shapes, "backward_fixed")
         except _NoneGradients as none:
             raise Reply(wrong(f"`backward_fixed` returns None for {_listed(none.names)}: return all six "
                               "gradients as arrays.")) from None
         reference = _reference(number)
         off = _disagreeing(mine, reference)
         if not off:
+            if all_float64:
+                worst = max([worst] + [_relative(m, r) for m, r in zip(mine, reference)])
             continue
         where = f"on {case}, " if number == len(CHECK_SEEDS) else ""
-        if _is_planted(mine, X, Y, parameters):
+        others = [n for n in PARAMETER_NAMES if n not in off]
+        rest = f"; {_gradients_of(others, 'agree')}" if others else ""
+        bugs = _bugs_left(mine, X, Y, parameters)
+        if bugs == BUGS:
             raise Reply(wrong(f"{where}{_gradients_of(off, 'still disagree')} with tf.GradientTape, exactly as "
-                              "backward_buggy's do: the bug is still there."))
+                              "backward_buggy's do: the bugs are still there."))
+        if bugs:
+            raise Reply(wrong(f"{where}{_gradients_of(off, 'disagree')} with tf.GradientTape{rest}. You fixed one "
+                              "of backward_buggy's bugs; another is left."))
         factor = _same_factor(mine, reference)
-        if factor is not None and math.isclose(factor, -1, rel_tol=1e-6):
+        if factor == 0:
+            raise Reply(wrong(f"{where}every gradient `backward_fixed` returns is zero."))
+        if factor is not None and math.isclose(factor, -1, rel_tol=1e-4):
             raise Reply(wrong(f"{where}every gradient of `backward_fixed` has the wrong sign."))
         if factor is not None:
             raise Reply(wrong(f"{where}every gradient of `backward_fixed` is off by the same factor: look at the "
                               "error at the output, which all of them share."))
-        others = [n for n in PARAMETER_NAMES if n not in off]
-        rest = f"; {_gradients_of(others, 'agree')}" if others else ""
         raise Reply(wrong(f"{where}{_gradients_of(off, 'disagree')} with tf.GradientTape{rest}."))
+    if worst > EXACT:
+        raise Reply(wrong(f"`backward_fixed`'s gradients are close to tf.GradientTape's, with relative errors up to "
+                          f"about {_order_of_magnitude(worst)}, but a backward pass by hand in float64 agrees with "
+                          "the tape up to rounding, about 1e-16. Finite differences give errors like yours (they "
+                          "are not accepted here), and so does a step computed in float32."))
     return passed("`backward_fixed` agrees with tf.GradientTape for all six gradients, on networks of two sizes.")
 
 
@@ -609,12 +870,14 @@ ex1 = Exercise(
     hints=[
         "A new operation is a new node of the graph. What does a node store in the forward pass, and what does "
         "its backward rule multiply together before passing a gradient on? The engine's tanh has a rule that "
-        "reuses its own output: look for the same in the sigmoid's derivative.",
+        "reuses its own output: look for the same in the sigmoid's derivative. And think of z = -800: which "
+        "intermediate number would be too large for a float?",
         "Forward: compute the sigmoid's value from `v.data` with `math.exp`, and make a new Value of it whose "
-        "parents are `(v,)`, a node with one input. Backward: define a function `_backward()` that adds the local "
-        "derivative times the node's own gradient, `out.grad`, to `v.grad`, and attach it to the new node, as "
-        "`_binary` does (section 1). For the local derivative, differentiate 1 / (1 + e^(-z)) and write the result "
-        "with the sigmoid's value.",
+        "parents are `(v,)`, a node with one input. For z < 0, write the sigmoid as e^z / (1 + e^z), the same "
+        "number, so that e is never raised to a large positive power. Backward: define a function `_backward()` "
+        "that adds the local derivative times the node's own gradient, `out.grad`, to `v.grad`, and attach it to "
+        "the new node, as `_binary` does (section 1). For the local derivative, differentiate 1 / (1 + e^(-z)) and "
+        "write the result with the sigmoid's value.",
         "The derivative of s = 1 / (1 + e^(-z)) is e^(-z) / (1 + e^(-z))^2, which equals s * (1 - s).",
     ],
 )
@@ -622,23 +885,27 @@ ex1 = Exercise(
 ex2 = Exercise(
     "ex2", "backprop", _check_locate,
     hints=[
-        "Compare the gradients parameter by parameter, not all at once: a wrong error handed back on one line "
-        "spoils some gradients and leaves others right. And gradient_check reports only the single worst entry.",
-        "gradients_by_tape: make a tf.Variable of each parameter, compute the loss inside `with tf.GradientTape() as "
-        "tape:` with TensorFlow operations only (tf.tanh, @, tf.reduce_mean), then `tape.gradient(loss, "
-        "variables)` and `.numpy()`. Then, for each of the six pairs from backward_buggy and gradients_by_tape on "
-        "X_bug, Y_bug, print relative_error(...).max() and list the names whose error is far above 1e-7.",
+        "What does a freshly built Keras model hold as its weights, and in which dtype does Keras compute unless "
+        "told otherwise? Then compare the gradients parameter by parameter, not all at once: a wrong gradient on "
+        "one line can spoil gradients computed on other lines.",
+        "gradients_by_tape: a keras.Sequential of keras.Input and three keras.layers.Dense (tanh, tanh, no "
+        "activation), each with dtype=\"float64\" and its size read off the arrays' shapes; model.set_weights with "
+        "the six arrays; inside `with tf.GradientTape() as tape:` call model(X) and take the mean squared error "
+        "with keras.ops or tf; then tape.gradient(loss, model.trainable_variables) and `.numpy()`. Then, for each "
+        "of the six pairs from backward_buggy and gradients_by_tape on X_bug, Y_bug, print "
+        "relative_error(...).max() and list the names whose error is far above 1e-7.",
     ],
 )
 
 ex3 = Exercise(
     "ex3", "backprop", _check_fixed,
     hints=[
-        "The wrong gradients point to the layer whose error (d_Z) is wrong. Which line computes that error, and "
-        "from what? A gradient that is right tells you that everything it is made of is right too.",
-        "A layer whose weight and bias gradients are wrong has a wrong error d_Z; a layer whose gradients are "
-        "right has a right one. Find the first wrong d_Z on the way back, and check each factor of the line that "
-        "computes it against section 2's backward pass, where the error is handed back from the output layer to "
-        "the hidden layer.",
+        "Start at the output and go back: find the first gradient that disagrees. A gradient that agrees almost "
+        "certainly means that everything it is made of is right. And check all six again after every fix: one bug "
+        "can hide another.",
+        "A layer's error d_Z is the error handed back from the layer above, times the derivative of the layer's "
+        "own activation; its weight gradient is its input times d_Z, and its bias gradient is d_Z summed over the "
+        "samples. Where a layer's bias gradient agrees but its weight gradient does not, the error is right and "
+        "the input is wrong. Compare each line of backward_buggy with section 2's backward pass, factor by factor.",
     ],
 )
