@@ -33,6 +33,10 @@ class Optimizer:
     """What the optimizers share: validation, per-parameter state, the step counter and the rate."""
 
     def __init__(self, learning_rate):
+        if callable(learning_rate):  # a Keras schedule, or a function: this from-scratch optimizer takes a number
+            name = type(self).__name__
+            raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}: this from-scratch "
+                            f"{name} (course_utils.optimizers) takes no schedule; for one, use keras.optimizers.{name}")
         self.learning_rate = _number("learning_rate", learning_rate, low=0)
         self.iterations = 0  # steps taken so far
         self._state = {}  # (slot name, parameter position) -> array

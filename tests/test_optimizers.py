@@ -155,6 +155,10 @@ def test_step_returns_new_arrays_of_the_same_dtype_and_keeps_state_per_position(
     [
         (lambda: SGD(learning_rate=-0.1), ValueError, "learning_rate must be >= 0, got -0.1"),
         (lambda: SGD(learning_rate="0.1"), TypeError, "learning_rate must be a number, got str"),
+        (lambda: SGD(learning_rate=lambda step: 0.1), TypeError,
+         "takes no schedule; for one, use keras.optimizers.SGD"),
+        (lambda: Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)), TypeError,
+         "got InverseTimeDecay: this from-scratch Adam .* use keras.optimizers.Adam"),
         (lambda: Adam(learning_rate=float("nan")), ValueError, "learning_rate must be finite"),
         (lambda: SGD(momentum=1.5), ValueError, r"momentum must be in \[0, 1\], got 1.5"),
         (lambda: SGD(momentum=-0.1), ValueError, r"momentum must be in \[0, 1\]"),

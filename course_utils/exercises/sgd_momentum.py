@@ -1,29 +1,33 @@
 """05 · SGD, momentum, Nesterov and decay: the exercises of notebooks/05_sgd_momentum.ipynb.
 
-- ``ex1``: the learner's ``momentum_step`` runs next to ``keras.optimizers.SGD`` on a ``tf.Variable``;
+- ``ex1``: the learner's ``sgd_step``, SGD with momentum and Keras's weight decay, runs next to
+  ``keras.optimizers.SGD(..., weight_decay=...)`` on a ``tf.Variable``;
 - ``ex2``: how far a Keras 2 recipe's ``decay=`` lowered its rate;
-- ``ex3``: a Keras 2 optimizer line, migrated to Keras 3.
+- ``ex3``: a Keras 2 training's per-epoch ``LearningRateScheduler``, turned into one Keras 3 optimizer with a schedule.
 """
 
+import contextlib
 import functools
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
 from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
 
-# --- Exercise 1: one step of Keras's SGD with momentum ------------------------------------------------
+# --- Exercise 1: one step of Keras's SGD with momentum and weight decay ------------------------------------
 
 
 @dataclass(frozen=True)
 class Run:
-    """One run of the learner's function next to Keras: its inputs, the rate and momentum, Nesterov or not."""
+    """One run of the learner's function next to Keras: its inputs, the settings, Nesterov or not."""
 
     label: str
     tensors: bool  # pass tf tensors (True) or NumPy arrays (False)
     shape: tuple
     learning_rate: float
     momentum: float
+    weight_decay: float
     nesterov: bool
     seed: int
 
@@ -31,10 +35,12 @@ class Run:
 #: The runs of exercise 1 (20 steps each, float32, on the check's own gradients). A shape never starts with 2,
 #: so that a function returning one array instead of a pair cannot be unpacked into two by accident.
 RUNS = (
-    Run("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9", False, (4,), 0.05, 0.9, False, 51),
-    Run("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, nesterov=True",
-        True, (3, 2), 0.02, 0.95, True, 52),
-    Run("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5", True, (5,), 0.1, 0.5, False, 53),
+    Run("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9, weight_decay=0.2",
+        False, (4,), 0.05, 0.9, 0.2, False, 51),
+    Run("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, weight_decay=0.5, "
+        "nesterov=True", True, (3, 2), 0.02, 0.95, 0.5, True, 52),
+    Run("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5, weight_decay=0.04",
+        True, (5,), 0.1, 0.5, 0.04, False, 53),
 )
 STEPS = 20
 
@@ -47,14 +53,20 @@ def _run_data(run):
 
 
 @functools.lru_cache(maxsize=None)
-def keras_reference(index):
-    """Keras's weights and velocity after every step of run ``index``: SGD applied to a tf.Variable."""
+def keras_reference(index, weight_decay=None):
+    """Keras's weights and velocity after every step of run ``index``: SGD applied to a tf.Variable.
+
+    weight_decay: the run's own (None), or another one (0.0: the probe that tells a wrong momentum step from a
+    wrong weight decay).
+    """
     import keras
     import tensorflow as tf
 
     run = RUNS[index]
     start, gradients = _run_data(run)
-    optimizer = keras.optimizers.SGD(learning_rate=run.learning_rate, momentum=run.momentum, nesterov=run.nesterov)
+    optimizer = keras.optimizers.SGD(
+        learning_rate=run.learning_rate, momentum=run.momentum, nesterov=run.nesterov,
+        weight_decay=run.weight_decay if weight_decay is None else weight_decay)
     variable = tf.Variable(start)
     weights, velocities = [], []
     for gradient in gradients:
@@ -65,7 +77,42 @@ def keras_reference(index):
 
 
 # The mistakes learners make, each as a step function like theirs (float64). Named when the learner's weights follow
-# one at every step. Each takes (w, velocity, g, lr, mu, nesterov) and returns (w, velocity).
+# one at every step. Each takes (w, velocity, g, lr, mu, wd, nesterov) and returns (w, velocity).
+
+
+def _momentum(w, v, g, lr, mu, nesterov):  # only to build the mistakes below (the reference is Keras itself)
+    v_new = mu * v - lr * g
+    return (w + mu * v_new - lr * g if nesterov else w + v_new), v_new
+
+
+def _decayed_first(momentum_rule):
+    """Keras's weight decay (the weights shrink by lr·wd·w before the step), then ``momentum_rule``."""
+    def step(w, v, g, lr, mu, wd, nesterov):
+        return momentum_rule(w - lr * wd * w, v, g, lr, mu, nesterov)
+    return step
+
+
+def _no_decay(w, v, g, lr, mu, wd, nesterov):
+    return _momentum(w, v, g, lr, mu, nesterov)
+
+
+def _coupled(factor):
+    def step(w, v, g, lr, mu, wd, nesterov):  # L2: the decay joins the gradient, and so the velocity
+        return _momentum(w, v, g + factor * wd * w, lr, mu, nesterov)
+    return step
+
+
+def _decay_without_rate(w, v, g, lr, mu, wd, nesterov):
+    return _momentum(w - wd * w, v, g, lr, mu, nesterov)
+
+
+def _decay_after(w, v, g, lr, mu, wd, nesterov):
+    w, v = _momentum(w, v, g, lr, mu, nesterov)
+    return w - lr * wd * w, v
+
+
+def _decay_growing(w, v, g, lr, mu, wd, nesterov):
+    return _momentum(w + lr * wd * w, v, g, lr, mu, nesterov)
 
 
 def _plain_sgd(w, v, g, lr, mu, nesterov):
@@ -78,12 +125,7 @@ def _dampened(w, v, g, lr, mu, nesterov):
 
 
 def _other_form(w, v, g, lr, mu, nesterov):
-    return _keras_form(w, v, g, lr, mu, not nesterov)
-
-
-def _keras_form(w, v, g, lr, mu, nesterov):  # only to build the mistakes below (the reference is Keras itself)
-    v_new = mu * v - lr * g
-    return (w + mu * v_new - lr * g if nesterov else w + v_new), v_new
+    return _momentum(w, v, g, lr, mu, not nesterov)
 
 
 def _weights_first(w, v, g, lr, mu, nesterov):
@@ -91,59 +133,81 @@ def _weights_first(w, v, g, lr, mu, nesterov):
 
 
 def _uphill(w, v, g, lr, mu, nesterov):
-    return _keras_form(w, v, -g, lr, mu, nesterov)
+    return _momentum(w, v, -g, lr, mu, nesterov)
 
 
 def _swapped_return(w, v, g, lr, mu, nesterov):
-    w, v = _keras_form(w, v, g, lr, mu, nesterov)
+    w, v = _momentum(w, v, g, lr, mu, nesterov)
     return v, w
 
 
-def _rate_and_momentum_swapped(w, v, g, lr, mu, nesterov):
-    return _keras_form(w, v, g, mu, lr, nesterov)
-
-
-def _fixed(lr, mu):
-    def step(w, v, g, _lr, _mu, nesterov):
-        return _keras_form(w, v, g, lr, mu, nesterov)
+def _reordered(order):
+    """The learner's parameters (learning_rate, momentum, weight_decay) in another order."""
+    def step(w, v, g, lr, mu, wd, nesterov):
+        values = dict(zip(order, (lr, mu, wd)))
+        return _decayed_first(_momentum)(w, v, g, values["lr"], values["mu"], values["wd"], nesterov)
     return step
 
 
+def _fixed(lr, mu, wd):
+    def step(w, v, g, _lr, _mu, _wd, nesterov):
+        return _decayed_first(_momentum)(w, v, g, lr, mu, wd, nesterov)
+    return step
+
+
+_ORDER = "check the order of your function's parameters: (w, velocity, gradient, learning_rate, momentum, weight_decay)"
+
 STEP_MISTAKES = (
-    ("plain SGD: the velocity is not carried from one step to the next, so the momentum does nothing", _plain_sgd),
+    ("Keras's momentum step without any weight decay: `weight_decay` changes nothing in your step. Keras's SGD "
+     "does apply it: find where in Keras's source", _no_decay),
+    ("weight decay added to the gradient, so that it goes through the velocity: that is an L2 penalty's gradient "
+     "(and what `torch.optim.SGD(weight_decay=...)` does). Keras's weight decay is *decoupled*: it shrinks the "
+     "weights themselves, and the velocity never sees it", _coupled(1.0)),
+    ("weight decay as the gradient of an L2 penalty weight_decay·‖w‖², added to the gradient: Keras's weight decay "
+     "is *decoupled*: it shrinks the weights themselves, and the velocity never sees it", _coupled(2.0)),
+    ("weights that shrink by weight_decay·w at every step, without the learning rate (as in Loshchilov & Hutter's "
+     "SGDW with a constant schedule): read how Keras scales the decay", _decay_without_rate),
+    ("weights that shrink *after* the momentum step: Keras applies its weight decay at another moment of the "
+     "step: read the order of the calls in the optimizer's `apply`", _decay_after),
+    ("weights that *grow* with weight decay: the sign of the decay is flipped", _decay_growing),
+    ("plain SGD: the velocity is not carried from one step to the next, so the momentum does nothing",
+     _decayed_first(_plain_sgd)),
     ("the dampened form, with a factor (1 − momentum) on the gradient (PyTorch's `dampening`, or an average of "
-     "the gradients): Keras's velocity adds the whole step −learning_rate·g", _dampened),
+     "the gradients): Keras's velocity adds the whole step −learning_rate·g", _decayed_first(_dampened)),
     (("Nesterov's step, but this run did not ask for it: is your default nesterov=False, and does the plain step "
       "ignore the look-ahead?",
       "the plain momentum step, but this run asked for nesterov=True (a look-ahead from the velocity *before* its "
-      "update gives the same: look ahead from the new one)"), _other_form),
+      "update gives the same: look ahead from the new one)"), _decayed_first(_other_form)),
     ("the weights moved by the velocity *before* it was updated with this step's gradient: update the velocity "
-     "first, then the weights", _weights_first),
-    ("steps uphill: the sign of the gradient term is flipped", _uphill),
-    ("the velocity returned in place of the weights: return `(w, velocity)`, in that order", _swapped_return),
-    ("`learning_rate` and `momentum` swapped: check the order of your function's parameters",
-     _rate_and_momentum_swapped),
-    ("fixed numbers in place of the arguments: use the `learning_rate` and `momentum` the function receives",
-     _fixed(0.01, 0.9)),
-    ("fixed numbers in place of the arguments: use the `learning_rate` and `momentum` the function receives",
-     _fixed(0.1, 0.9)),
+     "first, then the weights", _decayed_first(_weights_first)),
+    ("steps uphill: a sign is flipped, in the gradient term or where the weights add the velocity",
+     _decayed_first(_uphill)),
+    ("the velocity returned in place of the weights: return `(w, velocity)`, in that order",
+     _decayed_first(_swapped_return)),
+    *((f"`learning_rate`, `momentum` and `weight_decay` in another order: {_ORDER}", _reordered(order))
+      for order in (("mu", "lr", "wd"), ("lr", "wd", "mu"), ("wd", "mu", "lr"), ("mu", "wd", "lr"),
+                    ("wd", "lr", "mu"))),
+    ("fixed numbers in place of the arguments: use the `learning_rate`, `momentum` and `weight_decay` the function "
+     "receives", _fixed(0.01, 0.9, 0.01)),
+    ("fixed numbers in place of the arguments: use the `learning_rate`, `momentum` and `weight_decay` the function "
+     "receives", _fixed(0.1, 0.9, 0.5)),
 )
 
 
 def _pair(result, run_number, step):
     where = f"Run {run_number}, step {step}"
     if result is None:
-        raise Reply(wrong(f"{where}: `momentum_step` returned None (a function without `return` gives None). "
+        raise Reply(wrong(f"{where}: `sgd_step` returned None (a function without `return` gives None). "
                           "Return the new weights and the new velocity: `return w, velocity`."))
     if isinstance(result, (str, bytes, dict, set)):
-        raise Reply(wrong(f"{where}: `momentum_step` returned a {type(result).__name__}; return the pair "
+        raise Reply(wrong(f"{where}: `sgd_step` returned a {type(result).__name__}; return the pair "
                           "`(w, velocity)`."))
     count = len(result) if isinstance(result, (tuple, list)) else 1
     try:
         w, velocity = result
     except (TypeError, ValueError):
         what = f"{count} values" if count != 1 else f"one {type(result).__name__}"
-        raise Reply(wrong(f"{where}: `momentum_step` should return two values, the new weights and the new velocity "
+        raise Reply(wrong(f"{where}: `sgd_step` should return two values, the new weights and the new velocity "
                           f"(`return w, velocity`), not {what}.")) from None
     return w, velocity
 
@@ -160,30 +224,63 @@ def _values(value, what, shape, run_number, step):
     return values.copy()
 
 
-def _learner_run(function, run, run_number):
+class _KerasCalled(BaseException):  # not an Exception: `call` must not turn it into "raised ..."
+    """Raised when the learner's function runs a Keras optimizer's step instead of writing it."""
+
+
+@contextlib.contextmanager
+def _no_keras_optimizer():
+    """While the learner's function runs, a Keras optimizer's step raises _KerasCalled (and changes nothing)."""
+    from keras.src.optimizers import base_optimizer, sgd
+
+    def refuse(*args, **kwargs):
+        raise _KerasCalled()
+
+    saved = base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step
+    base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step = refuse, refuse
+    try:
+        yield
+    finally:
+        base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step = saved
+
+
+def _call_step(function, run, run_number, step, args, extra):
+    given = "tf tensors" if run.tensors else "NumPy arrays"
+    try:
+        with _no_keras_optimizer():
+            return call(function, *args, name="sgd_step", **extra)
+    except _KerasCalled:
+        raise Reply(wrong("`sgd_step` runs a Keras optimizer's step (`apply_gradients`, `apply` or `update_step`): "
+                          "the task is to write the step yourself, with +, − and *. Keras is what the check compares "
+                          "your step with."))
+    except Reply as reply:
+        message = reply.feedback.message
+        if not message.startswith("❌"):
+            raise
+        message = message.split(": ", 1)[1].rstrip(".")
+        if "raised TypeError" in message and "argument" in message:
+            message += (". The check calls it as sgd_step(w, velocity, gradient, learning_rate, momentum, "
+                        "weight_decay" + (", nesterov=True" if run.nesterov else "") + "): keep the task's "
+                        "parameters")
+        elif "raised AttributeError" in message and any(name in message for name in (
+                "assign", "numpy", "copy", "astype", "_id")):
+            message += (f". This run gives your function {given} (not tf.Variables): write the step with +, − and "
+                        "*, which both NumPy arrays and tf tensors have, and return new values")
+        raise Reply(wrong(f"Run {run_number} ({run.label}), step {step}: {message}.")) from None
+
+
+def _learner_run(function, run, run_number, weight_decay=None):
     import tensorflow as tf
 
     start, gradients = _run_data(run)
     convert = (lambda a: tf.constant(a)) if run.tensors else (lambda a: a.copy())
     w, velocity = convert(start), convert(np.zeros_like(start))
     extra = {"nesterov": True} if run.nesterov else {}  # a plain run relies on the default, nesterov=False
+    decay = run.weight_decay if weight_decay is None else weight_decay
     weights, velocities = [], []
     for step, gradient in enumerate(gradients, start=1):
-        try:
-            result = call(function, w, velocity, convert(gradient), run.learning_rate, run.momentum,
-                          name="momentum_step", **extra)
-        except Reply as reply:
-            if reply.feedback.message.startswith("❌"):
-                message = reply.feedback.message.split(": ", 1)[1].rstrip(".")
-                if "raised TypeError" in message and "argument" in message:
-                    message += (". The check calls it as momentum_step(w, velocity, gradient, learning_rate, momentum)"
-                                + (", nesterov=True" if run.nesterov else "") + ": keep the task's parameters")
-                elif "raised" in message:
-                    given = "tf tensors" if run.tensors else "NumPy arrays"
-                    message += (f". This run gives your function {given} (not tf.Variables): write the step with "
-                                "+, − and *, and return new values")
-                raise Reply(wrong(f"Run {run_number} ({run.label}), step {step}: {message}.")) from None
-            raise
+        args = (w, velocity, convert(gradient), run.learning_rate, run.momentum, decay)
+        result = _call_step(function, run, run_number, step, args, extra)
         w, velocity = _pair(result, run_number, step)
         weights.append(_values(w, "weights", run.shape, run_number, step))
         velocities.append(_values(velocity, "velocity", run.shape, run_number, step))
@@ -196,7 +293,7 @@ def _simulate(rule, run):
     weights, velocities = [], []
     with np.errstate(all="ignore"):
         for gradient in gradients.astype(np.float64):
-            w, v = rule(w, v, gradient, run.learning_rate, run.momentum, run.nesterov)
+            w, v = rule(w, v, gradient, run.learning_rate, run.momentum, run.weight_decay, run.nesterov)
             weights.append(w)
             velocities.append(v)
     return np.array(weights), np.array(velocities)
@@ -209,49 +306,89 @@ def _agree(mine, reference, rtol=1e-5):
         return np.all(np.abs(mine - reference) <= rtol * scale, axis=tuple(range(1, reference.ndim)))
 
 
-def _check_momentum_step(momentum_step):
-    if momentum_step is Ellipsis:
-        raise Reply(not_yet("momentum_step"))
+def _weights_problem(function, weights, run, number):
+    """Why the learner's weights left Keras's path: a named mistake, or which half of the step is wrong."""
+    keras_weights = keras_reference(number - 1)[0]
+    first = int(np.argmin(_agree(weights, keras_weights))) + 1
+    where = f"Run {number} ({run.label}): your weights leave Keras's path at step {first}."
+    for description, rule in STEP_MISTAKES:
+        if isinstance(description, tuple):  # (said in a plain run, said in a Nesterov run)
+            description = description[run.nesterov]
+        if _agree(weights, _simulate(rule, run)[0], rtol=1e-4).all():
+            return f"{where} They look like {description}{'' if description.endswith('?') else '.'}"
+    try:  # the same run without weight decay tells the momentum step from the weight decay
+        probe = _learner_run(function, run, number, weight_decay=0.0)[0]
+        probe_right = _agree(probe, keras_reference(number - 1, 0.0)[0])
+    except Reply:
+        probe_right = np.zeros(STEPS, dtype=bool)
+    if probe_right.all():
+        return (f"{where} With weight_decay=0.0 your steps do follow Keras's: the momentum step is right, and the "
+                "weight decay is not applied as Keras applies it. Read where and how Keras's optimizer applies it.")
+    if probe_right[0]:
+        return (f"{where} Even with weight_decay=0.0 your steps leave Keras's path, after a first step that agrees: "
+                "look at what your function does with the velocity it receives and the one it returns.")
+    return (f"{where} Even with weight_decay=0.0 your first step, from a zero velocity, differs from Keras's: look at "
+            "how one step uses the gradient (section 2 writes Keras's momentum step), then add the weight decay.")
+
+
+def _velocity_problem(velocities, run, number):
+    keras_velocities = keras_reference(number - 1)[1]
+    right = _agree(velocities, keras_velocities)
+    if right.all():
+        return None
+    where = f"Run {number} ({run.label}): your weights follow Keras at every step, but"
+    rate = np.float32(run.learning_rate)
+    if _agree(velocities, -keras_velocities, rtol=1e-4).all():
+        return (f"{where} the velocity you return has the opposite sign of Keras's. Keras's velocity is the step "
+                "itself, the weights add it: it points downhill. Return that one.")
+    if _agree(velocities, -keras_velocities / rate, rtol=1e-4).all():
+        return (f"{where} the velocity you return is PyTorch's, a sum of gradients without the learning rate. "
+                "Keras's velocity (`optimizer.momentums`) already contains −learning_rate, as section 2 writes it: "
+                "return that one.")
+    if _agree(velocities, keras_velocities / rate, rtol=1e-4).all():
+        return (f"{where} the velocity you return lacks the learning rate: Keras's velocity "
+                "(`optimizer.momentums`) already contains it, as section 2 writes it: return that one.")
+    first = int(np.argmin(right)) + 1
+    return (f"{where} the velocity you return differs from Keras's from step {first} on. Return the updated "
+            "velocity, the one Keras stores in `optimizer.momentums`.")
+
+
+def _check_sgd_step(sgd_step):
+    if sgd_step is Ellipsis:
+        raise Reply(not_yet("sgd_step"))
+    try:  # a signature that cannot take the check's call: say so before any run
+        if callable(sgd_step):  # otherwise `call` says what it is instead
+            inspect.signature(sgd_step).bind(*range(6), nesterov=True)
+    except TypeError as error:
+        raise Reply(wrong(f"`sgd_step` cannot be called as the check calls it, sgd_step(w, velocity, gradient, "
+                          f"learning_rate, momentum, weight_decay, nesterov=True): {error}. Keep the task's "
+                          "parameters, in that order.")) from None
+    except ValueError:  # no signature to read (a builtin): the call itself will tell
+        pass
     for number, run in enumerate(RUNS, start=1):
-        weights, velocities = _learner_run(momentum_step, run, number)
-        keras_weights, keras_velocities = keras_reference(number - 1)
-        right_weights = _agree(weights, keras_weights)
-        where = f"Run {number} ({run.label})"
-        if not right_weights.all():
-            first = int(np.argmin(right_weights)) + 1
-            for description, rule in STEP_MISTAKES:
-                if isinstance(description, tuple):  # (said in a plain run, said in a Nesterov run)
-                    description = description[run.nesterov]
-                if _agree(weights, _simulate(rule, run)[0], rtol=1e-4).all():
-                    end = "" if description.endswith("?") else "."
-                    raise Reply(wrong(f"{where}: your weights leave Keras's path at step {first}. They look like "
-                                      f"{description}{end}"))
-            advice = ("The first step agrees with Keras and a later one does not: look at what your function does "
-                      "with the velocity it receives and the one it returns." if first > 1 else
-                      "Already the first step, from a zero velocity, differs: look at how one step uses the gradient.")
-            raise Reply(wrong(f"{where}: your weights leave Keras's path at step {first}. {advice}"))
-        right_velocities = _agree(velocities, keras_velocities)
-        if not right_velocities.all():
-            first = int(np.argmin(right_velocities)) + 1
-            if _agree(velocities, -keras_velocities / np.float32(run.learning_rate), rtol=1e-4).all():
-                raise Reply(wrong(f"{where}: your weights follow Keras at every step, but the velocity you return is "
-                                  "PyTorch's, a sum of gradients without the learning rate. Keras's velocity "
-                                  "(`optimizer.momentums`) already contains −learning_rate, as section 2 writes it: "
-                                  "return that one."))
-            raise Reply(wrong(f"{where}: your weights follow Keras, but the velocity you return differs from Keras's "
-                              f"from step {first} on. Return the updated velocity, the one Keras stores."))
-    return passed(f"`momentum_step` matches keras.optimizers.SGD at every step of {len(RUNS)} runs of {STEPS} steps "
-                  "(NumPy and tf tensors, with and without Nesterov), weights and velocity, to float32 precision.")
+        keras_reference(number - 1)  # Keras's own run, before the learner's function runs
+        weights, velocities = _learner_run(sgd_step, run, number)
+        if not _agree(weights, keras_reference(number - 1)[0]).all():
+            raise Reply(wrong(_weights_problem(sgd_step, weights, run, number)))
+        problem = _velocity_problem(velocities, run, number)
+        if problem:
+            raise Reply(wrong(problem))
+    return passed(f"`sgd_step` matches keras.optimizers.SGD with weight decay at every step of {len(RUNS)} runs of "
+                  f"{STEPS} steps (NumPy and tf tensors, with and without Nesterov), weights and velocity, to float32 "
+                  "precision. Keras's weight decay is decoupled: it never enters the velocity, unlike an L2 penalty "
+                  "or torch.optim.SGD's weight_decay.")
 
 
 ex1 = Exercise(
-    "ex1", "sgd_momentum", _check_momentum_step,
+    "ex1", "sgd_momentum", _check_sgd_step,
     hints=[
-        "One step changes two things, the velocity and the weights. Which one must be updated first, and which "
-        "value of it does the other one use? With nesterov=True only the weights' update changes.",
-        "Section 2 has both of Keras's forms. Compute the new velocity from the old one, the momentum, the rate and "
-        "the gradient; then move the weights by it, or, with nesterov=True, by one more momentum step taken from "
-        "the new velocity. Use only +, − and *, so that NumPy arrays and tf tensors both work, and return the pair.",
+        "Two questions decide the step: at which moment of the step does Keras apply the weight decay, and to "
+        "what: to the gradient, or to something else? The docstring does not say; the optimizer's source does, "
+        "and so does an experiment with a zero gradient.",
+        "`inspect.getsource(keras.optimizers.SGD.apply)` shows the order of the calls in one step; "
+        "`inspect.getsource(keras.optimizers.SGD._apply_weight_decay)` shows what the weight decay does (the "
+        "TensorFlow backend's version). Do that first, then the momentum step of section 2 with the gradient "
+        "you are given. Use only +, − and *, and return the pair.",
     ],
 )
 
@@ -268,19 +405,31 @@ def _fall_after(steps):
     return 1 + RECIPE_DECAY * steps
 
 
+def _float32_compounded(steps):
+    """The fall of ExponentialDecay(rate, 1, 1 − decay) as Keras computes it, in float32 (a factor per step)."""
+    return float(np.float32(1) / np.float32(1 - RECIPE_DECAY) ** np.float32(steps))
+
+
 #: The steps the recipe made, and the ways learners miscount them or misread the question.
 STEPS_TRAINED = EPOCHS * IMAGES // BATCH_SIZE
+_COMPOUNDED = ("a decay compounded at every step (like ExponentialDecay): Keras 2's decay was inverse-time, not "
+               "exponential")
 FALL_MISTAKES = (
     ("a count of epochs: Keras 2's decay counted steps (batches), not epochs", _fall_after(EPOCHS)),
     ("a count of epochs: Keras 2's decay counted steps (batches), not epochs", _fall_after(EPOCHS - 1)),
     ("one epoch's steps: the recipe trained for more than one epoch", _fall_after(IMAGES // BATCH_SIZE)),
     ("a count of images (samples): Keras 2's decay counted steps, one per batch", _fall_after(EPOCHS * IMAGES)),
-    ("a decay compounded at every step (like ExponentialDecay): Keras 2's decay was inverse-time, not exponential",
-     np.exp(RECIPE_DECAY * STEPS_TRAINED)),
+    (_COMPOUNDED, np.exp(RECIPE_DECAY * STEPS_TRAINED)),
+    (_COMPOUNDED, _float32_compounded(STEPS_TRAINED)),
+    (_COMPOUNDED, _float32_compounded(STEPS_TRAINED - 1)),
     ("the last rate over the first one: the fall is the first rate divided by the last one, a factor above 1",
      1 / _fall_after(STEPS_TRAINED)),
     ("the last rate over the first one, and a decay compounded like ExponentialDecay: Keras 2's decay was "
      "inverse-time, and the fall is the first rate divided by the last one", np.exp(-RECIPE_DECAY * STEPS_TRAINED)),
+    ("the last rate over the first one, and a decay compounded like ExponentialDecay: Keras 2's decay was "
+     "inverse-time, and the fall is the first rate divided by the last one", 1 / _float32_compounded(STEPS_TRAINED)),
+    ("a rate that falls *linearly*, rate·(1 − decay·t): Keras 2's decay divided the rate by (1 + decay·t)",
+     1 / (1 - RECIPE_DECAY * STEPS_TRAINED)),
     ("the relative change (fall − 1): store the factor itself, the first rate divided by the last",
      _fall_after(STEPS_TRAINED) - 1),
     ("the relative change of the rate: store the factor, the first rate divided by the last",
@@ -291,7 +440,23 @@ FALL_MISTAKES = (
 )
 
 
+def _infinite(answer):
+    try:
+        raw = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer)
+        if raw.dtype.kind not in "biuf":  # complex, text, objects: as_numbers says what they are
+            return False
+        with np.errstate(all="ignore"):
+            return bool(np.isinf(raw.astype(np.float64)).any())
+    except Exception:  # not numbers at all: as_numbers says what it is
+        return False
+
+
 def _check_fall(fall):
+    if _infinite(fall):
+        raise Reply(wrong("`fall` is infinite: the last rate you divided by is 0. Keras 2's decay divided the rate "
+                          "by a number that grows with the steps, so the rate never reached 0. (With "
+                          "ExponentialDecay, decay_rate is the factor that multiplies the rate every decay_steps "
+                          "steps, not Keras 2's decay: a small decay_rate sends the rate to 0 at once.)"))
     value = as_numbers(fall, "fall")
     if value.size != 1:
         raise Reply(wrong(f"`fall` should be a single number, but it has shape {value.shape}."))
@@ -315,6 +480,9 @@ def _check_fall(fall):
     if value < 1:
         raise Reply(wrong(f"{shown} is below 1. The rate fell, so the first rate divided by the last one is above "
                           "1: is this the last rate over the first, or a fraction of the rate?"))
+    if abs(value / _fall_after(STEPS_TRAINED) - 1) <= 0.01:
+        raise Reply(wrong(f"{shown} is close, but not within the tolerance: compute it in code, with the schedule, "
+                          "instead of rounding or copying digits."))
     raise Reply(wrong(f"{shown} is not the fall Keras 2's decay gave. Count what Keras 2's decay counted, and "
                       "compute the two rates with a schedule instead of by hand."))
 
@@ -322,36 +490,73 @@ def _check_fall(fall):
 ex2 = Exercise(
     "ex2", "sgd_momentum", _check_fall,
     hints=[
-        "Keras 2's decay counted something at every update of the weights. How many updates did this training "
-        "make? Then ask what the rate was after that many.",
-        "Steps = epochs × (images / batch size). Build the Keras 3 schedule that stands for Keras 2's decay "
-        "(section 4), call it at step 0 and after the last step, and divide the first rate by the second.",
+        "Keras 2's decay divided the rate by a number that grew during training. What made it grow, and how "
+        "large had it grown by the end of this recipe?",
+        "Keras 2's decay counted the optimizer's iterations: one per batch. Build the Keras 3 schedule that stands "
+        "for Keras 2's decay (section 4), call it at step 0 and after the last step, and divide the first rate by "
+        "the second.",
     ],
 )
 
 
-# --- Exercise 3: migrate a Keras 2 optimizer line -----------------------------------------------------------
+# --- Exercise 3: a per-epoch callback, turned into a schedule -------------------------------------------------
 
-#: The Keras 2 line: keras.optimizers.SGD(lr=0.05, decay=5e-4, momentum=0.95).
-LEGACY_RATE, LEGACY_DECAY, LEGACY_MOMENTUM = 0.05, 5e-4, 0.95
-#: The steps at which the learner's rate is compared with Keras 2's.
-SCHEDULE_STEPS = (0, 1, 2, 10, 100, 1_000, 2_000, 5_000, 20_000, 1_000_000)
-
-
-def _keras2_rate(t):
-    return LEGACY_RATE / (1 + LEGACY_DECAY * t)
+#: The Keras 2 training: SGD(lr=0.1, momentum=0.9, nesterov=True), and a LearningRateScheduler that sets the rate at
+#: the start of every epoch to 0.1 · 0.5 ** (epoch // 10); 50 000 images in batches of 128, for 30 epochs.
+START_RATE, HALVING_EPOCHS, LINE_MOMENTUM = 0.1, 10, 0.9
+TRAIN_IMAGES, TRAIN_BATCH, TRAIN_EPOCHS = 50_000, 128, 30
+STEPS_PER_EPOCH = -(-TRAIN_IMAGES // TRAIN_BATCH)  # the last, smaller batch is a step too
+TRAIN_STEPS = TRAIN_EPOCHS * STEPS_PER_EPOCH
 
 
-#: Other ways a rate falls that learners write for decay=: named when the learner's rates follow one.
+def _callback_rate(step):
+    return START_RATE * 0.5 ** (step // STEPS_PER_EPOCH // HALVING_EPOCHS)
+
+
+def _steps_to_compare():
+    """Each epoch's first, second, middle and last step, and the steps where the usual miscounts drop the rate."""
+    steps = {10, 11, 20, 100}
+    for epoch in range(TRAIN_EPOCHS):
+        first = epoch * STEPS_PER_EPOCH
+        steps |= {first, first + 1, first + STEPS_PER_EPOCH // 2, first + STEPS_PER_EPOCH - 1}
+    for drop in range(1, TRAIN_EPOCHS // HALVING_EPOCHS):
+        whole = drop * HALVING_EPOCHS * STEPS_PER_EPOCH
+        steps |= {whole - 10, whole - 9, whole - 4, whole + 1}  # 390 or 390.625 steps an epoch drop early
+    return tuple(sorted(step for step in steps if step < TRAIN_STEPS))
+
+
+#: The steps at which the learner's rate is compared with the callback's (all within the 30 epochs).
+SCHEDULE_STEPS = _steps_to_compare()
+
+_SHORT_EPOCHS = ("the rate drops a few steps early: your epochs are one step short. 50 000 images are not a whole "
+                 "number of batches of 128, and the last, smaller batch is a step too")
+#: Ways learners turn the callback into a schedule, wrong: named when the learner's rates follow one.
 SCHEDULE_MISTAKES = (
-    ("a decay compounded at every step (an ExponentialDecay): Keras 2's decay was inverse-time, not exponential",
-     lambda t: LEGACY_RATE * (1 - LEGACY_DECAY) ** t),
-    ("a decay compounded at every step (an ExponentialDecay): Keras 2's decay was inverse-time, not exponential",
-     lambda t: LEGACY_RATE * np.exp(-LEGACY_DECAY * t)),
-    ("ExponentialDecay with decay_rate=5e-4, which multiplies the rate by 5e-4 at every step: Keras 2's decay was "
-     "inverse-time", lambda t: LEGACY_RATE * LEGACY_DECAY ** t),
-    ("a rate that falls *linearly*: Keras 2 divided the rate, it did not subtract from it",
-     lambda t: max(LEGACY_RATE * (1 - LEGACY_DECAY * t), 0.0)),
+    ("the rate halves every 10 *steps*: the callback counted epochs, and a schedule counts steps (batches)",
+     lambda t: START_RATE * 0.5 ** (t // HALVING_EPOCHS)),
+    ("the rate falls at every step, by half every 10 steps: the callback counted epochs, and a schedule counts "
+     "steps (batches)", lambda t: START_RATE * 0.5 ** (t / HALVING_EPOCHS)),
+    ("the rate drops after 10 and 20 steps: the boundaries count epochs, and a schedule counts steps (batches)",
+     lambda t: START_RATE * 0.5 ** ((t > HALVING_EPOCHS) + (t > 2 * HALVING_EPOCHS))),
+    ("the rate halves at every epoch: the callback halves it every 10 epochs",
+     lambda t: START_RATE * 0.5 ** (t // STEPS_PER_EPOCH)),
+    ("the rate falls at every step, by half every epoch: the callback halves it every 10 epochs, and keeps it "
+     "fixed in between", lambda t: START_RATE * 0.5 ** (t / STEPS_PER_EPOCH)),
+    (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** (t // ((STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
+    (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** ((t >= (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS)
+                                                  + (t >= 2 * (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
+    (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** ((t > (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS)
+                                                  + (t > 2 * (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
+    ("the rate drops in the middle of an epoch: an epoch is a whole number of steps (the last, smaller batch is a "
+     "step too)", lambda t: START_RATE * 0.5 ** np.floor(t / (TRAIN_IMAGES / TRAIN_BATCH * HALVING_EPOCHS))),
+    ("the rate falls a little at every step instead of halving at once: the callback kept it fixed for 10 epochs, "
+     "then halved it (ExponentialDecay has an option for that)",
+     lambda t: START_RATE * 0.5 ** (t / (STEPS_PER_EPOCH * HALVING_EPOCHS))),
+    ("the rate drops one step late: PiecewiseConstantDecay gives the value before a boundary *at* the boundary "
+     "step itself (read its documentation); the first step of an epoch must already have the new rate",
+     lambda t: START_RATE * 0.5 ** (max(t - 1, 0) // (STEPS_PER_EPOCH * HALVING_EPOCHS))),
+    ("the rate drops one step early: the steps are counted from 0, so the first step of an epoch is a multiple of "
+     "its steps", lambda t: START_RATE * 0.5 ** ((t + 1) // (STEPS_PER_EPOCH * HALVING_EPOCHS))),
 )
 
 #: Options of the config that only matter when use_ema=True.
@@ -367,17 +572,20 @@ def _optimizer_type(optimizer):
         raise Reply(wrong("`optimizer` is None: store the optimizer object itself, `optimizer = keras.optimizers...`."))
     if isinstance(optimizer, str):
         raise Reply(wrong(f"`optimizer` is the string {optimizer!r:.30}: a string builds an optimizer with its "
-                          "defaults, without the rate, momentum or decay of the Keras 2 line. Build the object."))
+                          "defaults, without the Keras 2 line's momentum or the callback's rates. Build the object."))
     if isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Optimizer):
         raise Reply(wrong(f"`optimizer` is the class {optimizer.__name__} itself: call it with the arguments, "
                           f"`{optimizer.__name__}(...)`."))
     if isinstance(optimizer, keras.optimizers.schedules.LearningRateSchedule):
         raise Reply(wrong("`optimizer` is a schedule alone: a schedule is what you give the optimizer as its "
                           "`learning_rate=`; store the optimizer."))
+    if isinstance(optimizer, keras.callbacks.Callback):
+        raise Reply(wrong("`optimizer` is a callback: a custom training loop runs no callbacks. Store a Keras "
+                          "optimizer whose `learning_rate=` does what the callback did."))
     if type(optimizer).__module__.startswith("course_utils"):
         raise Reply(wrong(f"`optimizer` is the course's from-scratch {type(optimizer).__name__} "
-                          "(course_utils.optimizers), which keeps Keras 2's decay only to show it. The task is "
-                          "Keras 3 code: keras.optimizers.SGD."))
+                          "(course_utils.optimizers, the bare `SGD` of this notebook), which takes no schedule. The "
+                          "task is Keras 3 code: keras.optimizers.SGD."))
     if not isinstance(optimizer, keras.optimizers.Optimizer):
         raise Reply(wrong(f"`optimizer` should be a Keras optimizer object, not a {type(optimizer).__name__}."))
     if type(optimizer) is not keras.optimizers.SGD:
@@ -392,7 +600,7 @@ def _config(optimizer):
     except Exception:  # e.g. a lambda as learning_rate: the other options are plain attributes
         import keras
 
-        keys = keras.optimizers.SGD(learning_rate=LEGACY_RATE).get_config()
+        keys = keras.optimizers.SGD(learning_rate=START_RATE).get_config()
         return {key: getattr(optimizer, key) for key in keys if key not in ("name", "learning_rate")}
 
 
@@ -409,41 +617,67 @@ def _option_problems(config, expected):
     problems = []
     weight_decay = config.get("weight_decay")
     if weight_decay not in (None, 0, 0.0):
-        problems.append(f"`weight_decay={weight_decay!r}` is not Keras 2's `decay=`: it is decoupled weight decay, "
-                        "which shrinks the weights themselves at every step (a regulariser, section 4) and leaves "
-                        "the rate as it is. Leave it out")
+        problems.append(f"`weight_decay={weight_decay!r}` was not in the Keras 2 code: it shrinks the weights at "
+                        "every step (exercise 1) and leaves the rate as it is. Leave it out")
     momentum = config.get("momentum")
     if not _same(momentum, expected["momentum"]):
         problems.append("there is no momentum, so this is plain SGD: keep the Keras 2 line's momentum"
                         if not momentum else f"momentum={momentum!r} is not the Keras 2 line's momentum")
-    if config.get("nesterov"):
-        problems.append("`nesterov=True` was not in the Keras 2 line: it changes every step; leave it out")
+    if not config.get("nesterov"):
+        problems.append("the Keras 2 line has `nesterov=True`, and yours does not: keep it, it changes every step")
     for key, value in config.items():
         if key in ("name", "learning_rate", "weight_decay", "momentum", "nesterov") or key not in expected:
             continue
         if key in _EMA_ONLY and not config.get("use_ema"):
             continue  # without use_ema these change nothing
         if not _same(value, expected[key]):
-            problems.append(f"`{key}={value!r}` was not in the Keras 2 line: it changes training; leave it out")
+            problems.append(f"`{key}={value!r}` was not in the Keras 2 code: it changes training; leave it out")
     return problems
 
 
 def _rates(optimizer):
-    """The optimizer's rate at each of SCHEDULE_STEPS, read through its public `iterations` and `learning_rate`."""
+    """The optimizer's rate at each of SCHEDULE_STEPS, read through its public `iterations` and `learning_rate`.
+
+    A schedule is first called on all the steps at once (fast); those rates are kept only if they agree with the
+    rates the optimizer itself reads at a few of the steps.
+    """
+    import keras
+    import tensorflow as tf
+
     iterations = optimizer.iterations
     kept = iterations.numpy()
-    rates = []
+
+    def read(t):
+        iterations.assign(t)
+        try:
+            return float(optimizer.learning_rate)
+        except TypeError as error:
+            rate = getattr(optimizer, "_learning_rate", None)
+            if callable(rate) and not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
+                raise Reply(wrong(f"Keras could not read your learning rate (TypeError: {str(error)[:120]}). "
+                                  "Keras calls a callable `learning_rate` with no argument: it does not pass the "
+                                  "step. Give it a LearningRateSchedule, whose __call__ receives the step.")) from None
+            raise
+
     try:
-        for t in SCHEDULE_STEPS:
-            iterations.assign(t)
-            rates.append(float(optimizer.learning_rate))
+        schedule = getattr(optimizer, "_learning_rate", None)
+        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+            try:
+                at_once = schedule(tf.constant(SCHEDULE_STEPS, dtype=iterations.dtype))
+                at_once = np.asarray(at_once.numpy() if hasattr(at_once, "numpy") else at_once, dtype=np.float64)
+            except Exception:  # a schedule written for one step at a time
+                at_once = None
+            if at_once is not None and at_once.shape == (len(SCHEDULE_STEPS),):
+                probes = range(0, len(SCHEDULE_STEPS), 11)
+                if all(at_once[k] == read(SCHEDULE_STEPS[k]) for k in probes):
+                    return at_once
+        return np.array([read(t) for t in SCHEDULE_STEPS])
     finally:
         iterations.assign(kept)
-    return np.array(rates)
 
 
 def _schedule_problem(rates):
-    expected = np.array([_keras2_rate(t) for t in SCHEDULE_STEPS])
+    expected = np.array([_callback_rate(t) for t in SCHEDULE_STEPS])
     if not np.all(np.isfinite(rates)):
         return "the learning rate is NaN or infinite at some step"
     if np.allclose(rates, expected, rtol=1e-5, atol=0):
@@ -451,59 +685,52 @@ def _schedule_problem(rates):
     if np.all(rates == rates[0]):
         start = ("" if np.isclose(rates[0], expected[0], rtol=1e-5) else
                  ", and it does not start at the Keras 2 line's rate either")
-        return (f"the learning rate stays {rates[0]:.6g} at every step{start}. Keras 2's decay= lowered it step "
-                "by step, and Keras 3 ignores decay= (with only a warning): give `learning_rate=` a schedule")
-    if np.allclose(rates, [_keras2_rate(t + 1) for t in SCHEDULE_STEPS], rtol=1e-5, atol=0):
-        return ("the learning rate is one step ahead of Keras 2's: Keras 2's decay counted the steps already taken, "
-                "none at the first step")
+        return (f"the learning rate stays {rates[0]:.6g} at every step{start}. In a custom training loop no "
+                "callback lowers it: give `learning_rate=` a schedule that does what the callback did")
     if not np.isclose(rates[0], expected[0], rtol=1e-5):
-        return (f"the learning rate at step 0 is {rates[0]:.6g}, not the Keras 2 line's starting rate")
-    if rates[1] == rates[2] == rates[3] == rates[0] and rates[-1] < rates[0]:  # flat for steps 1, 2 and 10
-        return ("the learning rate stays flat for a while, then drops in a jump (staircase=True, or a piecewise "
-                "schedule); Keras 2's decay lowered the rate at every step")
+        return f"the learning rate at step 0 is {rates[0]:.6g}, not the Keras 2 line's starting rate"
     for description, rule in SCHEDULE_MISTAKES:
-        if np.allclose(rates, [rule(t) for t in SCHEDULE_STEPS], rtol=1e-2, atol=1e-9):  # float32 powers: 1 %
-            return f"the learning rates look like {description}"
-    with np.errstate(all="ignore"):  # shown: the step where the learner's rate is furthest from Keras 2's
-        worst = int(np.nanargmax(np.abs(np.log(np.maximum(rates, 1e-300) / expected))))
-    higher = rates[worst] > expected[worst]
-    return (f"the learning rate {'falls too slowly' if higher else 'falls too fast'}: at step "
-            f"{SCHEDULE_STEPS[worst]:,} it is {rates[worst]:.6g}, {'higher' if higher else 'lower'} than Keras 2's "
-            "decay made it")
+        if np.allclose(rates, [rule(t) for t in SCHEDULE_STEPS], rtol=1e-4, atol=1e-12):  # float32 underflows
+            return description
+    first = int(np.argmax(~np.isclose(rates, expected, rtol=1e-5, atol=0)))
+    step, rate = SCHEDULE_STEPS[first], rates[first]
+    if rate < expected[first]:
+        return (f"the learning rate falls too early or too far: at step {step:,} it is {rate:.6g}, lower than the "
+                "callback made it")
+    return (f"the learning rate falls too late or too little: at step {step:,} it is {rate:.6g}, higher than the "
+            "callback made it")
 
 
-def _check_legacy_fix(optimizer):
+def _check_schedule(optimizer):
     import keras
 
     _optimizer_type(optimizer)
-    expected = keras.optimizers.SGD(
-        learning_rate=keras.optimizers.schedules.InverseTimeDecay(LEGACY_RATE, decay_steps=1,
-                                                                  decay_rate=LEGACY_DECAY),
-        momentum=LEGACY_MOMENTUM).get_config()
+    expected = keras.optimizers.SGD(learning_rate=START_RATE, momentum=LINE_MOMENTUM, nesterov=True).get_config()
     config = _config(optimizer)
     problems = _option_problems(config, expected)
     if config.get("gradient_accumulation_steps") is None:  # otherwise `iterations` counts differently
         schedule_problem = _schedule_problem(_rates(optimizer))
-        if schedule_problem:  # after the weight_decay trap, which explains it, before the other options
-            first = 1 if problems and problems[0].startswith("`weight_decay=") else 0
-            problems.insert(first, schedule_problem)
+        if schedule_problem:
+            problems.insert(0, schedule_problem)
     if len(problems) == 1:
         raise Reply(wrong(f"{problems[0]}."))
     if problems:
-        raise Reply(wrong(f"{len(problems)} things differ from the Keras 2 line: "
+        raise Reply(wrong(f"{len(problems)} things differ from the Keras 2 code: "
                           + " ".join(f"({k}) {p}." for k, p in enumerate(problems, start=1))))
-    return passed("keras.optimizers.SGD with the Keras 2 line's momentum and no other option, and a rate that falls "
-                  f"as Keras 2's decay= made it fall (checked at steps 0 to {SCHEDULE_STEPS[-1]:,}): it trains as the "
-                  "Keras 2 line did.")
+    return passed("keras.optimizers.SGD with the Keras 2 line's momentum and Nesterov, no other option, and a rate "
+                  f"that follows the callback's at every step checked ({len(SCHEDULE_STEPS)} steps, among them the "
+                  f"first, middle and last of each of the {TRAIN_EPOCHS} epochs): it trains as the Keras 2 code did, "
+                  "in a custom loop too.")
 
 
 ex3 = Exercise(
-    "ex3", "sgd_momentum", _check_legacy_fix,
+    "ex3", "sgd_momentum", _check_schedule,
     hints=[
-        "Two arguments of this line no longer work in Keras 3: one fails loudly, the other is silently ignored. "
-        "Everything else must stay as it was, and nothing may be added.",
-        "Rename the argument that fails. For the ignored one, give `learning_rate=` the schedule that section 4 "
-        "shows to be Keras 2's decay, with the number of steps per decay that Keras 2 used. `weight_decay=` is "
-        "something else.",
+        "The callback thinks in epochs; a schedule receives only the optimizer's step count. How many steps is "
+        "one epoch here, exactly, and what does the rate do between two of the callback's changes?",
+        "Steps per epoch: the batches of one epoch, the last, smaller one included. Section 5 lists Keras's "
+        "schedules: one of them multiplies the rate by a factor every `decay_steps` steps, and has an option "
+        "to do it in jumps; another takes the boundaries (in steps) and the values. Read its docstring "
+        "(`help(...)`) for what it does *at* a boundary. Keep the rest of the Keras 2 line, with `lr=` renamed.",
     ],
 )
