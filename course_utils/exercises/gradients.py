@@ -1,118 +1,319 @@
 """01 · Gradients: the exercises of ``notebooks/01_gradients.ipynb``.
 
-ex1: the learner writes ``central_difference(f, x, h)``; the check calls it on functions, points and steps of its
-own, at steps large enough that a forward, a backward and a central difference, and the exact derivative, all differ.
+ex1: the learner writes ``numerical_gradient(f, params, h)``, one central difference per parameter; the check calls
+it on functions of its own with 1 to 4 parameters, at steps large enough that the central difference, the forward
+difference and the exact gradient (``tf.GradientTape``) all differ, and makes sure ``params`` is left as it was.
 
 ex2: the learner writes ``train_line(x, y, learning_rate, steps)`` with ``tf.Variable``, ``tf.GradientTape`` and
 ``assign_sub``; the check runs it on data of its own and compares with a reference loop, while it watches what the
-learner's code asks the tape (so that ``w = w - learning_rate * dw`` and other classic slips are named).
+learner's code asks the tape (the same two Variables at every step, the gradient of the mean squared error), so
+that ``w = w - learning_rate * dw`` and other classic slips are named.
 """
 
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_utils.checks import NOT_YET, Exercise, Feedback, Reply, as_numbers, call, not_yet, passed, wrong
+from course_utils.checks import NOT_YET, Exercise, Feedback, Reply, as_numbers, not_yet, passed, wrong
 
-# --- Exercise 1: a central difference, as a function -------------------------------------------------------
+# --- Exercise 1: the gradient by central differences, one parameter at a time ---------------------------------
+
+
+class _WrongInput(TypeError):
+    """Raised by the check's f when the learner's code calls it with something other than the parameter array."""
+
+
+class _CourseHelper(Exception):
+    """Raised by the check's f when the course's own ``gradcheck.numerical_gradients`` calls it."""
+
+
+def _helper_on_stack(frame):
+    from course_utils import gradcheck
+
+    while frame is not None:
+        if frame.f_code is gradcheck.numerical_gradients.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 @dataclass(frozen=True)
-class _Point:
-    """A function, its derivative, a point and a step: one call the check makes."""
+class _Case:
+    """One call the check makes: ``numerical_gradient(f, params, h)`` with a function, a point and a step of its own.
+
+    ``formula`` uses only arithmetic on ``p[0]``, ``p[1]``, ...: it runs on NumPy arrays and on TensorFlow tensors
+    alike, so that ``tf.GradientTape`` gives its exact gradient.
+    """
 
     text: str
-    f: object
-    derivative: object
-    x: float
+    formula: object
+    params: tuple
     h: float
 
+    @property
+    def n(self):
+        return len(self.params)
+
+    def function(self):
+        """The f handed to the learner: the formula, refusing anything but one array of n parameters."""
+        n = self.n
+
+        def f(*args, **kwargs):
+            if _helper_on_stack(sys._getframe(1)):
+                raise _CourseHelper()
+            if kwargs or len(args) != 1:
+                given = len(args) + len(kwargs)
+                raise _WrongInput(f"the check's f takes one argument, the array of all {n} parameters, but it was "
+                                  f"called with {given} arguments: call `f(p)`, not `f(*p)`.")
+            p = args[0]
+            if not hasattr(p, "shape"):
+                try:
+                    p = np.asarray(p, dtype=np.float64)
+                except (TypeError, ValueError):
+                    raise _WrongInput(f"the check's f takes the array of all {n} parameters, but it was called "
+                                      f"with a {type(args[0]).__name__}.") from None
+            shape = tuple(p.shape)
+            if shape != (n,):
+                what = "one number" if shape in ((), (1,)) else f"an array of shape {shape}"
+                raise _WrongInput(f"the check's f takes the array of all the parameters (for {self.text}: shape "
+                                  f"({n},)), but it was called with {what}. Pass f the whole array, with only "
+                                  "entry i moved.")
+            return self.formula(p)
+
+        return f
+
+    def at(self, shift):
+        """f at params + shift, in float64."""
+        return self.formula(np.asarray(self.params, dtype=np.float64) + shift)
+
+    def each(self, slope):
+        """The array of ``slope(at, e, h)`` for every unit vector e (the learner's loop, one entry per parameter)."""
+        return np.array([slope(self.at, unit, self.h) for unit in np.eye(self.n)])
+
     def central(self):
-        return (self.f(self.x + self.h) - self.f(self.x - self.h)) / (2 * self.h)
+        return self.each(lambda at, e, h: (at(h * e) - at(-h * e)) / (2 * h))
+
+    def exact(self):
+        """The exact gradient, by tf.GradientTape (float64)."""
+        import tensorflow as tf
+
+        p = tf.Variable(np.asarray(self.params, dtype=np.float64))
+        with tf.GradientTape() as tape:
+            value = self.formula(p)
+        return tape.gradient(value, p).numpy()
 
 
-#: The check's calls. Their steps are large, so that every method gives a clearly different number.
-POINTS = (
-    _Point("f(x) = x**3 at x = 1.0 with h = 0.5", lambda x: x**3, lambda x: 3 * x**2, 1.0, 0.5),
-    _Point("f(x) = 1 / x at x = 2.0 with h = 0.4", lambda x: 1 / x, lambda x: -1 / x**2, 2.0, 0.4),
-    _Point("f(x) = 2 * x**3 - x**2 + 3 at x = 0.5 with h = 0.25", lambda x: 2 * x**3 - x**2 + 3,
-           lambda x: 6 * x**2 - 2 * x, 0.5, 0.25),
-    _Point("f(x) = x**4 - x at x = 0.7 with h = 0.1", lambda x: x**4 - x, lambda x: 4 * x**3 - 1, 0.7, 0.1),
+#: The check's calls: never shown in the notebook. Steps are large, so that the central difference, the forward
+#: difference and the exact gradient all differ; no step is 0.5 or 1 (where 2h = 1 or h = 1 hides a slip).
+CASES = (
+    _Case("f(p) = (1 - p[0])**2 + 5 * (p[1] - p[0]**2)**2 at p = (0.5, 1.2) with h = 0.2",
+          lambda p: (1 - p[0]) ** 2 + 5 * (p[1] - p[0] ** 2) ** 2, (0.5, 1.2), 0.2),
+    _Case("f(p) = p[0] * p[1] * p[2] + p[0]**3 - p[1] * p[2]**2 at p = (0.4, -1.1, 0.7) with h = 0.15",
+          lambda p: p[0] * p[1] * p[2] + p[0] ** 3 - p[1] * p[2] ** 2, (0.4, -1.1, 0.7), 0.15),
+    _Case("f(p) = 1 / (1 + p[0]**2) at p = (0.2,) with h = 0.3",
+          lambda p: 1 / (1 + p[0] ** 2), (0.2,), 0.3),
+    _Case("f(p) = (p[0]**4 + p[1]**4 + p[2]**4 + p[3]**4) / 4 + p[0] * p[3] - p[1] * p[2] at "
+          "p = (0.8, -0.6, 1.3, -1.0) with h = 0.1",
+          lambda p: (p[0] ** 4 + p[1] ** 4 + p[2] ** 4 + p[3] ** 4) / 4 + p[0] * p[3] - p[1] * p[2],
+          (0.8, -0.6, 1.3, -1.0), 0.1),
 )
 
-#: Slips a learner makes in a central difference, each as a function of the call, with what to say.
-SLOPE_MISTAKES = {
-    "a forward difference, (f(x + h) - f(x)) / h: a central difference takes one point on each side of x":
-        lambda p: (p.f(p.x + p.h) - p.f(p.x)) / p.h,
-    "a backward difference, (f(x) - f(x - h)) / h: a central difference takes one point on each side of x":
-        lambda p: (p.f(p.x) - p.f(p.x - p.h)) / p.h,
-    "a one-sided difference over 2h, (f(x + 2h) - f(x)) / (2h): a central difference takes one point on each "
-    "side of x": lambda p: (p.f(p.x + 2 * p.h) - p.f(p.x)) / (2 * p.h),
-    "the difference divided by h: how far apart are the two points where f is evaluated?":
-        lambda p: (p.f(p.x + p.h) - p.f(p.x - p.h)) / p.h,
-    "`... / 2 * h`: Python reads `a / 2 * h` as `(a / 2) * h`, so h multiplies instead of dividing; "
-    "put the whole denominator in parentheses": lambda p: (p.f(p.x + p.h) - p.f(p.x - p.h)) / 2 * p.h,
-    "the difference of the two values, not divided by the distance between the points":
-        lambda p: p.f(p.x + p.h) - p.f(p.x - p.h),
-    "the exact derivative (what calculus or `tf.GradientTape` gives), not a central difference with the step h "
-    "it is given. Does your function use h, or a tiny step of its own?": lambda p: p.derivative(p.x),
-    "f(x) itself, not a slope": lambda p: p.f(p.x),
-    "a difference with the wrong sign: which value is subtracted from which?":
-        lambda p: (p.f(p.x - p.h) - p.f(p.x + p.h)) / (2 * p.h),
-    "the central difference of the notebook's f(x) = x**3 - 2x + 1, not of the function `f` passed in (the "
-    "first argument)": lambda p: ((p.x + p.h) ** 3 - 2 * (p.x + p.h) - (p.x - p.h) ** 3 + 2 * (p.x - p.h)) / (2 * p.h),
+
+def _himmelblau_central(case):
+    """The central differences of the notebook's Himmelblau function (of p[0] and p[1]), not of the f given."""
+    def at(shift):
+        p = np.zeros(max(case.n, 2))
+        p[:case.n] = np.asarray(case.params) + shift
+        return (p[0] ** 2 + p[1] - 11) ** 2 + (p[0] + p[1] ** 2 - 7) ** 2
+
+    return np.array([(at(case.h * e) - at(-case.h * e)) / (2 * case.h) for e in np.eye(case.n)])
+
+
+SAME_ARRAY = ("zeros in every entry: f was evaluated twice at the same point. `p_plus = params` does not copy an "
+              "array, it gives the same array a second name, so `p_plus` and `p_minus` are one array (and so is "
+              "`params`). Make copies, `params.copy()`, and move entry i of each")
+
+#: Slips a learner makes, each as a function of the check's call, with what to say.
+GRADIENT_MISTAKES = {
+    "a forward difference in each entry, (f(p + h e_i) - f(p)) / h: a central difference takes one point on "
+    "each side": lambda c: c.each(lambda at, e, h: (at(h * e) - at(0 * e)) / h),
+    "a backward difference in each entry, (f(p) - f(p - h e_i)) / h: a central difference takes one point on "
+    "each side": lambda c: c.each(lambda at, e, h: (at(0 * e) - at(-h * e)) / h),
+    "f at params + h e_i and at params itself, divided by 2h: the second point should be params - h e_i. "
+    "(After `p[i] += h`, `p[i] -= h` brings p back to params; move it by 2h, or start again from a copy)":
+        lambda c: c.each(lambda at, e, h: (at(h * e) - at(0 * e)) / (2 * h)),
+    SAME_ARRAY: lambda c: np.zeros(c.n),
+    "the same number in every entry: `params + h` moves *every* parameter at once. Move only parameter i, "
+    "by adding h to entry i of a copy": lambda c: np.full(c.n, (c.at(c.h) - c.at(-c.h)) / (2 * c.h)),
+    "differences divided by h: how far apart are the two points where f is evaluated?":
+        lambda c: c.each(lambda at, e, h: (at(h * e) - at(-h * e)) / h),
+    "`... / 2 * h`: Python reads `a / 2 * h` as `(a / 2) * h`, so h multiplies instead of dividing; put the "
+    "whole denominator in parentheses": lambda c: c.each(lambda at, e, h: (at(h * e) - at(-h * e)) / 2 * h),
+    "`f(...) - f(...) / (2 * h)`: Python divides before it subtracts, so only the second value is divided; put "
+    "the difference in parentheses": lambda c: c.each(lambda at, e, h: at(h * e) - at(-h * e) / (2 * h)),
+    "differences of two values of f, not divided by the distance between the points":
+        lambda c: c.each(lambda at, e, h: at(h * e) - at(-h * e)),
+    "differences with the wrong sign: which value is subtracted from which?":
+        lambda c: c.each(lambda at, e, h: (at(-h * e) - at(h * e)) / (2 * h)),
+    "points half a step from params, (f(p + h/2 e_i) - f(p - h/2 e_i)) / h: this notebook's central difference "
+    "moves by the whole step, to params ± h e_i, and divides by 2h":
+        lambda c: c.each(lambda at, e, h: (at(h / 2 * e) - at(-h / 2 * e)) / h),
+    "points 2h from params, divided by 4h: the central difference with the step h moves by h":
+        lambda c: c.each(lambda at, e, h: (at(2 * h * e) - at(-2 * h * e)) / (4 * h)),
+    "a five-point formula: it is more accurate, but this exercise asks for the plain central difference with the "
+    "step h": lambda c: c.each(lambda at, e, h: (-at(2 * h * e) + 8 * at(h * e) - 8 * at(-h * e) + at(-2 * h * e))
+                               / (12 * h)),
+    "the exact gradient (what calculus or `tf.GradientTape` gives), not central differences with the step h it "
+    "is given. Does your function use h, or a tiny step of its own?": lambda c: c.exact(),
+    "f's value in every entry, not slopes": lambda c: np.full(c.n, c.at(0.0)),
+    "the central differences of the notebook's `himmelblau`, not of the function `f` passed in (the first "
+    "argument)": _himmelblau_central,
 }
 
-_SLOPE_RTOL, _SLOPE_ATOL = 1e-5, 1e-8  # float32 arithmetic passes; every slip above is over 1e-3 away
+_GRADIENT_RTOL, _GRADIENT_ATOL = 1e-5, 1e-6  # float32 arithmetic passes; every slip above is over 1e-3 away
+
+CHANGED = ("`numerical_gradient` changed the `params` array it was given (for {text}, entry {i} was {before:.6g} "
+           "and is {after:.6g} after the call). `p = params` does not copy an array, it gives the same array a "
+           "second name, so `p[i] += h` moves the caller's parameters, and every later entry is computed at the "
+           "wrong point. Work on a copy, `params.copy()`, or put entry i back as it was after each difference.")
+HELPER = ("`numerical_gradient` calls the course's `gradcheck.numerical_gradients`. That is the function you are "
+          "writing: loop over the parameters yourself.")
+TWO_ONLY = ("`numerical_gradient` is right for the check's function of 2 parameters, but not for {text}: there it "
+            "{problem} Section 2 wrote out one difference per parameter; a loop over `range(len(params))` works for "
+            "any number of them.")
 
 
-def _slope(function, point):
-    result = call(function, point.f, point.x, point.h, name="central_difference")
+def _gradient_values(result, case):
+    """The learner's result for ``case`` as a float64 array of n numbers; otherwise raise Reply."""
+    name = "numerical_gradient"
+    if result is Ellipsis:
+        raise Reply(Feedback(False, f"{NOT_YET}: `{name}` still returns `...`."))
     if result is None:
-        raise Reply(wrong("`central_difference` returned None. A function without `return` gives None: end it "
-                          "with `return` and the slope."))
+        raise Reply(wrong(f"`{name}` returned None. A function without `return` gives None: end it with `return` "
+                          "and the array of partial derivatives."))
     if callable(result) and not hasattr(result, "numpy"):
-        raise Reply(wrong("`central_difference` returned a function, not a number: return the slope itself."))
-    value = as_numbers(result, "central_difference(f, x, h)")
-    if value.size != 1:
-        raise Reply(wrong(f"`central_difference` should return one number for one point x; for "
-                          f"{point.text} it returned an array of shape {value.shape}."))
-    return float(value.reshape(()))
+        raise Reply(wrong(f"`{name}` returned a function, not numbers: return the array of partial derivatives."))
+    values = as_numbers(result, f"{name}(f, params, h)")
+    if str(getattr(getattr(result, "dtype", None), "kind", "")) in ("i", "u", "b"):
+        raise Reply(wrong(f"`{name}` returned an array of integers ({result.dtype}), which cannot hold the "
+                          "decimals of a slope: create the result as a float array, e.g. `np.zeros(len(params))`."))
+    if values.size != case.n:
+        raise _SizeProblem(f"returned {values.size} number{'s' if values.size != 1 else ''} for a function of "
+                           f"{case.n} parameter{'s' if case.n != 1 else ''}: one partial derivative per parameter.")
+    return values.reshape(-1)
 
 
-def _check_central_difference(central_difference):
-    """Call the learner's function at each of POINTS; name a slip that explains every result."""
-    values = np.array([_slope(central_difference, point) for point in POINTS])
+class _SizeProblem(Exception):
+    """The learner's result has the wrong number of entries (said in the message)."""
 
-    def matches(targets):
-        return np.isclose(values, targets, rtol=_SLOPE_RTOL, atol=_SLOPE_ATOL)
 
-    right = matches([point.central() for point in POINTS])
-    if right.all():
-        return passed(f"`central_difference` gives the central difference for all {len(POINTS)} of the "
-                      "check's functions, points and steps.")
-    for description, mistake in SLOPE_MISTAKES.items():
-        if matches([mistake(point) for point in POINTS]).all():
-            return wrong(f"`central_difference` computes {description}" + ("" if description.endswith("?") else "."))
-    first = int(np.argmin(right))
-    shown = f"it returned {values[first]:.6g} for {POINTS[first].text}"
-    if right.any():
-        return wrong(f"`central_difference` is right for {int(right.sum())} of the check's {len(POINTS)} calls, "
-                     f"but {shown}, which is not the central difference there. Use the f, x and h it is given, "
-                     "and nothing else.")
-    return wrong(f"`central_difference` does not compute a central difference: {shown}.")
+def _check_numerical_gradient(numerical_gradient):
+    """Call the learner's function on each of CASES; name a slip that explains every result."""
+    if numerical_gradient is Ellipsis:
+        raise Reply(not_yet("numerical_gradient"))
+    if not callable(numerical_gradient):
+        raise Reply(wrong("`numerical_gradient` should be a function (def numerical_gradient(f, params, h): ...), "
+                          f"not a {type(numerical_gradient).__name__}."))
+    results = []  # per case: the array, or the text of what went wrong
+    for case in CASES:
+        params = np.array(case.params, dtype=np.float64)
+        try:
+            result = numerical_gradient(case.function(), params, case.h)
+        except _WrongInput as error:  # said as it is: what f was called with
+            results.append(str(error))
+            continue
+        except _CourseHelper:
+            raise Reply(wrong(HELPER)) from None
+        except Exception as error:  # the learner's code failed: said below, unless a pattern explains it
+            results.append(f"raised {type(error).__name__}: {str(error)[:300].strip()}")
+            continue
+        changed = ~np.isclose(params, case.params, rtol=1e-12, atol=1e-12)
+        if changed.any():
+            i = int(np.argmax(changed))
+            raise Reply(wrong(CHANGED.format(text=case.text, i=i, before=case.params[i], after=params[i])))
+        try:
+            results.append(_gradient_values(result, case))
+        except _SizeProblem as problem:
+            results.append(str(problem))
+    return _gradient_verdict(results)
+
+
+def _gradient_verdict(results):
+    def close(values, target):
+        return np.isclose(values, target, rtol=_GRADIENT_RTOL, atol=_GRADIENT_ATOL)
+
+    right = [not isinstance(r, str) and bool(close(r, case.central()).all()) for r, case in zip(results, CASES)]
+    if all(right):
+        return passed(f"`numerical_gradient` gives the central differences for all {len(CASES)} of the check's "
+                      f"functions (1 to {max(c.n for c in CASES)} parameters, steps of their own), and leaves "
+                      "`params` as it was.")
+    problems = [(case, r) for r, case, ok in zip(results, CASES, right) if isinstance(r, str)]
+    if problems:
+        two = [r for r, case in zip(right, CASES) if case.n == 2]
+        case, problem = next((c, r) for c, r in problems)
+        if two and all(two) and all(c.n != 2 for c, _ in problems):
+            return wrong(TWO_ONLY.format(text=case.text, problem=problem.rstrip(".") + "."))
+        answered = [(r, c) for r, c in zip(results, CASES) if not isinstance(r, str)]
+        slip = _named_slip(answered, close) if len(answered) >= 2 else None  # one that explains every answer given
+        if slip:
+            return wrong(slip)
+        if problem.startswith("the check's f"):
+            return wrong(problem)
+        return wrong(f"for {case.text}, `numerical_gradient` {problem}")
+    slip = _named_slip(list(zip(results, CASES)), close)
+    if slip:
+        return wrong(slip)
+    entries = [close(r, c.central()) for r, c in zip(results, CASES)]
+    if all(_rounded(value, target) for r, c, e in zip(results, CASES, entries)
+           for value, target in zip(r[~e], c.central()[~e])):
+        return wrong("`numerical_gradient` rounds its results: the entries that are wrong are the central "
+                     "differences rounded to a few decimals. Return them as computed, without `round`.")
+    wrong_pairs = [(value, target) for r, c, e in zip(results, CASES, entries)
+                   for value, target in zip(r[~e], c.central()[~e])]
+    first = right.index(False)
+    case, entry = CASES[first], int(np.argmin(entries[first]))
+    shown = f"for {case.text}, entry {entry} is not the central difference"
+    good, total = sum(int(e.sum()) for e in entries), sum(e.size for e in entries)
+    if good and all(value == 0 for value, _ in wrong_pairs):
+        return wrong(f"`numerical_gradient` leaves some entries at 0 ({total - good} of the check's {total}): "
+                     "does the loop visit every parameter, from 0 to len(params) - 1?")
+    if good and all(np.isclose(value, -target, rtol=_GRADIENT_RTOL, atol=_GRADIENT_ATOL) for value, target in
+                    wrong_pairs):
+        return wrong(f"`numerical_gradient` gives some entries with the wrong sign ({total - good} of the check's "
+                     f"{total}): is there an `abs`, or a difference taken the other way round?")
+    if good:
+        return wrong(f"`numerical_gradient` gets {good} of the check's {total} partial derivatives right, but "
+                     f"{shown}. Check the order of operations, the sign, and any rounding, and that entry i "
+                     "moves parameter i only.")
+    return wrong(f"`numerical_gradient` does not compute central differences: {shown}. Check the order of "
+                 "operations, the sign, and any rounding.")
+
+
+def _named_slip(answers, close):
+    """The text naming the slip of GRADIENT_MISTAKES that explains every (result, case) in ``answers``, or None."""
+    for description, mistake in GRADIENT_MISTAKES.items():
+        with np.errstate(all="ignore"):
+            if all(close(result, mistake(case)).all() for result, case in answers):
+                return f"`numerical_gradient` computes {description}" + ("" if description.endswith("?") else ".")
+    return None
+
+
+def _rounded(value, target):
+    """True when ``value`` is ``target`` rounded to 0 to 4 decimals."""
+    return any(value == round(float(target), digits) for digits in range(5))
 
 
 ex1 = Exercise(
-    "ex1", "gradients", _check_central_difference,
+    "ex1", "gradients", _check_numerical_gradient,
     hints=[
-        "A slope is a change in f divided by a change in x. Look at f a little to the left of x and a little to "
-        "the right, by the step h the function receives: how far apart are those two places?",
-        "Evaluate f at x + h and at x - h, take the first value minus the second, and divide by the distance "
-        "between the two points, 2h (parentheses!). Use only the arguments f, x and h: the check passes its own "
-        "functions and large steps, where forward and central differences, and the exact derivative, all differ.",
+        "A partial derivative is a slope along one parameter while all the others stay where they are. How do you "
+        "move one entry of an array without touching the array the caller gave you?",
+        "Loop over the n parameters. For parameter i, make two copies of params; add h to entry i of one and "
+        "subtract h from entry i of the other; evaluate f at both, and store their difference divided by the "
+        "distance between the two points, 2h, as entry i of the result. Return the n results as a NumPy array.",
     ],
 )
 
@@ -185,27 +386,39 @@ def _least_squares(run):
     return np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)[0]
 
 
+def _every_pair(w, b, x, y):  # x[:, None] - y: the (n, n) table of every prediction minus every target
+    error = w * x[:, None] + b - y[None, :]
+    return np.array([2 * np.mean(error * x[:, None]), 2 * np.mean(error)])
+
+
+def _root_of_mean(w, b, x, y):
+    error = w * x + b - y
+    return _mse_gradient(w, b, x, y) / (2 * np.sqrt(np.mean(error**2)))
+
+
+#: Wrong losses, {description: gradient(w, b, x, y)}: named from the whole run, and from the tape's first gradient.
+LOSS_MISTAKES = {
+    "the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean":
+        lambda w, b, x, y: _mse_gradient(w, b, x, y) * x.size,
+    "the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2":
+        lambda w, b, x, y: _mse_gradient(w, b, x, y) / 2,
+    "the gradient of the mean error (or of the mean prediction), not squared: the loss squares each error":
+        lambda w, b, x, y: np.array([np.mean(x), 1.0]),
+    "the gradient of the square of the mean error: square each error first, then take the mean":
+        lambda w, b, x, y: 2 * np.mean(w * x + b - y) * np.array([np.mean(x), 1.0]),
+    "the gradient of the mean *absolute* error: the loss is the mean of the *squared* errors":
+        lambda w, b, x, y: np.array([np.mean(np.sign(w * x + b - y) * x), np.mean(np.sign(w * x + b - y))]),
+    "the gradient of the root of the mean squared error (RMSE): the loss is the MSE itself": _root_of_mean,
+    "the errors of every x against every y: a column of shape (n, 1) (`x[:, None]`, as in section 3's Keras cell) "
+    "and a vector of shape (n,) broadcast to an n × n table. Keep x and y 1-D here, or give both the same shape":
+        _every_pair,
+}
+
+
 def _line_mistakes(run):
     """{description: (w, b)} of the slips a learner makes, for the check's call ``run``."""
-    def sum_of_squares(w, b, x, y):
-        return _mse_gradient(w, b, x, y) * x.size
-
-    def mean_error(w, b, x, y):
-        return np.array([np.mean(x), 1.0])
-
-    def square_of_mean(w, b, x, y):
-        return 2 * np.mean(w * x + b - y) * np.array([np.mean(x), 1.0])
-
-    def absolute(w, b, x, y):
-        sign = np.sign(w * x + b - y)
-        return np.array([np.mean(sign * x), np.mean(sign)])
-
     def swapped_gradients(w, b, x, y):
         return _mse_gradient(w, b, x, y)[::-1]
-
-    def root_of_mean(w, b, x, y):
-        error = w * x + b - y
-        return _mse_gradient(w, b, x, y) / (2 * np.sqrt(np.mean(error**2)))
 
     def one_after_the_other():  # w moves first; b's gradient is then taken at the new w
         x, y = run.data()
@@ -221,22 +434,17 @@ def _line_mistakes(run):
         "one step too few: the loop should take exactly `steps` steps": descend(run, steps=max(run.steps - 1, 0)),
         "steps *uphill*: gradient descent subtracts the gradient (`assign_sub`, not `assign_add`, and a minus "
         "sign if you write the step yourself)": descend(run, sign=+1.0),
-        "the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean":
-            descend(run, gradient=sum_of_squares),
-        "the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2":
-            descend(run, gradient=lambda *a: _mse_gradient(*a) / 2),
-        "the gradient of the mean error (or of the mean prediction), not squared: the loss squares each error":
-            descend(run, gradient=mean_error),
-        "the gradient of the square of the mean error: square each error first, then take the mean":
-            descend(run, gradient=square_of_mean),
-        "the gradient of the mean *absolute* error: the loss is the mean of the *squared* errors":
-            descend(run, gradient=absolute),
-        "the gradient of the root of the mean squared error (RMSE): the loss is the MSE itself":
-            descend(run, gradient=root_of_mean),
+        **{description: descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()},
+        "only one step: a `return` inside the loop (indented too far) stops the function after the first step":
+            descend(run, steps=1),
         "b's gradient taken after w has moved: take both gradients from one tape, then update both":
             one_after_the_other(),
         "w updated with the gradient of b and b with that of w: `tape.gradient(loss, [w, b])` returns the "
         "gradients in the order of the list": descend(run, gradient=swapped_gradients),
+        "b moved by the gradient of w (`b.assign_sub(learning_rate * dw)`): each Variable moves by its own "
+        "gradient": descend(run, gradient=lambda *a: _mse_gradient(*a)[[0, 0]]),
+        "w moved by the gradient of b (`w.assign_sub(learning_rate * db)`): each Variable moves by its own "
+        "gradient": descend(run, gradient=lambda *a: _mse_gradient(*a)[[1, 1]]),
         "w never updated (only b moves)": descend(run, update=(False, True)),
         "b never updated (only w moves)": descend(run, update=(True, False)),
         "a start at section 4's w0 = -1, b0 = 2: the task starts from w = 0 and b = 0": descend(run, start=(-1.0, 2.0)),
@@ -262,8 +470,43 @@ class _Call:
     target: str  # "tensor", or the type's name
     target_size: int
     sources: list = field(default_factory=list)  # (kind: "variable", "tensor" or a type's name, dtype, trainable)
+    objects: list = field(default_factory=list)  # the sources themselves, compared by identity
     by_keras: bool = False  # made by Keras (model.fit), not by the learner's own code
-    nones: bool = False
+    gradients: list = field(default_factory=list)  # per source: its gradient as a float64 array, or None
+
+    @property
+    def nones(self):
+        """True when the tape gave None for some source."""
+        return any(gradient is None for gradient in self.gradients)
+
+
+def _as_array(gradient):
+    """A gradient the tape returned, as a float64 array (NaN when it cannot be read), or None."""
+    import tensorflow as tf
+
+    if gradient is None:
+        return None
+    try:
+        return np.asarray(tf.convert_to_tensor(gradient), dtype=np.float64)
+    except (TypeError, ValueError, AttributeError):
+        return np.array(np.nan)
+
+
+def _size(source):
+    try:
+        return int(np.prod([int(d) for d in source.shape]))
+    except (TypeError, ValueError, AttributeError):
+        return 1
+
+
+def _value(source):
+    """The current value of a Variable the tape was asked about, flattened."""
+    import tensorflow as tf
+
+    try:
+        return np.asarray(tf.convert_to_tensor(source), dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError, AttributeError):
+        return np.full(_size(source), np.nan)
 
 
 def _describe(source):
@@ -290,12 +533,21 @@ class _KerasGradient(Exception):
 
 
 class _TapeSpy:
-    """While active, record every ``tf.GradientTape.gradient`` call (the learner's tape works as usual)."""
+    """While active, record every ``tf.GradientTape.gradient`` call (the learner's tape works as usual).
+
+    The learner's code runs eagerly, ``tf.function`` included: a function traced at an earlier call would otherwise
+    not run its Python code again, and the spy would see no gradient at all.
+    """
 
     def __enter__(self):
         import tensorflow as tf
 
         self.calls, self._original = [], tf.GradientTape.gradient
+        self._eager = tf.config.functions_run_eagerly()
+        tf.config.run_functions_eagerly(True)
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
+        warnings.filterwarnings("ignore", message="Even though the `tf.config.experimental_run_functions_eagerly`")
         original, calls = self._original, self.calls
 
         def gradient(tape, target, sources, *args, **kwargs):
@@ -304,13 +556,14 @@ class _TapeSpy:
                 size = int(np.prod([int(d) for d in shape]))
             except (TypeError, ValueError):
                 size = -1
+            flat = tf.nest.flatten(sources)
             call = _Call("tensor" if tf.is_tensor(target) else type(target).__name__, size,
-                         [_describe(s) for s in tf.nest.flatten(sources)], _called_by_keras(sys._getframe(1)))
+                         [_describe(s) for s in flat], list(flat), _called_by_keras(sys._getframe(1)))
             calls.append(call)
             if call.by_keras:
                 raise _KerasGradient()
             result = original(tape, target, sources, *args, **kwargs)
-            call.nones = any(g is None for g in tf.nest.flatten(result))
+            call.gradients = [_as_array(g) for g in tf.nest.flatten(result)]
             return result
 
         tf.GradientTape.gradient = gradient
@@ -320,6 +573,8 @@ class _TapeSpy:
         import tensorflow as tf
 
         tf.GradientTape.gradient = self._original
+        tf.config.run_functions_eagerly(self._eager)
+        self._warnings.__exit__(None, None, None)
         return False
 
 
@@ -327,6 +582,32 @@ CLASSIC = ("after the first step, `w` (or `b`) is no longer a `tf.Variable` but 
            "not watch a Tensor, so the next gradient is None{consequence}. That is what `w = w - learning_rate * dw` "
            "does: it computes a new Tensor and gives it the name `w`, and the Variable is lost. "
            "`w.assign_sub(learning_rate * dw)` changes the Variable in place, so it stays a Variable.")
+WATCHED = ("{what} a Tensor that the tape watches only because you call `tape.watch`. The numbers can come out "
+           "right, but this exercise asks for what Keras does: the parameters are `tf.Variable`s, created once before "
+           "the loop, which the tape watches by itself, and each step changes them in place with `assign_sub`{how}.")
+WATCHED_FROM_START = "`w` (or `b`) is"
+WATCHED_REBOUND = "after the first step, `w` (or `b`) is no longer a `tf.Variable` but"
+REBOUND = " (`w = w - learning_rate * dw` gives the name `w` to a new Tensor, and the Variable is lost)"
+DATA_SOURCE = ("the tape was asked for the gradient with respect to a Tensor of {size} values (the data x or y?), "
+               "not with respect to the parameters. Ask for the gradient with respect to the Variables w and b.")
+HALF = ("`w` and `b` are {dtype} Variables: {dtype} keeps only about 3 significant digits, and the rounding of every "
+        "step moves the line visibly. Keep float32: `tf.Variable(0.0)`, and the float32 data as they are.")
+NONE_FOR_ONE = ("at the first step the tape's gradient for the {position} parameter you asked about ({guess}) is "
+                "None, and the other is not: the loss does not depend on it. Is the prediction `w * x + b`?")
+NEW_VARIABLES = ("`train_line` asks the tape about new Variables at every step (`tf.Variable(...)` inside the loop): "
+                 "the tape is asked about {count} different Variables in {steps} steps. Create `w` and `b` once, "
+                 "before the loop, and change those two in place with `assign_sub`.")
+TOO_MANY = ("the tape was asked for the gradient with respect to {count} numbers at once; the line has two "
+            "parameters, w and b, each a single number: `tf.Variable(0.0)`.")
+ONE_PARAMETER = ("the tape was asked only for the gradient of one parameter (`tape.gradient(loss, w)`): the other "
+                 "one moves by a formula of your own, or not at all. Ask the tape for the gradients of both, and move "
+                 "each Variable by its own.")
+NOT_RETURNED = ("`train_line` returns numbers that are not the values of the Variables the tape was asked about "
+                "(after the loop those hold other numbers). Return the Variables you trained: `return w, b`.")
+BYPASS = ("the line ends in the right place, but not by the tape's gradient: at the first step, the gradient the "
+          "tape returned is not that of the mean squared error of w * x + b at w = b = 0. Ask the tape for the "
+          "gradient of the loss itself, and move the Variables by it.")
+FIRST_GRADIENT = "at the first step, the gradient the tape returned is {description}."
 NOT_RECORDED = ("at the first step the tape's gradient is None: the tape did not record how the loss depends on w "
                 "and b. Compute the predictions and the loss inside the `with tf.GradientTape() as tape:` block, "
                 "from the Variables themselves (not from `w.numpy()`), with TensorFlow operations.")
@@ -374,8 +655,14 @@ def _first_call_problem(calls):
     if first.target != "tensor":
         return NUMPY_LOSS.format(kind=first.target)
     kinds = [kind for kind, _, _ in first.sources]
+    data = [_size(source) for (kind, _, _), source in zip(first.sources, first.objects)
+            if kind == "tensor" and _size(source) > 1]
+    if data:
+        return DATA_SOURCE.format(size=data[0])
     if any(kind != "variable" for kind in kinds):
         other = next(kind for kind in kinds if kind != "variable")
+        if other == "tensor" and not first.nones:  # Tensors watched by hand (tape.watch)
+            return WATCHED.format(what=WATCHED_FROM_START, how="")
         what = "a Tensor (a constant, or the data x or y)" if other == "tensor" else f"a {other}"
         return NOT_VARIABLES.format(what=what)
     if any(dtype.startswith(("int", "uint")) for _, dtype, _ in first.sources):
@@ -383,7 +670,66 @@ def _first_call_problem(calls):
     if not all(trainable for _, _, trainable in first.sources):
         return FROZEN
     if first.nones:
+        missing = [gradient is None for gradient in first.gradients]
+        if len(missing) == 2 and sum(missing) == 1:
+            position = missing.index(True)
+            return NONE_FOR_ONE.format(position=("first", "second")[position], guess=("w?", "b?")[position])
         return NOT_RECORDED
+    return None
+
+
+def _parameters(calls):
+    """The distinct objects the tape was asked about, in the order first asked, each with its first gradient."""
+    objects, gradients = [], []
+    for call in calls:
+        for source, gradient in zip(call.objects, call.gradients or [None] * len(call.objects)):
+            if not any(source is seen for seen in objects):
+                objects.append(source)
+                gradients.append(gradient)
+    return objects, gradients
+
+
+def _either_order(values, target, close):
+    return close(values, target) or close(values[::-1], target)
+
+
+def _structure_problem(run, values, calls):
+    """What the learner's loop does other than the task asks (same two Variables, returned, moved by the tape).
+
+    Returns (text, first_gradient_is_right); text is None when the structure is right.
+    """
+    if not calls:
+        return None, True
+    objects, firsts = _parameters(calls)
+    count = sum(_size(source) for source in objects)
+    if count > 2:
+        if sum(_size(source) for source in calls[0].objects) <= 2:
+            return NEW_VARIABLES.format(count=len(objects), steps=run.steps), True
+        return TOO_MANY.format(count=count), True
+    if count < 2:
+        return ONE_PARAMETER, True
+    finals = np.concatenate([_value(source) for source in objects])
+    if not _either_order(finals, values, _close):
+        return NOT_RETURNED, True
+    if any(gradient is None for gradient in firsts):
+        return None, True  # said elsewhere
+    first = np.concatenate([gradient.reshape(-1) for gradient in firsts])
+    x, y = run.data()
+    return None, first.size == 2 and _either_order(first, _mse_gradient(0.0, 0.0, x, y), _close_gradient)
+
+
+def _first_gradient_named(run, calls):
+    """The wrong loss whose gradient at w = b = 0 the tape returned at the first step, or None."""
+    _, firsts = _parameters(calls)
+    if not firsts or any(gradient is None for gradient in firsts):
+        return None
+    first = np.concatenate([gradient.reshape(-1) for gradient in firsts])
+    if first.size != 2:
+        return None
+    x, y = run.data()
+    for description, gradient in LOSS_MISTAKES.items():
+        if _either_order(first, gradient(0.0, 0.0, x, y), _close_gradient):
+            return FIRST_GRADIENT.format(description=description)
     return None
 
 
@@ -475,7 +821,13 @@ def _as_line(result):
 
 def _close(values, target):
     with np.errstate(all="ignore"):
-        return bool(np.allclose(values, target, rtol=_LINE_RTOL, atol=_LINE_ATOL))
+        return bool(np.shape(values) == np.shape(target) and np.allclose(values, target, rtol=_LINE_RTOL,
+                                                                          atol=_LINE_ATOL))
+
+
+def _close_gradient(values, target):  # one float32 gradient against the float64 one
+    with np.errstate(all="ignore"):
+        return bool(np.shape(values) == np.shape(target) and np.allclose(values, target, rtol=1e-5, atol=1e-6))
 
 
 def _wrong_line(train_line, run, values, calls, earlier):
@@ -504,6 +856,12 @@ def _wrong_line(train_line, run, values, calls, earlier):
     for description, mistake in _line_mistakes(run).items():
         if _close(values, mistake):
             return f"{shown}. That looks like {description}."
+    named = _first_gradient_named(run, calls)
+    if named:
+        return named[0].upper() + named[1:]
+    half = [dtype for call in calls[:1] for _, dtype, _ in call.sources if dtype in ("float16", "bfloat16")]
+    if half:
+        return HALF.format(dtype=half[0])
     again, error, _ = _run_learner(train_line, run)
     try:
         repeated = None if error else _as_line(again)
@@ -540,10 +898,21 @@ def _check_train_line(train_line):
         values = _as_line(result)
         if run.steps and not calls:
             return wrong(NO_TAPE)
-        if _lost_variable(calls):
-            return wrong(_classic(calls, " (unless it is watched by hand)"))
+        lost = _lost_variable(calls)
+        if lost == "tensor" and not any(call.nones for call in calls):  # rebound, and watched by hand
+            return wrong(WATCHED.format(what=WATCHED_REBOUND, how=REBOUND))
+        if lost:
+            return wrong(_classic(calls, ""))
+        problem = _first_call_problem(calls)
+        if problem:
+            return wrong(problem)
+        structure, first_gradient_right = _structure_problem(run, values, calls)
+        if structure:
+            return wrong(structure)
         if not _close(values, descend(run)):
             return wrong(_wrong_line(train_line, run, values, calls, earlier))
+        if not first_gradient_right:
+            return wrong(BYPASS)
         earlier.append(values)
     return passed(f"`train_line` matches the reference loop on the check's {len(LINES)} runs "
                   f"(data it never saw, {LINE_B.steps} to {LINE_A.steps} steps, and steps = 0).")
@@ -554,9 +923,9 @@ ex2 = Exercise(
     hints=[
         "Three things make the tape work: parameters it watches (trainable float Variables), a loss it saw being "
         "computed from them, and parameters that are still the same Variables at the next step.",
-        "Create w and b as float tf.Variables at 0. Then, `steps` times: open a new tf.GradientTape and, inside "
-        "its block, compute the predictions w * x + b and their mean squared error (tf.reduce_mean); after the "
-        "block, ask the tape for the gradients of that loss with respect to [w, b], in one call; move each Variable "
-        "in place with its assign_sub method, by the learning rate times its gradient. Return w and b.",
+        "Create the two Variables once, before the loop. Then, at each of the `steps` steps: record the loss, the "
+        "mean squared error of w * x + b, on a new tf.GradientTape; ask the tape for the gradients of the loss "
+        "with respect to the Variables; move each Variable in place (assign_sub) against its own gradient, scaled "
+        "by the learning rate. Return w and b.",
     ],
 )

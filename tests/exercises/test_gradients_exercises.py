@@ -23,13 +23,17 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_gradients.ipy
 SHIPPED = workbook.solutions(nbformat.read(NOTEBOOK, as_version=4))
 
 
+def himmelblau(x, y):
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
 def notebook_namespace():
     """What the notebook has defined when the learner reaches the exercises (the names an attempt may use)."""
     rng = np.random.default_rng(1)
     x_data = rng.uniform(0, 3, size=30)
     y_data = 2 * x_data - 1 + 0.3 * rng.normal(size=30)
     return {"np": np, "tf": tf, "keras": keras, "x_data": x_data, "y_data": y_data,
-            "f": lambda x: x**3 - 2 * x + 1}
+            "f": lambda x: x**3 - 2 * x + 1, "himmelblau": himmelblau}
 
 
 def define(code, name):
@@ -40,14 +44,14 @@ def define(code, name):
 
 def test_the_shipped_solutions_are_the_stored_ones_and_pass():
     assert set(SHIPPED) == {"ex1", "ex2"}
-    for label, exercise, name in (("ex1", ex1, "central_difference"), ("ex2", ex2, "train_line")):
+    for label, exercise, name in (("ex1", ex1, "numerical_gradient"), ("ex2", ex2, "train_line")):
         assert stored_solution("gradients", label) == SHIPPED[label]
         assert_passed(exercise.check(define(SHIPPED[label], name)))
 
 
 def test_the_student_stubs_get_exactly_the_not_solved_reply():
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    for exercise, name in ((ex1, "central_difference"), (ex2, "train_line")):
+    for exercise, name in ((ex1, "numerical_gradient"), (ex2, "train_line")):
         cell = next(c.source for c in cells if c.cell_type == "code" and f"def {name}(" in c.source)
         stub = workbook.stub_solutions(cell)
         assert "return ..." in stub
@@ -55,100 +59,215 @@ def test_the_student_stubs_get_exactly_the_not_solved_reply():
         assert_not_solved(exercise.check(...))
 
 
-# --- Exercise 1: central_difference ----------------------------------------------------------------------
-
-CENTRAL = "def central_difference(f, x, h):\n    return {}\n"
-
-RIGHT_SLOPES = [
-    "(f(x + h) - f(x - h)) / (2 * h)",
-    "(f(x + h) - f(x - h)) / 2 / h",
-    "0.5 * (f(x + h) - f(x - h)) / h",
-    "((f(x + h) - f(x)) / h + (f(x) - f(x - h)) / h) / 2",  # the mean of the forward and backward differences
-    "np.float32((f(np.float32(x) + np.float32(h)) - f(np.float32(x) - np.float32(h))) / (2 * np.float32(h)))",
-    "(f(tf.constant(x, tf.float32) + h) - f(tf.constant(x, tf.float32) - h)) / (2 * h)",
-    "(f(tf.constant(x, tf.float64) + h) - f(tf.constant(x, tf.float64) - h)) / (2 * h)",
-    "np.array((f(x + h) - f(x - h)) / (2 * h))",
-    "[(f(x + h) - f(x - h)) / (2 * h)]",
-    "tf.Variable((f(x + h) - f(x - h)) / (2 * h))",
-    "np.gradient(f(np.array([x - h, x, x + h])), h)[1]",  # NumPy's central difference at the middle point
-]
+def test_a_check_called_without_the_answer_says_how_to_call_it():
+    assert_rejected(ex1.check(), "`ex1.check(numerical_gradient)`")
+    assert_rejected(ex2.check(), "`ex2.check(train_line)`")
 
 
-@pytest.mark.parametrize("expression", RIGHT_SLOPES)
-def test_right_central_differences_pass(expression):
-    assert_passed(ex1.check(define(CENTRAL.format(expression), "central_difference")))
+# --- Exercise 1: numerical_gradient ---------------------------------------------------------------------------
+
+GRADIENT = '''
+def numerical_gradient(f, params, h):
+    gradient = np.zeros(len(params))
+    for i in range(len(params)):
+        plus, minus = params.copy(), params.copy()
+        plus[i] += h
+        minus[i] -= h
+        gradient[i] = (f(plus) - f(minus)) / (2 * h)
+    return gradient
+'''
+DIFFERENCE = "(f(plus) - f(minus)) / (2 * h)"
+STEPS = "        plus[i] += h\n        minus[i] -= h"
+
+
+def gradient_with(*replacements):
+    code = GRADIENT
+    for old, new in replacements:
+        assert old in code, old
+        code = code.replace(old, new)
+    return define(code, "numerical_gradient")
+
+
+RIGHT_GRADIENTS = {
+    "/ 2 / h": [(DIFFERENCE, "(f(plus) - f(minus)) / 2 / h")],
+    "0.5 * ... / h": [(DIFFERENCE, "0.5 * (f(plus) - f(minus)) / h")],
+    "the mean of forward and backward": [(DIFFERENCE, "((f(plus) - f(params)) / h + (f(params) - f(minus)) / h) / 2")],
+    "np.copy": [("params.copy(), params.copy()", "np.copy(params), np.copy(params)")],
+    "np.array(params)": [("params.copy(), params.copy()", "np.array(params), np.array(params)")],
+    "a unit vector": [("params.copy(), params.copy()", "params + h * np.eye(len(params))[i], "
+                                                        "params - h * np.eye(len(params))[i]"), (STEPS, "        pass")],
+    "np.zeros_like": [("np.zeros(len(params))", "np.zeros_like(params)")],
+    "a list": [("    gradient = np.zeros(len(params))", "    gradient = [0.0] * len(params)")],
+    "float32 arithmetic": [("params.copy(), params.copy()", "params.astype(np.float32), params.astype(np.float32)")],
+}
+
+
+@pytest.mark.parametrize("form", RIGHT_GRADIENTS, ids=list(RIGHT_GRADIENTS))
+def test_right_numerical_gradients_pass(form):
+    assert_passed(ex1.check(gradient_with(*RIGHT_GRADIENTS[form])))
 
 
 def test_other_right_forms_of_the_function_pass():
-    assert_passed(ex1.check(lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h)))
+    assert_passed(ex1.check(lambda f, params, h: np.array([(f(params + h * e) - f(params - h * e)) / (2 * h)
+                                                           for e in np.eye(len(params))])))
     assert_passed(ex1.check(define("""
-        def central_difference(func, point, step):
-            right, left = func(point + step), func(point - step)
-            return (right - left) / (2 * step)
-        """, "central_difference")))
+        def numerical_gradient(f, params, h):  # CS231n's way: move the entry in place, then put it back
+            gradient = np.zeros_like(params)
+            for i in range(params.size):
+                old = params[i]
+                params[i] = old + h
+                above = f(params)
+                params[i] = old - h
+                below = f(params)
+                params[i] = old
+                gradient[i] = (above - below) / (2 * h)
+            return gradient
+        """, "numerical_gradient")))
+    assert_passed(ex1.check(define("""
+        def numerical_gradient(f, params, h):  # in place, put back by arithmetic (rounding may differ by 1e-16)
+            gradient = []
+            for i in range(len(params)):
+                params[i] += h
+                above = f(params)
+                params[i] -= 2 * h
+                below = f(params)
+                params[i] += h
+                gradient.append((above - below) / (2 * h))
+            return gradient
+        """, "numerical_gradient")))
+    assert_passed(ex1.check(define("""
+        def numerical_gradient(f, params, h):  # in TensorFlow
+            p = tf.constant(params)
+            slopes = []
+            for i in range(len(params)):
+                step = h * tf.one_hot(i, len(params), dtype=tf.float64)
+                slopes.append((f(p + step) - f(p - step)) / (2 * h))
+            return tf.stack(slopes)
+        """, "numerical_gradient")))
+    assert_passed(ex1.check(define("""
+        def numerical_gradient(func, point, step):
+            return np.array([(func(point + d) - func(point - d)) / (2 * step) for d in step * np.eye(point.size)])
+        """, "numerical_gradient")))
 
 
-SLOPE_MISTAKES = [
-    ("(f(x + h) - f(x)) / h", ("forward difference",)),
-    ("(f(x) - f(x - h)) / h", ("backward difference",)),
-    ("(f(x + 2 * h) - f(x)) / (2 * h)", ("one-sided",)),
-    ("(f(x + h) - f(x - h)) / h", ("divided by h", "how far apart")),
-    ("(f(x + h) - f(x - h)) / 2 * h", ("`a / 2 * h`", "parentheses")),
-    ("f(x + h) - f(x - h)", ("not divided",)),
-    ("(f(x - h) - f(x + h)) / (2 * h)", ("wrong sign",)),
-    ("f(x)", ("f(x) itself",)),
-    ("(f(x + 1e-5) - f(x - 1e-5)) / (2 * 1e-5)", ("exact derivative", "use h")),  # a step of its own
-    ("(f(1.0 + h) - f(1.0 - h)) / (2 * h)", ("right for 1 of", "f, x and h it is given")),  # x hard-coded
-    ("(f(x + h / 2) - f(x - h / 2)) / h", ("does not compute a central difference",)),
-    ("round((f(x + h) - f(x - h)) / (2 * h))", ("does not compute a central difference",)),
-    ("(f(x + h), f(x - h))", ("one number", "shape (2,)")),
-    ("None", ("returned None", "return")),
-    ("float('nan')", ("NaN",)),
-    ("str((f(x + h) - f(x - h)) / (2 * h))", ("number",)),
-    ("1 / 0", ("ZeroDivisionError",)),
-]
+GRADIENT_SLIPS = {
+    "forward": ([(DIFFERENCE, "(f(plus) - f(params)) / h")], ("forward difference",)),
+    "backward": ([(DIFFERENCE, "(f(params) - f(minus)) / h")], ("backward difference",)),
+    "p_plus = params (one array)": ([("params.copy(), params.copy()", "params, params")], ("zeros in every entry", "copy")),
+    "+= h then -= h on one array": ([("        plus, minus = params.copy(), params.copy()\n", "        p = params\n"),
+                                     (STEPS, "        p[i] += h\n        above = f(p)\n        p[i] -= h\n"
+                                             "        below = f(p)"), (DIFFERENCE, "(above - below) / (2 * h)")],
+                                    ("params itself", "params - h e_i")),
+    "in place, not put back": ([("        plus, minus = params.copy(), params.copy()\n", "        p = params\n"),
+                                (STEPS, "        p[i] += h\n        above = f(p)\n        p[i] -= 2 * h\n"
+                                        "        below = f(p)"), (DIFFERENCE, "(above - below) / (2 * h)")],
+                               ("changed the `params` array", "params.copy()")),
+    "params + h": ([(STEPS, "        pass"), (DIFFERENCE, "(f(params + h) - f(params - h)) / (2 * h)")],
+                   ("same number in every entry", "*every*")),
+    "/ h": ([(DIFFERENCE, "(f(plus) - f(minus)) / h")], ("divided by h", "how far apart")),
+    "/ 2 * h": ([(DIFFERENCE, "(f(plus) - f(minus)) / 2 * h")], ("`a / 2 * h`", "parentheses")),
+    "no parentheses round the difference": ([(DIFFERENCE, "f(plus) - f(minus) / (2 * h)")],
+                                            ("divides before it subtracts",)),
+    "not divided": ([(DIFFERENCE, "f(plus) - f(minus)")], ("not divided",)),
+    "wrong sign": ([(DIFFERENCE, "(f(minus) - f(plus)) / (2 * h)")], ("wrong sign",)),
+    "half steps": ([(STEPS, "        plus[i] += h / 2\n        minus[i] -= h / 2"), (DIFFERENCE, "(f(plus) - f(minus)) / h")],
+                   ("half a step", "divides by 2h")),
+    "2h steps over 4h": ([(STEPS, "        plus[i] += 2 * h\n        minus[i] -= 2 * h"),
+                          (DIFFERENCE, "(f(plus) - f(minus)) / (4 * h)")], ("2h from params",)),
+    "a tiny step of its own": ([(STEPS, "        plus[i] += 1e-6\n        minus[i] -= 1e-6"),
+                                (DIFFERENCE, "(f(plus) - f(minus)) / 2e-6")], ("exact gradient", "use h")),
+    "f's value": ([(DIFFERENCE, "f(params)")], ("f's value",)),
+    "himmelblau instead of f": ([(DIFFERENCE, "(himmelblau(plus[0], plus[1]) - himmelblau(minus[0], minus[1])) "
+                                              "/ (2 * h)")], ("notebook's `himmelblau`", "passed in")),
+    "rounded": ([(DIFFERENCE, "round((f(plus) - f(minus)) / (2 * h), 2)")], ("rounds its results", "without `round`")),
+    "the absolute value": ([(DIFFERENCE, "abs(f(plus) - f(minus)) / (2 * h)")], ("wrong sign", "`abs`")),
+    "the last parameter left out": ([("range(len(params))", "range(len(params) - 1)")],
+                                    ("entries at 0", "visit every parameter")),
+    "parameter 0 moved in every entry": ([(STEPS, "        plus[0] += h\n        minus[0] -= h")],
+                                         ("right", "entry i moves parameter i only")),
+    "f of one number": ([(DIFFERENCE, "(f(plus[i]) - f(minus[i])) / (2 * h)")], ("called with one number", "whole array")),
+    "f(*p)": ([(DIFFERENCE, "(f(*plus) - f(*minus)) / (2 * h)")], ("`f(p)`, not `f(*p)`",)),
+    "the sum returned": ([("return gradient", "return gradient.sum()")], ("returned 1 number", "one partial derivative")),
+    "no return": ([("    return gradient", "    gradient")], ("returned None",)),
+    "an integer array": ([("np.zeros(len(params))", "np.zeros(len(params), dtype=int)")], ("integers", "float array")),
+}
 
 
-def assert_no_slope_given_away(message):
-    """No expected value of the check's calls appears (their own x and h, in their descriptions, are not answers)."""
-    for point in gradients.POINTS:
-        message = message.replace(point.text, "")
-    for point in gradients.POINTS:
-        value = f"{point.central():.6g}"
-        assert not re.search(rf"(?<![\d.]){re.escape(value)}(?!\d)", message), (value, message)
+def assert_no_gradient_given_away(message):
+    """No expected entry of the check's calls appears (their own points and steps, in their texts, are not answers)."""
+    for case in gradients.CASES:
+        message = message.replace(case.text, "")
+    for case in gradients.CASES:
+        for value in case.central():
+            text = f"{value:.6g}"
+            assert not re.search(rf"(?<![\d.]){re.escape(text)}(?!\d)", message), (text, message)
 
 
-@pytest.mark.parametrize("expression, words", SLOPE_MISTAKES, ids=[m[0] for m in SLOPE_MISTAKES])
-def test_slips_in_a_central_difference_are_named(expression, words):
-    feedback = ex1.check(define(CENTRAL.format(expression), "central_difference"))
+@pytest.mark.parametrize("slip", GRADIENT_SLIPS, ids=list(GRADIENT_SLIPS))
+def test_slips_in_a_numerical_gradient_are_named(slip):
+    replacements, words = GRADIENT_SLIPS[slip]
+    feedback = ex1.check(gradient_with(*replacements))
     assert_rejected(feedback, *words)
-    if not expression.startswith("str("):  # that one shows the learner's own string back
-        assert_no_slope_given_away(feedback.message)
+    assert_no_gradient_given_away(feedback.message)
 
 
-def test_the_exact_derivative_by_the_tape_and_the_notebooks_f_are_named():
+def test_more_slips_in_a_numerical_gradient_are_named():
+    copied_from_section_2 = define("""
+        def numerical_gradient(f, params, h):
+            return np.array([(f(params + np.array([h, 0])) - f(params - np.array([h, 0]))) / (2 * h),
+                             (f(params + np.array([0, h])) - f(params - np.array([0, h]))) / (2 * h)])
+        """, "numerical_gradient")
+    assert_rejected(ex1.check(copied_from_section_2), "right for the check's function of 2 parameters",
+                    "range(len(params))")
     by_tape = define("""
-        def central_difference(f, x, h):
-            x = tf.Variable(x, dtype=tf.float64)
+        def numerical_gradient(f, params, h):
+            p = tf.Variable(params)
             with tf.GradientTape() as tape:
-                y = f(x)
-            return tape.gradient(y, x)
-        """, "central_difference")
-    assert_rejected(ex1.check(by_tape), "exact derivative", "tf.GradientTape")
-    global_f = define("""
-        def central_difference(g, x, h):
-            return (f(x + h) - f(x - h)) / (2 * h)
-        """, "central_difference")
-    assert_rejected(ex1.check(global_f), "notebook's f", "passed in")
-    assert_rejected(ex1.check(define("def central_difference(f, x):\n    return f(x)", "central_difference")),
+                value = f(p)
+            return tape.gradient(value, p)
+        """, "numerical_gradient")
+    assert_rejected(ex1.check(by_tape), "exact gradient", "tf.GradientTape")
+    five_point = define("""
+        def numerical_gradient(f, params, h):
+            e = np.eye(len(params))
+            return np.array([(-f(params + 2 * h * e[i]) + 8 * f(params + h * e[i]) - 8 * f(params - h * e[i])
+                              + f(params - 2 * h * e[i])) / (12 * h) for i in range(len(params))])
+        """, "numerical_gradient")
+    assert_rejected(ex1.check(five_point), "five-point")
+    helper = define("""
+        from course_utils.gradcheck import numerical_gradients
+
+        def numerical_gradient(f, params, h):
+            p = params.copy()
+            return numerical_gradients(lambda: f(p), [p], h)[0]
+        """, "numerical_gradient")
+    assert_rejected(ex1.check(helper), "gradcheck.numerical_gradients")
+    assert_rejected(ex1.check(define("def numerical_gradient(f, params):\n    return f(params)", "numerical_gradient")),
                     "TypeError")
-    assert_rejected(ex1.check(3.25), "should be a function")
+    assert_rejected(ex1.check(lambda f, params, h: 1 / 0), "ZeroDivisionError")
+    assert_rejected(ex1.check(lambda f, params, h: f), "returned a function")
+    assert_rejected(ex1.check(np.array([-10.1, 9.5])), "should be a function")
 
 
-def test_every_slip_of_ex1_differs_from_the_central_difference_somewhere():
-    for description, mistake in gradients.SLOPE_MISTAKES.items():
-        gaps = [abs(mistake(p) - p.central()) / abs(p.central()) for p in gradients.POINTS]
-        assert max(gaps) > 1000 * gradients._SLOPE_RTOL, description
+def test_params_are_restored_and_the_checks_data_untouched():
+    def scribbles(f, params, h):
+        params[:] = 99.0
+        return np.zeros(len(params))
+
+    assert_rejected(ex1.check(scribbles), "changed the `params` array", "99")
+    assert [case.params for case in gradients.CASES][0] == (0.5, 1.2)
+
+
+def test_every_slip_of_ex1_differs_from_the_central_difference_and_from_the_others():
+    mistakes = list(gradients.GRADIENT_MISTAKES.items())
+    for i, (description, mistake) in enumerate(mistakes):
+        gaps = [np.max(np.abs(mistake(c) - c.central()) / (gradients._GRADIENT_RTOL * np.abs(c.central())
+                                                            + gradients._GRADIENT_ATOL)) for c in gradients.CASES]
+        assert max(gaps) > 1000, description
+        for other, other_mistake in mistakes[i + 1:]:
+            assert not all(np.allclose(mistake(c), other_mistake(c), rtol=1e-4, atol=1e-5)
+                           for c in gradients.CASES), (description, other)
+    assert all(case.h not in (0.5, 1.0) for case in gradients.CASES)  # 2h = 1 or h = 1 would hide a slip
 
 
 # --- Exercise 2: train_line ---------------------------------------------------------------------------------
@@ -197,8 +316,6 @@ RIGHT_LINES = {
          "        dw = tape.gradient(loss, w)\n        db = tape.gradient(loss, b)")],
     "Keras's SGD": [("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate)\n    for _ in"),
                     (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
-    "a new Variable every step": [(UPDATE, "        w = tf.Variable(w - learning_rate * dw)\n"
-                                           "        b = tf.Variable(b - learning_rate * db)")],
     "a (2, 1) array": [("return w, b", "return np.array([[w.numpy()], [b.numpy()]])")],
     "float64 throughout": [(START, "    x, y = tf.cast(x, tf.float64), tf.cast(y, tf.float64)\n"
                                    "    w = tf.Variable(0.0, dtype=tf.float64)\n    b = tf.Variable(0.0, dtype=tf.float64)")],
@@ -249,7 +366,10 @@ LINE_MISTAKES = {
                                            "        b.assign_sub(learning_rate * db)")], CLASSIC + ("AttributeError",)),
     "rebound and watched by hand": ([("            loss =", "            tape.watch([w, b])\n            loss ="),
                                      (UPDATE, "        w = w - learning_rate * dw\n        b = b - learning_rate * db")],
-                                    CLASSIC[:3]),
+                                    CLASSIC[:3] + ("watches only because you call `tape.watch`",)),
+    "rebound, None gradients skipped": ([(UPDATE, "        if dw is not None:\n            w = w - learning_rate * dw\n"
+                                                  "        if db is not None:\n            b = b - learning_rate * db")],
+                                        CLASSIC),
     "w = w.assign_sub(...)": ([(UPDATE, "        w = w.assign_sub(learning_rate * dw)\n"
                                         "        b = b.assign_sub(learning_rate * db)")], ("without `w =`", "None")),
     "w -= ...": ([(UPDATE, "        w -= learning_rate * dw\n        b -= learning_rate * db")], ("`w -= ...`", "assign_sub")),
@@ -278,7 +398,36 @@ LINE_MISTAKES = {
                                          ("tape.gradient(loss, [w, b])", "tape.gradient(prediction, [w, b])")],
                                         ("vector with 12 values", "sum")),
     "the gradient of the data": ([("tape.gradient(loss, [w, b])", "tape.gradient(loss, [x, y])")],
-                                 ("a Tensor", "does not watch")),
+                                 ("a Tensor of 12 values", "the Variables w and b")),
+    "the data watched, its gradient used for w": ([("            loss =", "            tape.watch(x)\n            loss ="),
+                                                   ("dw, db = tape.gradient(loss, [w, b])",
+                                                    "dx, db = tape.gradient(loss, [x, b])\n        dw = tf.reduce_mean(dx)")],
+                                                  ("a Tensor of 12 values",)),
+    "a new Variable every step": ([(UPDATE, "        w = tf.Variable(w - learning_rate * dw)\n"
+                                            "        b = tf.Variable(b - learning_rate * db)")],
+                                  ("new Variables at every step", "50 different Variables in 25 steps", "once")),
+    "Variables created inside the loop": ([(START, ""), ("        with tf", START.replace("    ", "        ") + "\n        with tf")],
+                                          ("new Variables at every step",)),
+    "constants watched by hand": ([(START, "    w = tf.constant(0.0)\n    b = tf.constant(0.0)"),
+                                   ("            loss =", "            tape.watch([w, b])\n            loss ="),
+                                   (UPDATE, "        w = w - learning_rate * dw\n        b = b - learning_rate * db")],
+                                  ("watches only because you call `tape.watch`", "created once")),
+    "b left out of the prediction": ([(LOSS, "tf.reduce_mean((w * x - y) ** 2)")],
+                                     ("second parameter", "(b?)", "`w * x + b`")),
+    "only w's gradient from the tape": ([("dw, db = tape.gradient(loss, [w, b])",
+                                          "dw = tape.gradient(loss, w)\n        db = 2 * tf.reduce_mean(w * x + b - y)")],
+                                        ("only for the gradient of one parameter",)),
+    "a return inside the loop": ([("    return w, b", "        return w, b")], ("only one step", "`return` inside")),
+    "x[:, None] from section 3": ([(LOSS, "tf.reduce_mean((w * x[:, None] + b - y) ** 2)")],
+                                  ("every x against every y", "n × n")),
+    "b moved by dw": ([("b.assign_sub(learning_rate * db)", "b.assign_sub(learning_rate * dw)")],
+                      ("b moved by the gradient of w",)),
+    "the sum, at a rate of its own": ([(LOSS, "tf.reduce_sum((w * x + b - y) ** 2)"),
+                                       (UPDATE, UPDATE.replace("learning_rate", "0.001"))],
+                                      ("the first step", "*sum*")),
+    "float16 throughout": ([(START, "    x, y = tf.cast(x, tf.float16), tf.cast(y, tf.float16)\n"
+                                    "    w = tf.Variable(0.0, dtype=tf.float16)\n    b = tf.Variable(0.0, dtype=tf.float16)")],
+                           ("float16", "3 significant digits")),
     "the sum": ([(LOSS, "tf.reduce_sum((w * x + b - y) ** 2)")], ("*sum*", "mean")),
     "half the MSE": ([(LOSS, "0.5 * " + LOSS)], ("half",)),
     "no square": ([(LOSS, "tf.reduce_mean(w * x + b - y)")], ("mean error", "not squared")),
@@ -375,7 +524,58 @@ def test_the_spy_leaves_the_tape_as_it_was():
     original = tf.GradientTape.gradient
     ex2.check(line((UPDATE, "        w = w - learning_rate * dw\n        b = b - learning_rate * db")))
     ex2.check(define("def train_line(x, y, learning_rate, steps):\n    raise ValueError", "train_line"))
-    assert tf.GradientTape.gradient is original
+    assert tf.GradientTape.gradient is original and not tf.config.functions_run_eagerly()
+
+
+def test_a_step_traced_by_tf_function_passes_every_time_it_is_checked():
+    step = define("""
+        @tf.function
+        def train_step(w, b, x, y, learning_rate):  # at module level, as Keras writes it
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((w * x + b - y) ** 2)
+            dw, db = tape.gradient(loss, [w, b])
+            w.assign_sub(learning_rate * dw)
+            b.assign_sub(learning_rate * db)
+
+        def train_line(x, y, learning_rate, steps):
+            w, b = tf.Variable(0.0), tf.Variable(0.0)
+            for _ in range(steps):
+                train_step(w, b, x, y, learning_rate)
+            return w, b
+        """, "train_line")
+    step(tf.range(12, dtype=tf.float32), tf.range(12, dtype=tf.float32), 0.01, 3)  # traced before the check
+    for _ in range(3):
+        assert_passed(ex2.check(step))
+
+
+def test_a_tape_asked_for_something_else_does_not_pass_a_line_computed_by_hand():
+    dummy = define("""
+        def train_line(x, y, learning_rate, steps):
+            w, b = tf.Variable(0.0), tf.Variable(0.0)
+            for _ in range(steps):
+                with tf.GradientTape() as tape:
+                    product = w * b
+                tape.gradient(product, [w, b])
+                error = w * x + b - y
+                w.assign_sub(learning_rate * 2 * tf.reduce_mean(error * x))
+                b.assign_sub(learning_rate * 2 * tf.reduce_mean(error))
+            return w, b
+        """, "train_line")
+    assert_rejected(ex2.check(dummy), "not by the tape's gradient", "mean squared error")
+    returned_by_hand = define("""
+        def train_line(x, y, learning_rate, steps):
+            w, b = tf.Variable(0.0), tf.Variable(0.0)
+            w_hand = b_hand = 0.0
+            for _ in range(steps):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean((w * x + b - y) ** 2)
+                tape.gradient(loss, [w, b])
+                error = w_hand * x + b_hand - y
+                w_hand, b_hand = (w_hand - learning_rate * 2 * tf.reduce_mean(error * x),
+                                  b_hand - learning_rate * 2 * tf.reduce_mean(error))
+            return w_hand, b_hand
+        """, "train_line")
+    assert_rejected(ex2.check(returned_by_hand), "not the values of the Variables")
 
 
 def test_every_slip_of_ex2_is_told_apart_on_the_first_run():
@@ -396,12 +596,12 @@ def test_every_slip_of_ex2_is_told_apart_on_the_first_run():
 @pytest.mark.parametrize("junk", JUNK, ids=[f"{type(j).__name__}{i}" for i, j in enumerate(JUNK)])
 def test_junk_is_rejected_without_a_traceback(exercise, junk):
     assert_rejected(exercise.check(junk))
-    returns_junk = (lambda f, x, h: junk) if exercise is ex1 else (lambda x, y, learning_rate, steps: junk)
+    returns_junk = (lambda f, params, h: junk) if exercise is ex1 else (lambda x, y, learning_rate, steps: junk)
     assert_rejected(exercise.check(returns_junk))
 
 
 def test_hints_come_in_levels_and_the_first_gives_no_code():
-    for exercise, code_words in ((ex1, ["f(x + h)", "f(x - h)", "2 * h", "(2h)", "/ 2"]),
+    for exercise, code_words in ((ex1, ["f(plus)", "copy()", "2 * h", "(2h)", "/ 2", "np.zeros", "range("]),
                                  (ex2, ["assign_sub", "reduce_mean", "tape.gradient", "GradientTape()", "Variable(0"])):
         assert 2 <= len(exercise.hints) <= 3
         first = exercise.hint(1).text

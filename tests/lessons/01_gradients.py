@@ -343,26 +343,75 @@ claim("A NumPy array is not a tensor at all: `tape.watch` and `tape.gradient` ra
 # exercises: what their tasks say about the checks and the functions
 from course_utils.exercises import gradients as exercises
 
-cubic_points = [p for p in exercises.POINTS if p.text.startswith(("f(x) = x**3 ", "f(x) = 2 * x**3"))]
-apart = all(len({round(v, 9) for v in ((p.f(p.x + p.h) - p.f(p.x)) / p.h, p.central(), p.derivative(p.x))}) == 3
-            and min(abs(p.central() - p.derivative(p.x)), abs(p.central() - (p.f(p.x + p.h) - p.f(p.x)) / p.h))
-            > 1000 * exercises._SLOPE_RTOL * abs(p.central()) for p in exercises.POINTS)
-claim("with steps as large as $h = 0.5$. There the forward difference, the central difference and the exact "
-      "derivative give clearly different numbers",
-      max(p.h for p in exercises.POINTS) == 0.5 and apart, "all three differ by over 1000x the check's tolerance")
-claim("the central difference is off by about $\\frac{h^2}{6} f'''(x)$), so only the central difference passes",
-      all(abs(p.central() - p.derivative(p.x) - p.h**2 * 12 / 6 * (1 if "2 * x**3" in p.text else 0.5)) < 1e-12
-          for p in cubic_points) and ex1.check(central_difference).passed
-      and not ex1.check(lambda f, x, h: (f(x + h) - f(x)) / h).passed,
-      "for the check's cubics the gap is h^2 f'''/6 exactly; forward difference rejected")
-cube_prediction = 3 * 1.0**2 + 0.5**2 * 6 / 6  # f'(1) + h^2 f'''/6 for f = x^3
-claim("for $f(x) = x^3$ at $x = 1$ with $h = 0.5$, the Taylor expansion of section 1 predicts the central "
-      "difference exactly, because $f'''$ is constant and the higher terms vanish",
-      central_difference(lambda t: t**3, 1.0, 0.5) == cube_prediction, f"prediction {cube_prediction}")
-claim("Float32 and TensorFlow results are accepted",
-      ex1.check(lambda f, x, h: tf.constant((f(x + h) - f(x - h)) / (2 * h), tf.float32)).passed
-      and ex1.check(lambda f, x, h: np.float32((f(np.float32(x) + np.float32(h)) - f(np.float32(x) - np.float32(h)))
-                                              / (2 * np.float32(h)))).passed, "float32 tensor and NumPy float32")
+
+def _gap(values, target):  # in multiples of the check's tolerance
+    return np.max(np.abs(values - target) / (exercises._GRADIENT_RTOL * np.abs(target) + exercises._GRADIENT_ATOL))
+
+
+def _forward(case):
+    return case.each(lambda at, e, step: (at(step * e) - at(0 * e)) / step)
+
+
+claim("with 1 to 4 parameters and steps as large as $h = 0.3$. There the forward difference, the central difference "
+      "and the exact gradient give clearly different numbers",
+      sorted(case.n for case in exercises.CASES) == [1, 2, 3, 4] and max(case.h for case in exercises.CASES) == 0.3
+      and all(min(_gap(_forward(case), case.central()), _gap(case.exact(), case.central()),
+                  _gap(case.exact(), _forward(case))) > 1000 for case in exercises.CASES),
+      "for every case the three differ by over 1000x the check's tolerance")
+
+
+def _changes_params(f, params, h):
+    gradient = np.zeros(len(params))
+    for i in range(len(params)):
+        params[i] += h
+        above = f(params)
+        params[i] -= 2 * h
+        gradient[i] = (above - f(params)) / (2 * h)
+    return gradient
+
+
+claim("so only the central difference passes. The check also makes sure that `params` is unchanged",
+      ex1.check(numerical_gradient).passed
+      and not ex1.check(lambda f, params, h: np.array([(f(params + h * e) - f(params)) / h
+                                                       for e in np.eye(len(params))])).passed
+      and "changed the `params`" in ex1.check(_changes_params).message,
+      "the shipped solution passes; the forward difference and a version that leaves params moved are rejected")
+import json
+from pathlib import Path
+
+notebook_04 = Path(course_utils.__file__).resolve().parents[1] / "notebooks" / "04_backprop.ipynb"
+cells_04 = [("".join(cell["source"]), cell["cell_type"])
+            for cell in json.loads(notebook_04.read_text(encoding="utf-8"))["cells"]]
+section_3 = next(i for i, (source, _) in enumerate(cells_04) if "\n## 3. " in "\n" + source)
+section_4 = next(i for i, (source, _) in enumerate(cells_04) if "\n## 4. " in "\n" + source)
+claim("([Notebook 04](04_backprop.ipynb), §3, checks backpropagation with the course's own version of this function.)",
+      any("numerical_gradients(" in source and kind == "code" for source, kind in cells_04[section_3:section_4]),
+      "notebook 04's section 3 calls course_utils.gradcheck.numerical_gradients")
+himmelblau_at = (lambda p: himmelblau(p[0], p[1]))
+small_step_gap = np.abs(numerical_gradient(himmelblau_at, np.array([1.0, 1.0]), 1e-5) - by_tape).max()
+large_step_gaps = np.abs(numerical_gradient(himmelblau_at, np.array([1.0, 1.0]), 0.1) - by_tape)
+claim("should agree with section 2's tape gradient `by_tape` to about $10^{-9}$ at $h = 10^{-5}$",
+      3e-10 < small_step_gap < 3e-9 and np.array_equal(by_tape, [-46.0, -38.0]), f"largest gap {small_step_gap:.1e}")
+
+
+def third_derivative_along(axis):  # d^3/dt^3 of himmelblau((1, 1) + t e_axis) at t = 0, by three nested tapes
+    t = tf.Variable(0.0, dtype=tf.float64)
+    with tf.GradientTape() as third:
+        with tf.GradientTape() as second:
+            with tf.GradientTape() as first:
+                point = tf.constant([1.0, 1.0], tf.float64) + t * tf.one_hot(axis, 2, dtype=tf.float64)
+                value = himmelblau(point[0], point[1])
+            slope = first.gradient(value, t)
+        curvature = second.gradient(slope, t)
+    return float(third.gradient(curvature, t))
+
+
+third_derivatives = np.array([third_derivative_along(axis) for axis in range(2)])
+claim("At $h = 0.1$ each entry is off by 0.04: that is section 1's $\\frac{h^2}{6} f'''$, taken along each parameter "
+      "($\\partial^3 f/\\partial x^3 = 24x$ and $\\partial^3 f/\\partial y^3 = 24y$, both 24 at $(1, 1)$)",
+      np.allclose(large_step_gaps, 0.04, rtol=1e-9) and np.allclose(third_derivatives, 24.0)
+      and np.allclose(0.1**2 / 6 * third_derivatives, large_step_gaps, rtol=1e-9),
+      f"gaps {large_step_gaps}, third derivatives by nested tapes {third_derivatives}")
 
 import inspect
 
@@ -379,6 +428,45 @@ claim("compares the result with a reference loop, to a relative $10^{-5}$ (float
       exercises._LINE_RTOL == 1e-5 and ex2.check(train_line).passed
       and {run.steps for run in exercises.LINES} >= {0} and all(run.learning_rate != 0.1 for run in exercises.LINES),
       "the shipped float32 solution passes at rtol 1e-5")
+def train_with_sgd(x, y, learning_rate, steps):
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    optimizer = keras.optimizers.SGD(learning_rate)
+    for _ in range(steps):
+        with tf.GradientTape() as check_tape:
+            line_loss = tf.reduce_mean((w * x + b - y) ** 2)
+        optimizer.apply_gradients(zip(check_tape.gradient(line_loss, [w, b]), [w, b]))
+    return w, b
+
+
+def train_with_new_variables(x, y, learning_rate, steps):
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    for _ in range(steps):
+        with tf.GradientTape() as check_tape:
+            line_loss = tf.reduce_mean((w * x + b - y) ** 2)
+        dw, db = check_tape.gradient(line_loss, [w, b])
+        w, b = tf.Variable(w - learning_rate * dw), tf.Variable(b - learning_rate * db)
+    return w, b
+
+
+def train_by_hand_beside_a_tape(x, y, learning_rate, steps):
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    for _ in range(steps):
+        with tf.GradientTape() as check_tape:
+            product = w * b
+        check_tape.gradient(product, [w, b])
+        error = w * x + b - y
+        w.assign_sub(learning_rate * 2 * tf.reduce_mean(error * x))
+        b.assign_sub(learning_rate * 2 * tf.reduce_mean(error))
+    return w, b
+
+
+claim("(with their `assign_sub` method, or an optimizer's `apply_gradients`)", ex2.check(train_with_sgd).passed,
+      "keras.optimizers.SGD(learning_rate).apply_gradients on the two Variables passes")
+claim("It also watches what your code asks the tape (the same two Variables at every step, and the gradient of the "
+      "mean squared error)",
+      "new Variables at every step" in ex2.check(train_with_new_variables).message
+      and "not by the tape's gradient" in ex2.check(train_by_hand_beside_a_tape).message,
+      "new Variables at each step, and a hand-made step beside a tape asked about w * b, are both rejected")
 x_tf, y_tf = tf.constant(x_data, tf.float32), tf.constant(y_data, tf.float32)
 fit_distances = [np.linalg.norm(np.array([float(v) for v in train_line(x_tf, y_tf, 0.1, steps)]) - best.location)
                  for steps in (100, 200)]
