@@ -78,6 +78,8 @@ def test_arrays_diagnose_shape_transpose_and_partly_right():
         ({"x": 0.3}, "this dict cannot be read as one"),
         (lambda: 0.3, "is a function. Call it"),
         ([0.3, 0.3], "should be a single number, but it has shape (2,)"),
+        (np.datetime64("2020"), "not an array of datetime64[Y]"),
+        (np.array([True]), "not an array of bool"),
     ],
 )
 def test_junk_gets_a_clear_reply_not_a_traceback(answer, words):
@@ -183,7 +185,7 @@ def test_hints_come_in_levels_then_point_to_the_solution():
     assert after.title == "No more hints."
     assert exercise.hint(1).text == first.text
     assert "**Hint 1 of 2**" in first._repr_markdown_() and repr(first).startswith("Hint 1 of 2\n")
-    for bad in (0, 4, 1.0, True, "1"):
+    for bad in (0, 3, 4, 1.0, True, "1"):
         with pytest.raises(ValueError, match="level must be"):
             exercise.hint(bad)
 

@@ -4,6 +4,3 @@ A notebook's exercise section starts with ``from course_utils.exercises.gradient
 each ``exN`` is a :class:`course_utils.checks.Exercise`. A module owns its exercises' data: a check never
 recomputes the answer from variables the learner may have changed.
 """
-
-# TEMPORARY, until 02 imports its curves from exercises.learning_rate
-from course_utils.exercises._old_mystery import KIND_EXPLANATIONS, KINDS, mystery_kinds, mystery_loss_curves  # noqa

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from course_utils import exercises
 from course_utils.descent import classify_run, gradient_descent
+from course_utils.exercises import learning_rate as exercise_02
 
 
 def per_step(losses):
@@ -241,23 +241,22 @@ claim("with a rate that rises more slowly, the explosion comes much closer to th
 claim("some batches have a limit well below the full-batch one", (batch_limits / limit).min() < 0.7,
       f"{np.round(batch_limits / limit, 2)}")
 
-# Why curve A jumps: rebuild the exercise's data (course_utils.exercises) and check it against the curve
-mystery_rng = np.random.default_rng(3)
-X_m = mystery_rng.normal(size=(200, 4)) * [3.0, 1.0, 0.5, 0.2]
-y_m = X_m @ [1.0, -2.0, 0.5, 3.0] + 0.5 * mystery_rng.normal(size=200)
-limit_m = 2 / np.linalg.eigvalsh(2 / 200 * X_m.T @ X_m).max()
-order_m = mystery_rng.permutation(np.tile(np.arange(200), 120 * 10 // 200 + 1))
-kind_a, factor_a = exercises._MYSTERY["A"]
-rate_a = factor_a * limit_m
+# Why an oscillating curve jumps: rebuild exercise 1's runs (course_utils.exercises.learning_rate) from its problem
+X_m, y_m, order_m = exercise_02.curve_problem()
+limit_m = 2 / np.linalg.eigvalsh(2 / len(y_m) * X_m.T @ X_m).max()
+oscillating_curve = [curve for curve in exercise_02._RATES if exercise_02._is_kind(curve, "oscillating")]
+rate_osc = exercise_02._RATES[oscillating_curve[0]]
 own_limits = np.array([2 / np.linalg.eigvalsh(2 / 10 * X_m[rows].T @ X_m[rows]).max()
                        for rows in order_m[:1200].reshape(120, 10)])
-rebuilt = np.allclose(exercises._sgd_losses(factor_a), mystery["A"])
-curve_a = np.asarray(mystery["A"])
-claim("Why curve A jumps although its rate is below the full-batch limit.",
-      rebuilt and kind_a == "oscillating" and factor_a < 1, f"rate factor {factor_a}")
-claim("for many of its batches the rate is above their own limit, so those steps overshoot and the loss spikes",
-      np.mean(rate_a > own_limits) > 0.2 and curve_a[10:].max() > 10 * np.median(curve_a[10:]),
-      f"{np.mean(rate_a > own_limits):.0%} of the batches; spike x{curve_a[10:].max() / np.median(curve_a[10:]):.0f}")
+curve_osc = np.asarray(mystery[oscillating_curve[0]])
+rebuilt = np.allclose(exercise_02._sgd_losses(rate_osc), curve_osc)
+claim("Why an oscillating curve can jump although its rate is below the full-batch limit.",
+      len(oscillating_curve) == 1 and rebuilt and rate_osc < limit_m, f"rate {rate_osc} against the limit {limit_m:.3f}")
+claim("for many of its batches the oscillating run's rate is above their own limit, so those steps overshoot and the "
+      "loss on all rows spikes until other batches pull it back down",
+      np.mean(rate_osc > own_limits) > 0.2 and curve_osc[10:].max() > 10 * np.median(curve_osc[10:])
+      and np.sum(curve_osc[1:] > 2 * curve_osc[:-1]) >= 10 and curve_osc[-1] < curve_osc[0],
+      f"{np.mean(rate_osc > own_limits):.0%} of the batches; spike x{curve_osc[10:].max() / np.median(curve_osc[10:]):.0f}")
 jumps = {m: np.array([np.max(run[1:] / run[:-1]) for run in runs_m]) for m, runs_m in minibatch.items()}
 late_of = {m: np.array([np.median(run[-80:]) for run in runs_m]) / lowest for m, runs_m in minibatch.items()}
 full_runs = {m: full_batch(X_tilde, y_line, m * limit, steps=400) for m in minibatch}
@@ -419,3 +418,12 @@ claim("the bottom is not the limit. On the linear problem of section 6 it lay at
 claim("then only $x$ is left, which loses 2 % per step",
       abs(runs_valley[0.02].path[-1, 1]) < 1e-12 and np.isclose(runs_valley[0.02].path[-1, 0] / runs_valley[0.02].path[-2, 0], 0.98),
       "y is gone, x shrinks by 0.98")
+
+# Exercise 3's data and model, as its task describes them
+claim("256 rows of 4 inputs already on one scale (mean about 0, standard deviation about 1)",
+      x_train.shape == (256, 4) and np.all(np.abs(x_train.mean(axis=0)) < 0.15)
+      and np.all(np.abs(x_train.std(axis=0) - 1) < 0.15), f"means {x_train.mean(axis=0)}, stds {x_train.std(axis=0)}")
+exercise_model = make_model()
+claim("`make_model()` builds a new small network, 4 inputs → 32 tanh units → 1 output",
+      [tuple(w.shape) for w in exercise_model.get_weights()] == [(4, 32), (32,), (32, 1), (1,)]
+      and exercise_model.layers[0].activation.__name__ == "tanh", f"{exercise_model.layers}")
