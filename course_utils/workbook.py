@@ -295,13 +295,13 @@ def run_notebook(notebook, directory, timeout=600):
 
 
 def execute_notebook(path, timeout=600):
-    """Run a notebook top to bottom in a fresh kernel and store its outputs in place."""
+    """Run a notebook top to bottom in a fresh kernel and store its outputs (and slide metadata) in place."""
     import nbformat
 
     path = _path("path", path)
     notebook = nbformat.read(path, as_version=4)
     run_notebook(notebook, path.parent, timeout)
-    nbformat.write(notebook, path)
+    nbformat.write(add_slide_metadata(notebook), path)
     return notebook
 
 
