@@ -1,10 +1,12 @@
-"""06 · RMSprop and Adam: the exercises. Write Keras's Adam step as a function; choose RMSprop's ``rho``.
+"""06 · RMSprop and Adam: the exercises. Write Keras's AdamW step as a function; choose RMSprop's ``rho``.
 
 Each check owns its data: ex1 runs the learner's function on its own gradients next to
-``keras.optimizers.Adam``; ex2 runs ``keras.optimizers.RMSprop`` with the learner's ``rho`` on its own copy of
+``keras.optimizers.AdamW``; ex2 runs ``keras.optimizers.RMSprop`` with the learner's ``rho`` on its own copy of
 the problem. Neither reads the notebook's variables.
 """
 
+import contextlib
+import dataclasses
 import inspect
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,50 +15,62 @@ import numpy as np
 
 from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
 
-# --- Exercise 1: Adam's step, written as a function, against Keras --------------------------------------
+# --- Exercise 1: AdamW's step, written as a function, against Keras -------------------------------------
+
+#: AdamW's settings in the order of keras.optimizers.AdamW's signature, with its defaults (the task's).
+ADAMW_DEFAULTS = {"learning_rate": 0.001, "weight_decay": 0.004, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+SIGNATURE = "adamw_step(w, g, m, v, t, " + ", ".join(f"{name}={value:g}" for name, value in ADAMW_DEFAULTS.items()) \
+    + ")"
+WINDOW = 4  # a mistake is named only if it explains the learner's first wrong step and the next three
 
 
 @dataclass(frozen=True)
-class AdamRun:
-    """One run of the check: the settings, the starting weight and the gradient of every step."""
+class AdamWRun:
+    """One run of the check: the settings, whether they are passed as keywords, the start and every gradient."""
 
     name: str
     settings: dict
+    keywords: bool  # False: the check calls adamw_step(w, g, m, v, t), and the function's defaults apply
     start: np.ndarray
     gradients: np.ndarray  # one row per step
 
 
 def _gradients():
     rng = np.random.default_rng(606)
-    # Run 1, four weights: an ordinary gradient with a drift, a large one, one as small as epsilon, and one
-    # that stays 0 for 5 steps (m = v = 0 there: 0/0 unless epsilon is in the denominator).
+    # The defaults run, four weights: an ordinary gradient with a drift, a large one, one as small as epsilon, and one
+    # that is 0 at steps 1-5 (m = v = 0 there: 0/0 unless epsilon is in the denominator) and 20-24 (m and v
+    # decay and w still moves: a "lazy" Adam that skips zero gradients differs there).
     scales = np.array([1.0, 100.0, 1e-6, 0.01])
     first = (rng.standard_normal((40, 4)) + np.array([0.8, 0.0, -0.5, 0.3])) * scales
     first[:5, 3] = 0.0
-    # Run 2, a 2 x 3 weight with other settings: every hyperparameter must come from the arguments.
+    first[19:24, 3] = 0.0
+    # The keywords run (the first), a 2 x 3 weight with other settings: every hyperparameter must come from the
+    # arguments, and learning_rate * weight_decay is large enough for each decay mistake to show at once (with
+    # the defaults, the decay is 4e-6 of w per step, at the tolerance, and the order of decay and step shows
+    # only below float32's resolution).
     second = (rng.standard_normal((25, 2, 3)) + 0.4) * np.array([[0.01, 0.1, 1.0], [3.0, 0.03, 0.3]])
     return first.astype(np.float32), second.astype(np.float32)
 
 
-_FIRST, _SECOND = _gradients()
-KERAS_DEFAULTS = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
-ADAM_RUNS = (
-    AdamRun("Keras's defaults", dict(KERAS_DEFAULTS), np.array([0.5, -1.0, 0.0, 2.0], np.float32), _FIRST),
-    AdamRun("learning_rate=0.05, beta_1=0.8, beta_2=0.99, epsilon=1e-4",
-            {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4},
-            np.array([[0.1, -0.2, 0.3], [1.0, 0.0, -1.0]], np.float32), _SECOND),
+_DEFAULTS_RUN, _KEYWORDS_RUN = _gradients()
+ADAMW_RUNS = (
+    AdamWRun("learning_rate=0.05, weight_decay=0.1, beta_1=0.8, beta_2=0.99, epsilon=1e-4",
+             {"learning_rate": 0.05, "weight_decay": 0.1, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}, True,
+             np.array([[0.1, -0.2, 0.3], [1.0, 0.0, -1.0]], np.float32), _KEYWORDS_RUN),
+    AdamWRun("AdamW's defaults (adamw_step(w, g, m, v, t), no settings passed)", dict(ADAMW_DEFAULTS), False,
+             np.array([0.5, -1.0, 0.0, 2.0], np.float32), _DEFAULTS_RUN),
 )
 
 
 @lru_cache(maxsize=None)
-def keras_adam_path(index):
-    """Keras's Adam on a float32 ``tf.Variable`` along run ``index``: w after each step, and its m and v."""
+def keras_adamw_path(index):
+    """Keras's AdamW on a float32 ``tf.Variable`` along run ``index``: w after each step, and its m and v."""
     import keras
     import tensorflow as tf
 
-    run = ADAM_RUNS[index]
+    run = ADAMW_RUNS[index]
     variable = tf.Variable(run.start, name="w")
-    optimizer = keras.optimizers.Adam(**run.settings)
+    optimizer = keras.optimizers.AdamW(**run.settings)
     optimizer.build([variable])
     slots = {v.name.rsplit("_", 1)[-1]: v for v in optimizer.variables if v.name.endswith(("momentum", "velocity"))}
     ws, ms, vs = [run.start.copy()], [], []
@@ -68,16 +82,23 @@ def keras_adam_path(index):
     return np.array(ws), np.array(ms), np.array(vs)
 
 
-def _adam(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **variant):
-    """Adam's step in float64, as Keras computes it, or with one named mistake (``variant``)."""
+def _adamw(w, g, m, v, t, settings, variant=None):
+    """AdamW's step in float64, as Keras computes it, or with one named mistake (``variant``)."""
     with np.errstate(all="ignore"):
-        return _adam_variant(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **variant)
+        return _adamw_variant(w, g, m, v, t, settings, variant or {})
 
 
-def _adam_variant(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **variant):
+def _adamw_variant(w, g, m, v, t, settings, variant):
     w, g, m, v = (np.asarray(a, np.float64) for a in (w, g, m, v))
+    learning_rate, weight_decay, beta_1, beta_2, epsilon = (settings[name] for name in ADAMW_DEFAULTS)
     b1, b2 = (beta_2, beta_1) if variant.get("swap") else (beta_1, beta_2)
-    power = variant.get("other_t", t) + variant.get("t_shift", 0)
+    decay = variant.get("decay", "keras")
+    idle = g == 0  # where a "lazy" Adam skips the entry
+    if decay == "l2":  # L2 regularisation: the decay term added to the gradient (PyTorch's Adam(weight_decay=))
+        g = g + weight_decay * w
+    if decay == "rate_schedule":  # Keras 2's decay=: a learning rate that decays with the step count
+        learning_rate = learning_rate / (1 + weight_decay * (t - 1))
+    power = variant.get("fixed_t", t + variant.get("t_shift", 0))
     if variant.get("m_plain"):
         m_new = b1 * m + g
     elif variant.get("m_weights_swapped"):
@@ -88,12 +109,16 @@ def _adam_variant(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **varia
     v_new = (1 - b2) * v + b2 * square if variant.get("v_weights_swapped") else b2 * v + (1 - b2) * square
     if variant.get("amsgrad"):
         v_new = np.maximum(v, v_new)
+    lazy = variant.get("lazy")
+    if lazy:
+        m_new, v_new = np.where(idle, m, m_new), np.where(idle, v, v_new)
     m_used, v_used = (m, v) if variant.get("old_moments") else (m_new, v_new)
     c1, c2 = 1 - b1**power, 1 - b2**power
     c1, c2 = (1.0 if variant.get("no_c1") else c1), (1.0 if variant.get("no_c2") else c2)
+    alpha = learning_rate * np.sqrt(c2) / c1
     form = variant.get("form", "keras")
     if form == "keras":  # Keras: alpha = lr sqrt(1 - b2^t) / (1 - b1^t), eps added to the uncorrected sqrt(v)
-        step = learning_rate * np.sqrt(c2) / c1 * m_used / (np.sqrt(v_used) + epsilon)
+        step = alpha * m_used / (np.sqrt(v_used) + epsilon)
     elif form == "no_sqrt_in_alpha":
         step = learning_rate * c2 / c1 * m_used / (np.sqrt(v_used) + epsilon)
     elif form == "alpha_inverted":
@@ -103,7 +128,7 @@ def _adam_variant(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **varia
     elif form == "eps_scaled_wrong":
         step = learning_rate * (m_used / c1) / (np.sqrt(v_used / c2) + epsilon * np.sqrt(c2))
     elif form == "eps_in_root":
-        step = learning_rate * np.sqrt(c2) / c1 * m_used / np.sqrt(v_used + epsilon)
+        step = alpha * m_used / np.sqrt(v_used + epsilon)
     elif form == "eps_in_root_paper":
         step = learning_rate * (m_used / c1) / np.sqrt(v_used / c2 + epsilon)
     elif form == "no_eps":
@@ -112,12 +137,34 @@ def _adam_variant(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, **varia
         step = learning_rate * (m_used / c1) / (v_used / c2 + epsilon)
     else:
         raise ValueError(f"unknown form {form!r}")
-    w_new = w + step if variant.get("uphill") else w - step
-    return w_new, m_new, v_new
+    if variant.get("uphill"):
+        step = -step
+    if lazy:
+        step = np.where(idle, 0.0, step)
+    shrink = {"keras": learning_rate * weight_decay * w, "no_rate": weight_decay * w,
+              "alpha_t": alpha * weight_decay * w, "grow": -learning_rate * weight_decay * w}.get(decay, 0.0)
+    if decay == "after":  # the decay applied to the new w, after Adam's step
+        w_new = (w - step) * (1 - learning_rate * weight_decay)
+    else:
+        w_new = w - shrink - step
+    if lazy == "all":  # nothing at all happens to an entry whose gradient is 0, not even the decay
+        w_new = np.where(idle, w, w_new)
+    hat = variant.get("return_hat", "")
+    return w_new, (m_new / c1 if "m" in hat else m_new), (v_new / c2 if "v" in hat else v_new)
 
+
+#: The learner's m and v returned bias-corrected: checked first when the returned m or v is wrong.
+RETURNED_HAT = [
+    ({"return_hat": "mv"}, "m̂ and v̂"),
+    ({"return_hat": "m"}, "m̂"),
+    ({"return_hat": "v"}, "v̂"),
+]
 
 #: Mistakes of the moments (m, v), each with what it looks like; checked when the returned m or v is wrong.
 MOMENT_MISTAKES = [
+    ({"decay": "l2"}, "L2 regularisation: the gradient g + weight_decay·w, as PyTorch's Adam(weight_decay=...) or "
+                      "an L2 penalty in the loss computes it. AdamW's decay is *decoupled*: it shrinks w "
+                      "directly and leaves g, m and v alone"),
     ({"swap": True}, "beta_1 and beta_2 swapped: beta_1 belongs to m, the average of g; beta_2 to v, the "
                      "average of g²"),
     ({"m_plain": True}, "m ← beta_1·m + g, SGD's momentum: Adam's m is an average, so g gets the weight "
@@ -128,28 +175,53 @@ MOMENT_MISTAKES = [
                                   "1 − beta_2"),
     ({"v_of": "g"}, "v averaging g instead of g²: v is the mean of the *squared* gradients"),
     ({"v_of": "abs"}, "v averaging |g| instead of g²: v is the mean of the *squared* gradients"),
-    ({"amsgrad": True}, "AMSGrad's running maximum of v: Keras's Adam (amsgrad=False) keeps the plain average"),
+    ({"amsgrad": True}, "AMSGrad's running maximum of v: Keras's AdamW (amsgrad=False) keeps the plain average"),
+    ({"lazy": "adam"}, "a \"lazy\" Adam that leaves m and v alone where the gradient is 0: Keras updates them at "
+                       "every step, whatever the gradient (with g = 0, m and v decay)"),
 ]
 
-#: Mistakes of the step on w, with m and v right.
-STEP_MISTAKES = [
-    ({"uphill": True}, "a step uphill: subtract the step from w, do not add it"),
-    ({"uphill": True, "form": "paper"}, "a step uphill: subtract the step from w, do not add it"),
-    ({"no_c1": True, "no_c2": True}, "Adam without the bias correction: at the first steps m and v are still "
-                                     "close to their start at 0 (section 3)"),
-    ({"no_c1": True, "no_c2": True, "form": "paper"}, "Adam without the bias correction: at the first steps m and "
-                                                      "v are still close to their start at 0 (section 3)"),
-    ({"no_c1": True}, "only v bias-corrected: m needs its correction 1 − beta_1^t too"),
-    ({"no_c1": True, "form": "paper"}, "only v bias-corrected: m needs its correction 1 − beta_1^t too"),
-    ({"no_c2": True}, "only m bias-corrected: v needs its correction 1 − beta_2^t too"),
-    ({"no_c2": True, "form": "paper"}, "only m bias-corrected: v needs its correction 1 − beta_2^t too"),
-    ({"t_shift": 1}, "a bias correction with beta^(t + 1): `t` is already the number of this step, 1 for the first"),
-    ({"t_shift": 1, "form": "paper"}, "a bias correction with beta^(t + 1): `t` is already the number of this "
-                                      "step, 1 for the first"),
-    ({"t_shift": -1}, "a bias correction with beta^(t − 1): `t` is the number of this step, 1 for the first, "
-                      "and the correction uses beta^t"),
-    ({"t_shift": -1, "form": "paper"}, "a bias correction with beta^(t − 1): `t` is the number of this step, 1 for "
-                                       "the first, and the correction uses beta^t"),
+_UPHILL = ("a step uphill: Adam's step is subtracted from w, and its size alpha_t is positive (1 − beta^t, not "
+           "beta^t − 1)")
+_NO_CORRECTION = "Adam without the bias correction: at the first steps m and v are still close to their start at 0"
+_ONLY_V = "only v bias-corrected: m needs its correction 1 − beta_1^t too"
+_ONLY_M = "only m bias-corrected: v needs its correction 1 − beta_2^t too"
+_T_PLUS = "a bias correction with beta^(t + 1): `t` is already the number of this step, 1 for the first"
+_T_MINUS = ("a bias correction with beta^(t − 1): `t` is the number of this step, 1 for the first, and the "
+            "correction uses beta^t")
+_EPS_IN_ROOT = "epsilon inside the square root, as in Keras's RMSprop; Keras's Adam adds it after the root"
+
+#: Mistakes of the weight decay (the new part), with m and v right.
+DECAY_MISTAKES = [
+    ({"decay": "none"}, "Adam without the weight decay: AdamW also shrinks every weight by learning_rate · "
+                        "weight_decay · w at each step (section 4)"),
+    ({"decay": "after"}, "the decay applied to the new w, after Adam's step. That is not the order Keras follows: "
+                         "read `inspect.getsource(keras.optimizers.AdamW._backend_apply_gradients)`"),
+    ({"decay": "no_rate"}, "a decay of weight_decay · w, without the learning rate: Keras shrinks w by "
+                           "learning_rate · weight_decay · w (section 4's zero-gradient step shows it)"),
+    ({"decay": "alpha_t"}, "a decay scaled by Adam's bias-corrected step size alpha_t: Keras scales it by the plain "
+                           "learning rate"),
+    ({"decay": "grow"}, "a decay with the wrong sign: the weights grow instead of shrinking"),
+    ({"decay": "rate_schedule"}, "Keras 2's `decay=`, a learning rate that decays over the steps: `weight_decay` "
+                                 "shrinks the weights, not the rate"),
+    ({"lazy": "all"}, "nothing done to the entries whose gradient is 0: Keras moves them too, and AdamW's decay "
+                      "shrinks every weight, whatever its gradient"),
+]
+
+#: Mistakes of Adam's step on w, with m and v right and the decay Keras's (or one of the decay mistakes).
+ADAM_STEP_MISTAKES = [
+    ({"uphill": True}, _UPHILL),
+    ({"uphill": True, "form": "paper"}, _UPHILL),
+    ({"no_c1": True, "no_c2": True}, _NO_CORRECTION + " (section 3)"),
+    ({"no_c1": True, "no_c2": True, "form": "paper"}, _NO_CORRECTION + " (section 3)"),
+    ({"no_c1": True}, _ONLY_V),
+    ({"no_c1": True, "form": "paper"}, _ONLY_V),
+    ({"no_c2": True}, _ONLY_M),
+    ({"no_c2": True, "form": "paper"}, _ONLY_M),
+    ({"t_shift": 1}, _T_PLUS),
+    ({"t_shift": 1, "form": "paper"}, _T_PLUS),
+    ({"t_shift": -1}, _T_MINUS),
+    ({"t_shift": -1, "form": "paper"}, _T_MINUS),
+    ({"fixed_t": 1}, "the bias correction of step 1 at every step: use the argument `t`, the number of this step"),
     ({"form": "paper"}, "Algorithm 1 of the paper, epsilon added to the *corrected* √v̂. Keras adds its epsilon "
                         "(the paper's ε̂) to the uncorrected √v, with the correction folded into the step "
                         "size (section 4)"),
@@ -158,10 +230,8 @@ STEP_MISTAKES = [
                                                "√v (section 4)"),
     ({"form": "eps_scaled_wrong"}, "epsilon converted the wrong way: in the form with m̂ and √v̂, Keras's "
                                    "epsilon becomes epsilon / √(1 − beta_2^t), not epsilon · √(1 − beta_2^t)"),
-    ({"form": "eps_in_root"}, "epsilon inside the square root, as in Keras's RMSprop; Keras's Adam adds it "
-                              "after the root"),
-    ({"form": "eps_in_root_paper"}, "epsilon inside the square root, as in Keras's RMSprop; Keras's Adam adds it "
-                                    "after the root"),
+    ({"form": "eps_in_root"}, _EPS_IN_ROOT),
+    ({"form": "eps_in_root_paper"}, _EPS_IN_ROOT),
     ({"form": "no_eps"}, "no epsilon in the denominator: where the gradient has been 0, m and v are 0, and "
                          "0/0 gives NaN"),
     ({"form": "no_root"}, "no square root of v: the step divides by the *root* mean square of the gradient"),
@@ -172,184 +242,367 @@ STEP_MISTAKES = [
     ({"old_moments": True}, "the step taken with the old m and v: update them with g first, then step"),
 ]
 
+
+def _counter_mistakes(index):
+    """A step count kept outside the function, that runs on from the check's earlier runs (65 steps a call)."""
+    earlier = sum(len(run.gradients) for run in ADAMW_RUNS[:index])
+    total = sum(len(run.gradients) for run in ADAMW_RUNS)
+    return [({"t_shift": earlier + calls * total}, "the bias correction of a later step: does your function count "
+             "the steps itself, in a variable that runs on from an earlier run? Use the argument `t`, the number "
+             "of this step (1 for the first)") for calls in range(4) if earlier + calls * total > 1]
+
+
 def _tolerances(run, keras_w):
     """(rtol, atol) for w, m and v: float32 precision. w's atol: a few float32 roundings of the weight's size
-    in this run, plus 0.01 % of a step; m's and v's: 1e-5 relative, plus 1e-6 of the gradient's size (squared)."""
+    in this run, plus 0.03 % of a step (Keras's betas are float32: 1 - beta_2^t is 1e-5 off, and a float64 answer
+    uses up to half of this over the 40 steps); m's and v's: 1e-5 relative, plus 1e-6 of the gradient's size
+    (squared)."""
     g_scale = np.max(np.abs(run.gradients), axis=0)
-    w_atol = 1e-4 * run.settings["learning_rate"] + 4e-6 * np.max(np.abs(keras_w), axis=0)
+    w_atol = 3e-4 * run.settings["learning_rate"] + 4e-6 * np.max(np.abs(keras_w), axis=0)
     return (0.0, w_atol), (1e-5, 1e-6 * g_scale), (1e-5, 1e-6 * g_scale**2)
 
 
-def _close(a, b, tolerance):
+def _close(a, b, tolerance, factor=1.0, nan_ok=False):
+    """Is ``a`` within ``factor`` times the tolerance of ``b``? With ``nan_ok``, NaN matches NaN and inf inf."""
     rtol, atol = tolerance
     with np.errstate(all="ignore"):
-        return bool(np.all(np.isfinite(a))) and bool(np.all(np.abs(a - b) <= rtol * np.abs(b) + atol))
-
-
-def _matches(a, b, tolerance):
-    """Ten times looser, and NaN-aware: does the learner's output look like this (mistaken) computation?"""
-    rtol, atol = tolerance
-    with np.errstate(all="ignore"):
-        same = (np.abs(a - b) <= 10 * (rtol * np.abs(b) + atol)) | (np.isnan(a) & np.isnan(b)) | (a == b)
-    return bool(np.all(same))
+        near = np.abs(a - b) <= factor * (rtol * np.abs(b) + atol)
+        if nan_ok:
+            near |= (np.isnan(a) & np.isnan(b)) | (a == b)
+        else:
+            near &= np.isfinite(a)
+    return bool(np.all(near))
 
 
 def _returned(result, shape, t):
     """The learner's (w, m, v) as float64 arrays of the weight's shape, or a Reply saying what is wrong."""
     if result is None:
-        raise Reply(wrong("`adam_step` returned None: is the `return w, m, v` line missing?"))
+        raise Reply(wrong("`adamw_step` returned None: is the `return w, m, v` line missing?"))
+    if isinstance(result, np.ndarray) or hasattr(result, "numpy") and not isinstance(result, (tuple, list)):
+        stacked = np.asarray(result.numpy() if hasattr(result, "numpy") else result)
+        if stacked.shape == (3, *shape):  # np.array([w, m, v]): three things, stacked
+            result = tuple(stacked)
     if not isinstance(result, (tuple, list)):
-        raise Reply(wrong(f"`adam_step` returned one {type(result).__name__}; return three things, the new w, m "
+        raise Reply(wrong(f"`adamw_step` returned one {type(result).__name__}; return three things, the new w, m "
                           "and v: `return w, m, v`."))
     if len(result) != 3:
-        raise Reply(wrong(f"`adam_step` returned {len(result)} values; return three, the new w, m and v, in "
+        raise Reply(wrong(f"`adamw_step` returned {len(result)} values; return three, the new w, m and v, in "
                           "that order."))
     arrays = []
     for name, value in zip(("w", "m", "v"), result):
         if value is Ellipsis or value is None:
             shown = "still `...`" if value is Ellipsis else "None"
-            raise Reply(wrong(f"the {name} that `adam_step` returns is {shown}."))
+            raise Reply(wrong(f"the {name} that `adamw_step` returns is {shown}."))
         if isinstance(value, (str, bytes, bool, dict)) or callable(value) and not hasattr(value, "numpy"):
-            raise Reply(wrong(f"the {name} that `adam_step` returns is a {type(value).__name__}, not an array."))
+            raise Reply(wrong(f"the {name} that `adamw_step` returns is a {type(value).__name__}, not an array."))
         try:
             raw = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
             if np.iscomplexobj(raw):
-                raise Reply(wrong(f"the {name} that `adam_step` returns is complex; Adam's numbers are real."))
+                raise Reply(wrong(f"the {name} that `adamw_step` returns is complex; Adam's numbers are real."))
             with np.errstate(all="ignore"):
                 array = raw.astype(np.float64)
         except (TypeError, ValueError, OverflowError, AttributeError):
-            raise Reply(wrong(f"the {name} that `adam_step` returns cannot be read as an array of numbers "
+            raise Reply(wrong(f"the {name} that `adamw_step` returns cannot be read as an array of numbers "
                               f"({type(value).__name__}).")) from None
         if array.shape != shape:
-            raise Reply(wrong(f"at step {t}, the {name} that `adam_step` returns has shape {array.shape}; it should "
-                              f"have the weight's shape {shape}: Adam works element by element."))
+            raise Reply(wrong(f"at step {t}, the {name} that `adamw_step` returns has shape {array.shape}; it should "
+                              f"have the weight's shape {shape}: AdamW works element by element."))
         arrays.append(array)
     return arrays
 
 
+class _OptimizerCalled(BaseException):  # not an Exception: `call` must not turn it into "raised ..."
+    """Raised when the learner's function runs an optimizer's step instead of writing the rule."""
+
+
+@contextlib.contextmanager
+def _no_optimizers():
+    """While the learner's function runs, Keras's optimizers, course_utils's and TensorFlow's Adam kernels refuse."""
+    import tensorflow as tf
+    from keras.src.optimizers import adam, base_optimizer
+
+    from course_utils import optimizers
+
+    def refuse(*args, **kwargs):
+        raise _OptimizerCalled()
+
+    patched = [(base_optimizer.BaseOptimizer, "apply"), (base_optimizer.BaseOptimizer, "stateless_apply"),
+               (adam.Adam, "update_step"), (optimizers.Optimizer, "step"), (optimizers.Adam, "_update"),
+               (tf.raw_ops, "ApplyAdam"), (tf.raw_ops, "ResourceApplyAdam")]
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in patched if name in vars(owner)]
+    for owner, name, _ in saved:
+        setattr(owner, name, refuse)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _step(adamw_step, run, t, w, g, m, v):
+    """The learner's (w, m, v) after step ``t`` from (w, m, v), as float64 arrays (a Reply if it fails)."""
+    settings = run.settings if run.keywords else {}
+    try:
+        with _no_optimizers():
+            result = call(adamw_step, w.copy(), g.copy(), m.copy(), v.copy(), t, **settings, name="adamw_step")
+    except _OptimizerCalled:
+        raise Reply(wrong("`adamw_step` runs an optimizer's step (keras.optimizers.AdamW or Adam, "
+                          "course_utils.optimizers, or TensorFlow's Adam kernel): the task is to write the rule "
+                          "itself, with NumPy or TensorFlow operations. Keras's AdamW is what the check compares "
+                          "your function with; to compare it yourself, run it outside your function.")) from None
+    return _returned(result, run.start.shape, t)
+
+
+class _Window:
+    """The learner's first wrong step and the next ones, each from the learner's own state: what a named
+    mistake must explain, step after step."""
+
+    def __init__(self, index, steps, tolerances):
+        self.run, self.steps, self.tolerances = ADAMW_RUNS[index], steps, tolerances  # steps: [(t, inputs, outputs)]
+        self.references = [_adamw(*inputs, t, self.run.settings) for t, inputs, _ in steps]
+        keras_w, keras_m, keras_v = keras_adamw_path(index)
+        self.keras = [(keras_w[t], keras_m[t - 1], keras_v[t - 1]) for t, _, _ in steps]
+
+    def part_right(self, k, i):
+        return _close(self.steps[k][2][i], self.references[k][i], self.tolerances[i])
+
+    def _own_run(self, settings, variant):
+        """The mistake's own run from the start, with its own state (kept in float32, as Keras keeps it)."""
+        w, m, v = self.run.start, np.zeros_like(self.run.start), np.zeros_like(self.run.start)
+        outputs = {}
+        for t in range(1, self.steps[-1][0] + 1):
+            w, m, v = (out.astype(np.float32) for out in _adamw(w, self.run.gradients[t - 1], m, v, t, settings,
+                                                                   variant))
+            outputs[t] = (w, m, v)
+        return [outputs[t] for t, _, _ in self.steps]
+
+    def explained(self, parts, settings=None, variant=None):
+        """Does the mistake (``settings`` used instead of the run's, or ``variant``) explain the learner's ``parts``
+        (0 w, 1 m, 2 v)? From the learner's own state, it must give the learner's values at every step of the
+        window; and its own run from the start must give them too, and depart from Keras's run there."""
+        settings = settings or self.run.settings
+        tolerances = self.tolerances
+        if not all(np.any(np.isfinite(self.steps[0][2][i])) for i in parts):
+            return False  # nothing but NaN and infinity: every mistake that divides by 0 would match
+        for t, inputs, outputs in self.steps:
+            candidate = _adamw(*inputs, t, settings, variant)
+            if not all(_close(outputs[i], candidate[i], tolerances[i], factor=2, nan_ok=True) for i in parts):
+                return False
+        own = self._own_run(settings, variant)
+        if not all(_close(outputs[i], mine[i], tolerances[i], factor=2, nan_ok=True)
+                   for (_, _, outputs), mine in zip(self.steps, own) for i in parts):
+            return False
+        return any(not _close(mine[i], keras[i], tolerances[i]) for mine, keras in zip(own, self.keras) for i in parts)
+
+    def adam_part_is_a_multiple(self):
+        """Is the learner's Adam step (its change of w beyond Keras's decay) a constant multiple of Keras's?"""
+        shrink = 1 - self.run.settings["learning_rate"] * self.run.settings["weight_decay"]
+        with np.errstate(all="ignore"):
+            ours = np.concatenate([(inputs[0] * shrink - outputs[0]).ravel() for _, inputs, outputs in self.steps])
+            keras = np.concatenate([(inputs[0] * shrink - ref[0]).ravel()
+                                    for (_, inputs, _), ref in zip(self.steps, self.references)])
+            atol = np.concatenate([np.broadcast_to(self.tolerances[0][1], inputs[0].shape).ravel()
+                                   for _, inputs, _ in self.steps])
+            if not (np.all(np.isfinite(ours)) and np.any(keras != 0)):
+                return False
+            ratio = np.sum(ours * keras) / np.sum(keras * keras)
+            left = np.abs(ours - ratio * keras)  # what the multiple leaves unexplained: little, and far less than 1 x
+            return bool(ratio > 0 and np.all(left <= 2 * atol) and np.any(np.abs(ours - keras) > atol)
+                        and np.max(left) <= 0.25 * np.max(np.abs(ours - keras)))
+
+
 def _ignored_settings(run):
-    """Every way of ignoring some of the run's settings (using Keras's defaults instead): [(names, settings)]."""
-    changed = [name for name in KERAS_DEFAULTS if run.settings[name] != KERAS_DEFAULTS[name]]
+    """Every way of ignoring some of the run's settings (using AdamW's defaults instead): [(names, settings)]."""
+    changed = [name for name in ADAMW_DEFAULTS if run.settings[name] != ADAMW_DEFAULTS[name]]
     ways = []
     for mask in range(1, 2 ** len(changed)):
         names = [name for i, name in enumerate(changed) if mask >> i & 1]
-        ways.append((names, {**run.settings, **{name: KERAS_DEFAULTS[name] for name in names}}))
+        ways.append((names, {**run.settings, **{name: ADAMW_DEFAULTS[name] for name in names}}))
     return sorted(ways, key=lambda way: len(way[0]))
 
 
-def _explains(outputs, candidate, expected, tolerances, parts):
-    """Does ``candidate`` explain the learner's ``outputs``? Each part in ``parts`` (0 w, 1 m, 2 v) that is
-    wrong must be wrong the candidate's way; each part that is right must be left unchanged by the candidate."""
-    for i in parts:
-        if _close(outputs[i], expected[i], tolerances[i]):
-            if not _close(candidate[i], expected[i], tolerances[i]):
-                return False
-        elif _close(candidate[i], expected[i], tolerances[i]) or not _matches(outputs[i], candidate[i], tolerances[i]):
+def _defaults_text(names):
+    return ", ".join(f"{name} = {ADAMW_DEFAULTS[name]:g}" for name in names) + " (AdamW's default" + (
+        "s)" if len(names) > 1 else ")")
+
+
+def _probe_t_minus_1(adamw_step, index):
+    """A function whose step 1 is all NaN: from Keras's own state at steps 2 to 4, does it compute beta^(t - 1)?"""
+    run = ADAMW_RUNS[index]
+    keras_w, keras_m, keras_v = keras_adamw_path(index)
+    tolerance = _tolerances(run, keras_w)[0]
+    for t in range(2, 2 + WINDOW - 1):
+        inputs = (keras_w[t - 1], run.gradients[t - 1], keras_m[t - 2], keras_v[t - 2])
+        ours = _step(adamw_step, run, t, *inputs)[0]
+        if not _close(ours, _adamw(*inputs, t, run.settings, {"t_shift": -1})[0], tolerance, factor=2):
             return False
     return True
 
 
-def _diagnose(run, t, inputs, outputs, expected, tolerances):
-    """Why the learner's step ``t`` differs from Keras's: a named mistake, or which of w, m, v is off."""
+def _diagnose(adamw_step, index, window, expected):
+    """Why the learner's step differs from Keras's: a named mistake that explains every step of the window, or
+    which of w, m, v is off."""
+    run = ADAMW_RUNS[index]
+    t, _, outputs = window.steps[0]
+    tolerances = window.tolerances
     where = f"In the run with {run.name}, step {t}"
     for order, label in [((0, 2, 1), "w, v, m"), ((1, 2, 0), "m, v, w"), ((2, 1, 0), "v, m, w"),
                          ((1, 0, 2), "m, w, v"), ((2, 0, 1), "v, w, m")]:
         if all(_close(outputs[i], expected[j], tolerances[j]) for i, j in enumerate(order)):
             raise Reply(wrong(f"{where}: the right values come back in the order {label}. Return w, m, v."))
+    ignored = _ignored_settings(run) if run.keywords else []
 
-    def explained(settings, variant, parts):
-        return _explains(outputs, _adam(*inputs, t, **settings, **variant), expected, tolerances, parts)
-
-    m_ok, v_ok = (_close(outputs[i], expected[i], tolerances[i]) for i in (1, 2))
-    if not (m_ok and v_ok):
-        for names, settings in _ignored_settings(run):
-            if explained(settings, {}, (1, 2)):
+    moments_wrong = [k for k in range(len(window.steps)) if not (window.part_right(k, 1) and window.part_right(k, 2))]
+    if moments_wrong:
+        k = moments_wrong[0]
+        where = f"In the run with {run.name}, step {window.steps[k][0]}"
+        for variant, returned in RETURNED_HAT:
+            if window.explained((1, 2), variant=variant):
+                raise Reply(wrong(f"{where}: you return the bias-corrected {returned}. Return the plain averages m "
+                                  "and v, as Keras stores them; the correction is computed afresh at each step."))
+        for names, settings in ignored:
+            if window.explained((1, 2), settings=settings):
                 raise Reply(wrong(f"{where}: your m and v are those for {_defaults_text(names)}, not the "
                                   "values passed in. Use the arguments."))
         for variant, description in MOMENT_MISTAKES:
-            if explained(run.settings, variant, (1, 2)):
+            if window.explained((1, 2), variant=variant):
                 raise Reply(wrong(f"{where}: your m and v look like {description}."))
-        beta_1, beta_2 = run.settings["beta_1"], run.settings["beta_2"]
-        corrected = (expected[0], expected[1] / (1 - beta_1**t), expected[2] / (1 - beta_2**t))
-        if _explains(outputs, corrected, expected, tolerances, (1, 2)) or any(
-                _explains(outputs, corrected[:i] + expected[i:i + 1] + corrected[i + 1:], expected, tolerances, (1, 2))
-                for i in (1, 2)):
-            raise Reply(wrong(f"{where}: you return the bias-corrected m̂ or v̂. Return the plain averages m and "
-                              "v, as Keras stores them; the correction is computed afresh at each step."))
-        wrong_ones = " and ".join(name for name, ok in (("m", m_ok), ("v", v_ok)) if not ok)
+        wrong_ones = " and ".join(name for name, i in (("m", 1), ("v", 2)) if not window.part_right(k, i))
         raise Reply(wrong(f"{where}: the {wrong_ones} you return {'are' if ' and ' in wrong_ones else 'is'} not "
-                          "Keras's. Both are exponential averages, updated before the step on w; compare yours "
-                          "with section 3's formulas."))
+                          "Keras's. Both are exponential averages of the gradient g itself (its square for v), "
+                          "updated before the step on w; compare yours with section 3's formulas."))
 
     prefix = f"{where}: m and v are right, but"
-    if t == 1 and np.array_equal(outputs[0], np.asarray(inputs[0], np.float64)):
-        raise Reply(wrong(f"{prefix} w does not move. Does the step use the old m and v (0 at the start: update "
-                          "them with g first), or do you return the old w?"))
-    for names, settings in _ignored_settings(run):
-        if explained(settings, {}, (0,)):
+    if np.array_equal(outputs[0], np.asarray(window.steps[0][1][0], np.float64)):
+        raise Reply(wrong(f"{prefix} w does not move: do you return the old w? (At step 1, a step taken with the "
+                          "old m and v, still 0, does not move it either: update them with g first.)"))
+    without_epsilon = window.explained((0,), variant={"form": "no_eps"})
+    for names, settings in ignored:
+        if "epsilon" in names and without_epsilon:
+            continue  # AdamW's default epsilon is indistinguishable from none here
+        if window.explained((0,), settings=settings):
             raise Reply(wrong(f"{prefix} the step on w is the one for {_defaults_text(names)}, not the values "
                               "passed in. Use the arguments."))
-    for variant, description in STEP_MISTAKES:
-        if explained(run.settings, variant, (0,)):
+    if without_epsilon and window.explained((0,), variant={"form": "paper", "paper_epsilon": 1e-8}):
+        raise Reply(wrong(f"{prefix} the step on w is what it would be without epsilon, or with one far smaller than "
+                          "the `epsilon` passed in (PyTorch's 1e-8?). Keras adds the `epsilon` it is given to the "
+                          "uncorrected √v (section 4)."))
+    for variant, description in DECAY_MISTAKES + ADAM_STEP_MISTAKES + _counter_mistakes(index):
+        if window.explained((0,), variant=variant):
             raise Reply(wrong(f"{prefix} the step on w looks like {description}."))
-    for other_t in range(1, 1001):
-        if abs(other_t - t) > 1 and explained(run.settings, {"other_t": other_t}, (0,)):
-            raise Reply(wrong(f"{prefix} the bias correction is the one of step {other_t}. Use the argument `t`, "
-                              "the number of this step (1 for the first): it starts again at 1 for a new run."))
+    if run.keywords:  # two mistakes at once, where the decay is large enough to tell (not with the defaults)
+        for decay, decay_description in DECAY_MISTAKES:
+            for adam, adam_description in ADAM_STEP_MISTAKES + _counter_mistakes(index):
+                if window.explained((0,), variant={**adam, **decay}):
+                    raise Reply(wrong(f"{prefix} the step on w has two mistakes. It looks like {decay_description}; "
+                                      f"and like {adam_description}."))
+    if window.adam_part_is_a_multiple():
+        raise Reply(wrong(f"{prefix} Adam's step on w is a constant multiple of Keras's at every step: check the "
+                          "learning rate and the constant factors of the step size alpha_t."))
     if not np.all(np.isfinite(outputs[0])):
+        if t == 1 and not np.any(np.isfinite(outputs[0])) and _probe_t_minus_1(adamw_step, index):
+            raise Reply(wrong(f"{prefix} your w is NaN: at step 1 your bias correction divides by 1 − beta^0 = 0. "
+                              f"Later steps look like a bias correction with beta^(t − 1), too: `t` is the number "
+                              "of this step, 1 for the first, and the correction uses beta^t."))
         raise Reply(wrong(f"{prefix} your w contains NaN or infinity: a division by 0, or the root of a negative "
                           "number?"))
-    raise Reply(wrong(f"{prefix} the step on w is not Keras's. Look at the bias correction (which power of the "
-                      "betas at step t) and at where epsilon goes (section 4)."))
+    if all(window.part_right(k, 0) for k in range(len(window.steps))):
+        raise Reply(wrong(f"{prefix} w has drifted away from Keras's: each of your steps is close to Keras's, but "
+                          "the small differences add up. A constant slightly off (a rounded learning rate?), or "
+                          "arithmetic in less than float32?"))
+    raise Reply(wrong(f"{prefix} the step on w is not Keras's AdamW. Look at the weight decay (by how much, and "
+                      "before or after Adam's step), the bias correction (which power of the betas at step t) "
+                      "and where epsilon goes (section 4)."))
 
 
-def _defaults_text(names):
-    return ", ".join(f"{name} = {KERAS_DEFAULTS[name]:g}" for name in names) + " (Keras's default" + (
-        "s)" if len(names) > 1 else ")")
-
-
-def _check_adam_step(adam_step):
-    if adam_step is Ellipsis:
-        raise Reply(not_yet("adam_step"))
-    if not callable(adam_step):
-        raise Reply(wrong(f"`adam_step` should be a function (def adam_step(w, g, m, v, t, ...): ...), not a "
-                          f"{type(adam_step).__name__}."))
+def _check_signature(adamw_step):
+    """The check calls adamw_step(w, g, m, v, t) in run 1 and with every setting as a keyword in run 2."""
     try:
-        inspect.signature(adam_step).bind(0, 0, 0, 0, 1, **KERAS_DEFAULTS)
+        signature = inspect.signature(adamw_step)
+    except (TypeError, ValueError):  # no signature to read (a builtin): calling it will tell
+        return
+    try:
+        signature.bind(0, 0, 0, 0, 1, **ADAMW_DEFAULTS)
     except TypeError as error:
-        raise Reply(wrong(f"the check calls adam_step(w, g, m, v, t, learning_rate=..., beta_1=..., beta_2=..., "
-                          f"epsilon=...), and your function does not accept that: {error}.")) from None
-    except ValueError:  # no signature to read (a builtin): calling it will tell
-        pass
-    for index, run in enumerate(ADAM_RUNS):
-        keras_w, keras_m, keras_v = keras_adam_path(index)
+        raise Reply(wrong(f"the check calls adamw_step(w, g, m, v, t, learning_rate=..., weight_decay=..., "
+                          f"beta_1=..., beta_2=..., epsilon=...), and your function does not accept that: "
+                          f"{error}.")) from None
+    try:
+        signature.bind(0, 0, 0, 0, 1)
+    except TypeError as error:
+        raise Reply(wrong(f"the check's first run calls adamw_step(w, g, m, v, t), so that the defaults of your "
+                          f"signature apply, and your function does not accept that: {error}. Give every setting "
+                          f"its default: {SIGNATURE}.")) from None
+    for name, default in ADAMW_DEFAULTS.items():
+        parameter = signature.parameters.get(name)
+        if parameter is None or parameter.default is inspect.Parameter.empty:
+            continue
+        try:
+            same = bool(np.isclose(float(parameter.default), default, rtol=1e-6, atol=0))
+        except (TypeError, ValueError, OverflowError):
+            same = False
+        if not same:
+            raise Reply(wrong(f"your signature gives `{name}` the default {parameter.default!r}; the task's (AdamW's "
+                              f"defaults) is {SIGNATURE}. The check's first run relies on the defaults."))
+
+
+def _check_own_defaults(adamw_step, run, t, inputs, outputs, tolerances):
+    """In the run that relies on the function's defaults: does the same step with AdamW's defaults passed by name
+    give Keras's step, and the call without them not? Then the function's own defaults are wrong."""
+    named = _step(adamw_step, dataclasses.replace(run, keywords=True), t, *inputs)
+    reference = _adamw(*inputs, t, run.settings)
+    if all(_close(a, b, tolerance) for a, b, tolerance in zip(named, reference, tolerances)) and not all(
+            _close(a, b, tolerance) for a, b, tolerance in zip(outputs, named, tolerances)):
+        raise Reply(wrong(f"In the run with {run.name}, step {t}: called with AdamW's defaults passed by name, "
+                          "your function gives Keras's step; called as adamw_step(w, g, m, v, t), it does not. The "
+                          f"defaults your function uses are not AdamW's: {SIGNATURE}."))
+
+
+def _check_adamw_step(adamw_step):
+    if adamw_step is Ellipsis:
+        raise Reply(not_yet("adamw_step"))
+    if not callable(adamw_step):
+        raise Reply(wrong(f"`adamw_step` should be a function (def {SIGNATURE}: ...), not a "
+                          f"{type(adamw_step).__name__}."))
+    _check_signature(adamw_step)
+    paths = [keras_adamw_path(index) for index in range(len(ADAMW_RUNS))]  # before any optimizer is refused
+    for index, (run, (keras_w, keras_m, keras_v)) in enumerate(zip(ADAMW_RUNS, paths)):
         tolerances = _tolerances(run, keras_w)
         w, m, v = run.start.copy(), np.zeros_like(run.start), np.zeros_like(run.start)
         for step, g in enumerate(run.gradients):
             t = step + 1
-            inputs = (w, g, m, v)
-            result = call(adam_step, w.copy(), g.copy(), m.copy(), v.copy(), t, **run.settings, name="adam_step")
-            outputs = _returned(result, run.start.shape, t)
+            outputs = _step(adamw_step, run, t, w, g, m, v)
             expected = (keras_w[t], keras_m[step], keras_v[step])
             if not all(_close(out, exp, tolerance) for out, exp, tolerance in zip(outputs, expected, tolerances)):
-                _diagnose(run, t, inputs, outputs, expected, tolerances)
+                steps = [(t, (w, g, m, v), outputs)]
+                while len(steps) < WINDOW and steps[-1][0] < len(run.gradients):  # the learner's next steps
+                    later = steps[-1][0] + 1
+                    state = tuple(out.astype(np.float32) for out in steps[-1][2])
+                    inputs = (state[0], run.gradients[later - 1], state[1], state[2])
+                    steps.append((later, inputs, _step(adamw_step, run, later, *inputs)))
+                if not run.keywords:  # after the window: a function with a step counter of its own sees one more call
+                    _check_own_defaults(adamw_step, run, t, (w, g, m, v), outputs, tolerances)
+                _diagnose(adamw_step, index, _Window(index, steps, tolerances), expected)
             w, m, v = (out.astype(np.float32) for out in outputs)  # Keras keeps w, m and v in float32
-    steps = " and ".join(f"{len(run.gradients)} steps with {run.name} ({'×'.join(map(str, run.start.shape))} "
-                         "weights)" for run in ADAM_RUNS)
-    return passed(f"`adam_step` follows keras.optimizers.Adam at every step, to float32 precision: {steps}.")
+    steps = " and ".join(f"{len(run.gradients)} steps with {run.name.split(' (')[0]} "
+                         f"({'×'.join(map(str, run.start.shape))} weights)" for run in ADAMW_RUNS)
+    return passed(f"`adamw_step` follows keras.optimizers.AdamW at every step, to float32 precision: {steps}.")
 
 
 ex1 = Exercise(
-    "ex1", "rmsprop_adam", _check_adam_step,
+    "ex1", "rmsprop_adam", _check_adamw_step,
     hints=[
-        "Adam's state is two running averages. Which one does Keras update first, the averages or the weight? "
-        "And what does the bias correction look like at the very first step, t = 1?",
-        "Update m and v from the old ones and g (section 3's two averages). Then move w by Keras's form from "
-        "section 4: the step size alpha_t folds both bias corrections, and epsilon is added to the uncorrected "
-        "√v. Use the arguments (learning_rate, beta_1, beta_2, epsilon), and return w, m, v.",
-        "To see where you differ, run keras.optimizers.Adam on a tf.Variable next to your function: "
-        "`optimizer.apply_gradients([(tf.constant(g), variable)])`, then compare variable.numpy() with your w "
-        "after each step.",
+        "AdamW's step is Adam's step plus a shrink of the weight. Two questions decide it. Which w does Keras "
+        "shrink: the one before Adam's step, or the one after it? And what multiplies weight_decay in the shrink?",
+        "Ask Keras. Its source shows what an optimizer does around its update step: "
+        "`print(inspect.getsource(keras.optimizers.AdamW._backend_apply_gradients))`, then the same for "
+        "`_apply_weight_decay`. Or run keras.optimizers.AdamW on a tf.Variable for one step, with a learning rate "
+        "and a weight decay large enough for the two orders to differ (with the defaults the difference is below "
+        "float32 resolution), and compare. The Adam part is section 4's rule, written as a function of (w, g, m, v, "
+        "t). Use the arguments, and return w, m, v.",
+        "To see where you differ, run keras.optimizers.AdamW on a tf.Variable *outside* your function, step after "
+        "step (`optimizer.apply_gradients([(tf.constant(g), variable)])`), feed your function the same g, and "
+        "compare variable.numpy() with your w after each step. Inside adamw_step the check refuses any optimizer.",
     ],
 )
 
@@ -399,13 +652,13 @@ def _check_rho(chosen_rho):
         raise Reply(wrong(f"`chosen_rho` should be one number, but it has shape {value.shape}."))
     rho = float(value.reshape(()))
     if rho > 1:
-        raise Reply(wrong(f"`chosen_rho` = {rho:.6g} is not between 0 and 1. rho is the decay factor of the "
+        raise Reply(wrong(f"`chosen_rho` = {rho!r} is not between 0 and 1. rho is the decay factor of the "
                           "average, not the memory in steps."))
     if rho == 1:
         raise Reply(wrong("with `chosen_rho` = 1 the average v never moves from 0: RMSprop would divide by "
                           "√epsilon for ever. rho must be below 1."))
     if rho < 0:
-        raise Reply(wrong(f"`chosen_rho` = {rho:.6g} is negative; rho is a decay factor from 0 to 1."))
+        raise Reply(wrong(f"`chosen_rho` = {rho!r} is negative; rho is a decay factor from 0 to 1."))
     losses = keras_rmsprop_losses(rho)
     shown = f"`chosen_rho` = {rho!r}"
     start_loss = losses[0]
@@ -427,11 +680,10 @@ def _check_rho(chosen_rho):
                           f"{stall:.1e}, RMSprop's jitter (section 2). A short memory forgets the large early "
                           "gradients, and the effective rate climbs past the stable limit. A longer memory (a "
                           "larger rho) postpones that."))
-    first_above = HOLD_FROM + int(np.argmax(losses[HOLD_FROM:] >= TARGET))
-    if below[0] > first_above:
-        raise Reply(wrong(f"with {shown}, the loss first gets below {_TARGET} at step {below[0]}, too late: it "
-                          f"should be below from step {HOLD_FROM} on."))
-    back = below[0] + int(np.argmax(losses[below[0]:] >= TARGET))
+    back = below[0] + int(np.argmax(losses[below[0]:] >= TARGET))  # the first step above again
+    if back == below[0]:  # below from some step after HOLD_FROM on (no rho in a scan of 500 does this)
+        raise Reply(wrong(f"with {shown}, the loss gets below {_TARGET} only at step {below[0]}: it should be "
+                          f"below from step {HOLD_FROM} on. Compare a few values of rho on both sides of yours."))
     raise Reply(wrong(f"with {shown}, the loss gets below {_TARGET} at step {below[0]}, but the jitter brings it "
                       f"back above at step {back}, before step {STEPS}: v has forgotten the large early "
                       "gradients, and the effective rate has climbed past the stable limit. A longer memory (a "
