@@ -102,6 +102,8 @@ def as_numbers(answer, name):
             raise Reply(wrong(f"`{name}` is a complex number; the answer is real."))
         if raw.dtype.kind not in "iufO":  # booleans, dates, strings and bytes are not numbers
             raise Reply(wrong(f"`{name}` should be a number or an array of numbers, not an array of {raw.dtype}."))
+        if raw.dtype.kind == "O" and any(isinstance(x, (str, bytes, bool, np.bool_)) for x in raw.flat):
+            raise Reply(wrong(f"`{name}` holds text or True/False; it should hold numbers."))
         with np.errstate(over="raise"):
             values = raw.astype(np.float64)
     except (OverflowError, FloatingPointError):

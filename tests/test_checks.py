@@ -80,6 +80,7 @@ def test_arrays_diagnose_shape_transpose_and_partly_right():
         ([0.3, 0.3], "should be a single number, but it has shape (2,)"),
         (np.datetime64("2020"), "not an array of datetime64[Y]"),
         (np.array([True]), "not an array of bool"),
+        (np.array(["0.3"], dtype=object), "holds text or True/False"),
     ],
 )
 def test_junk_gets_a_clear_reply_not_a_traceback(answer, words):
