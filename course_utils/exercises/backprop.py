@@ -2,8 +2,9 @@
 
 - ex1: a new operation for the scalar engine (``sigmoid(v)``, a new ``Value`` node with its own backward rule), for
   every input, even where e^(-z) overflows;
-- ex2: the reference gradients of a small network, from a float64 Keras model and ``tf.GradientTape``, and which
-  gradients of a supplied backward pass with planted bugs are wrong;
+- ex2: the reference gradients of a small network, from a float64 Keras model and ``tf.GradientTape``; the max
+  relative error of each gradient of a supplied backward pass with planted bugs (recomputed by the check from its
+  own copies), and which gradients are wrong;
 - ex3: the backward pass, fixed.
 
 The checks build their own expressions and their own random networks; tf.GradientTape (float64) is the reference.
@@ -408,8 +409,10 @@ def _diagnose_local_derivative(sigmoid, alone, out):
         if getattr(out._backward, "__code__", None) is _default_backward():
             raise Reply(wrong(f"{shown}: backward() passed nothing to `v`. The new node's `_backward` is still the "
                               "engine's default, which does nothing: your backward rule is not attached to the node."))
-        raise Reply(wrong(f"{shown}: your `_backward` adds nothing to `v.grad`. It must pass the gradient on to the "
-                          "node's input."))
+        raise Reply(wrong(f"{shown}: your `_backward` adds 0 to `v.grad`, at every point the check tried. It must "
+                          "pass the gradient on to the node's input, `v`: the local derivative times the gradient "
+                          "arriving at the node. Is your local derivative written with the node's output, `out.data` "
+                          "(a number between 0 and 1), and not with its gradient `out.grad`?"))
     for description, local in WRONG_DERIVATIVES.items():
         if _close(slopes, [local(z, _sigmoid(z)) for z in POINTS]):
             raise Reply(wrong(f"{shown}: the local derivative is {description}."))
@@ -453,14 +456,28 @@ def _planted_backward(X, Y, W1, b1, W2, b2, W3, b3):
 #: The planted bugs, by name: what each leaves out or mixes up.
 BUGS = ("no tanh derivative in d_Z2", "A2 for A1 in dW2")
 
+#: A factor for tanh put back into d_Z2 that is not tanh's derivative, in terms of (Z2, A1, A2); what the reply says.
+TANH_SLIPS = (
+    (lambda Z2, A1, A2: 1 - Z2**2, "your d_Z2 has a factor for tanh now, but written with the pre-activation Z2: "
+                                   "tanh's derivative is written with the layer's output, A2, squared, as d_Z1's is "
+                                   "with A1"),
+    (lambda Z2, A1, A2: 1 - A2, "your d_Z2 has a factor for tanh now, but not tanh's derivative: like d_Z1's, it is "
+                                "written with the layer's output, A2, squared"),
+    (lambda Z2, A1, A2: 1 - A1**2, "your d_Z2 has a factor for tanh now, but written with A1, the output of the "
+                                   "layer below: each layer's factor is written with its own output"),
+)
 
-def _backward_with(X, Y, parameters, bugs):
-    """The backward pass with some of the planted ``bugs`` (none: the right one)."""
+
+def _backward_with(X, Y, parameters, bugs, tanh_factor=None):
+    """The backward pass with some of the planted ``bugs`` (none: the right one), or with a wrong ``tanh_factor``
+    of (Z2, A1, A2) in d_Z2."""
     W1, b1, W2, b2, W3, b3 = parameters
     A1 = np.tanh(X @ W1 + b1)
-    A2 = np.tanh(A1 @ W2 + b2)
+    Z2 = A1 @ W2 + b2
+    A2 = np.tanh(Z2)
     d_Y_hat = 2 * (A2 @ W3 + b3 - Y) / Y.size
-    d_Z2 = d_Y_hat @ W3.T if BUGS[0] in bugs else (d_Y_hat @ W3.T) * (1 - A2**2)
+    factor = 1 - A2**2 if tanh_factor is None else tanh_factor(Z2, A1, A2)
+    d_Z2 = d_Y_hat @ W3.T if BUGS[0] in bugs else (d_Y_hat @ W3.T) * factor
     d_Z1 = (d_Z2 @ W2.T) * (1 - A1**2)
     dW2 = (A2 if BUGS[1] in bugs else A1).T @ d_Z2
     return [X.T @ d_Z1, d_Z1.sum(axis=0), dW2, d_Z2.sum(axis=0), A2.T @ d_Y_hat, d_Y_hat.sum(axis=0)]
@@ -506,8 +523,8 @@ class _NoneGradients(Exception):
 
 
 def _gradients(result, shapes, name):
-    """The six gradients a learner's function returned, as float64 arrays of the parameters' shapes, and whether
-    all of them were float64 (or Python numbers) before the conversion."""
+    """The six gradients a learner's function returned, as float64 arrays of the parameters' shapes, and the names
+    of those that were in a lower precision (float32 or float16) before the conversion."""
     if result is None:
         raise Reply(wrong(f"`{name}` returned None: the function needs `return [dW1, db1, dW2, db2, dW3, db3]`."))
     if isinstance(result, dict):
@@ -528,12 +545,13 @@ def _gradients(result, shapes, name):
     missing = [n for n, g in zip(PARAMETER_NAMES, result) if g is None]
     if missing:
         raise _NoneGradients(missing)
-    arrays, all_float64 = [], True
+    arrays, low_precision = [], []
     for parameter, gradient, shape in zip(PARAMETER_NAMES, result, shapes):
-        values = as_numbers(gradient, f"the gradient of {parameter}")
+        values = as_numbers(gradient, f"d{parameter}")
         with contextlib.suppress(Exception):
             raw = gradient.numpy() if hasattr(gradient, "numpy") else gradient
-            all_float64 &= np.asarray(raw).dtype not in (np.float32, np.float16)
+            if np.asarray(raw).dtype in (np.float32, np.float16):
+                low_precision.append(parameter)
         if values.shape != shape:
             if values.ndim == 2 and values.T.shape == shape:
                 problem = f"the transpose of {parameter}'s {shape}"
@@ -544,7 +562,7 @@ def _gradients(result, shapes, name):
             raise Reply(wrong(f"the gradient of {parameter} that `{name}` returns has shape {values.shape}, "
                               f"{problem}: a gradient has the shape of its parameter.{order}"))
         arrays.append(values)
-    return arrays, all_float64
+    return arrays, low_precision
 
 
 def _disagreeing(mine, reference, tolerance=AGREE):
@@ -562,6 +580,13 @@ def _bugs_left(mine, X, Y, parameters):
 def _listed(names):
     names = [f"`{n}`" for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _in_float32(names):
+    """'float32 arrays' or 'the gradient of `b1` in float32'."""
+    if len(names) == len(PARAMETER_NAMES):
+        return "float32 arrays"
+    return f"the gradient{'' if len(names) == 1 else 's'} of {_listed(names)} in float32"
 
 
 def _gradients_of(names, verb):
@@ -601,6 +626,14 @@ NO_PATH = ("tape.gradient gives None for a variable when the tape saw no path fr
            "the model called, or the loss computed, after the `with` block; model.predict or a NumPy function "
            "(np.mean, network_loss) inside it, which give NumPy arrays the tape cannot follow; or variables that "
            "are not the model's (ask for model.trainable_variables).")
+
+
+IN_FLOAT32 = ("some step runs in float32, Keras's default, where float64 agrees with the tape to about 1e-16 (and an "
+              "error near 1e-7 would blur the reading of your gradient check). The arguments are float64: keep "
+              "float64 to the end. The likely places: a layer or keras.Input without dtype=\"float64\"; a Keras loss "
+              "object (or the one model.compile makes of loss=\"mse\"), which computes in float32 whatever the "
+              "layers are unless it is given dtype=\"float64\" (or take the mean with keras.ops); or a cast of the "
+              "result.")
 
 
 def _builds_a_keras_model(function):
@@ -670,7 +703,7 @@ def _check_gradients_by_tape(gradients_by_tape):
                                   "use fixed sizes instead of its arguments' shapes?")) from None
             raise
         try:
-            mine, _ = _gradients(result, shapes, "gradients_by_tape")
+            mine, low_precision = _gradients(result, shapes, "gradients_by_tape")
         except _NoneGradients as none:
             if keras_model is False:
                 break
@@ -686,6 +719,8 @@ def _check_gradients_by_tape(gradients_by_tape):
             break
         off = _disagreeing(mine, reference)
         if not off:
+            if low_precision:
+                raise Reply(wrong(f"`gradients_by_tape` returns {_in_float32(low_precision)}: {IN_FLOAT32}"))
             worst = max([worst] + [_relative(m, r) for m, r in zip(mine, reference)])
             continue
         factor = _same_factor(mine, reference)
@@ -716,7 +751,103 @@ def _check_gradients_by_tape(gradients_by_tape):
     if _uses(gradients_by_tape, tf.GradientTape, "GradientTape") is False:
         raise Reply(wrong("`gradients_by_tape` gives the right gradients, but not with tf.GradientTape, which this "
                           "exercise is about: compute them with a tape."))
-    return worst
+    if worst > EXACT:
+        raise Reply(wrong(f"`gradients_by_tape` agrees with the check's tf.GradientTape only to about "
+                          f"{_order_of_magnitude(worst)}: {IN_FLOAT32}"))
+
+
+#: The notebook's X_bug, Y_bug and bug_parameters come from this seed; the check keeps its own copy.
+BUG_SEED = 4
+#: CS231n's thresholds for a gradient check's relative error: below HAPPY the gradient agrees, above
+#: PROBABLY_WRONG it is probably wrong (course_utils.gradcheck.CS231N_THRESHOLDS).
+HAPPY, PROBABLY_WRONG = 1e-7, 1e-2
+
+
+@functools.lru_cache(maxsize=1)
+def _bug_errors():
+    """The max relative errors of backward_buggy against the tape on the notebook's data, by name, and the numbers
+    a learner gets by a known slip: the mean instead of the max, and the relative error of the whole arrays."""
+    from course_utils.gradcheck import relative_error
+
+    X, Y, parameters = network(TASK_SIZES, TASK_SAMPLES, BUG_SEED)
+    pairs = list(zip(PARAMETER_NAMES, _planted_backward(X, Y, *parameters), _tape_network(X, Y, parameters)))
+    return {"max": {n: float(relative_error(h, t).max()) for n, h, t in pairs},
+            "mean": {n: float(relative_error(h, t).mean()) for n, h, t in pairs},
+            "whole": {n: _relative(h, t) for n, h, t in pairs}}
+
+
+def _errors(errors):
+    """The learner's errors as {name: number}, from a dict by name (or a list in the order W1, b1, ..., b3)."""
+    if errors is Ellipsis:
+        raise Reply(not_yet("errors"))
+    if isinstance(errors, np.ndarray) and errors.shape == (len(PARAMETER_NAMES),) and errors.dtype.kind in "iuf":
+        errors = errors.tolist()
+    if isinstance(errors, (list, tuple)) and len(errors) == len(PARAMETER_NAMES) and not any(
+            isinstance(e, str) for e in errors):
+        errors = dict(zip(PARAMETER_NAMES, errors))
+    if not isinstance(errors, dict):
+        raise Reply(wrong(f"`errors` should be a dict by parameter name, {{\"W1\": ..., \"b1\": ..., ...}}, with the "
+                          f"max relative error of each gradient; not a {type(errors).__name__}."))
+    if not all(isinstance(key, str) for key in errors):
+        raise Reply(wrong("the keys of `errors` should be the parameters' names as strings, \"W1\" to \"b3\"."))
+    numbers = {}
+    for key, value in errors.items():
+        name = _normalised(key)
+        if name not in PARAMETER_NAMES:
+            raise Reply(wrong(f"`errors` has the key {key!r}, which is not a parameter of the network: the names "
+                              f"are {', '.join(PARAMETER_NAMES)}."))
+        shown = f'errors["{name}"]'
+        if isinstance(value, str):
+            raise Reply(wrong(f"`{shown}` is the text {value!r:.50}: store the number itself, the max relative "
+                              "error, not a verdict about it."))
+        values = as_numbers(value, shown)
+        if values.size != 1:
+            raise Reply(wrong(f"`{shown}` holds {values.size} numbers, one per entry of the gradient: store the "
+                              "largest, with `.max()`. One wrong entry is enough to make a gradient wrong."))
+        if values.item() < 0:
+            raise Reply(wrong(f"`{shown}` is negative, but a relative error never is: |a - b| / (|a| + |b|)."))
+        numbers[name] = values.item()
+    missing = [n for n in PARAMETER_NAMES if n not in numbers]
+    if missing:
+        raise Reply(wrong(f"`errors` has no entry for {_listed(missing)}: give the max relative error of each of "
+                          "the six gradients."))
+    return numbers
+
+
+def _same_errors(mine, theirs, rtol=1e-6):
+    """Whether two sets of errors agree: both below 1e-7 (rounding, or a float32 or finite-difference reference) or
+    within ``rtol`` (float64 and float32 work agree to about 1e-7; digits copied by hand do not)."""
+    return all((mine[n] < HAPPY and theirs[n] < HAPPY) or math.isclose(mine[n], theirs[n], rel_tol=rtol)
+               for n in PARAMETER_NAMES)
+
+
+def _check_errors(errors):
+    """The learner's errors against the check's own; a reply never says which entries are off, nor how many (that
+    would tell the gradients that agree from those that do not)."""
+    mine, computed = _errors(errors), _bug_errors()
+    if _same_errors(mine, computed["max"]):
+        return computed["max"]
+    if all(e < HAPPY for e in mine.values()):
+        raise Reply(wrong("all six of your errors are below 1e-7, as if both sides were the same gradients, but "
+                          "backward_buggy has bugs. Compare backward_buggy's gradients with those of your "
+                          "gradients_by_tape, both on X_bug, Y_bug and bug_parameters."))
+    if _same_errors(mine, computed["mean"]):
+        raise Reply(wrong("your errors are the mean of each relative_error array: take the largest entry, "
+                          "`.max()`. One wrong entry is enough to make a gradient wrong."))
+    if _same_errors(mine, computed["whole"]):
+        raise Reply(wrong("your errors are relative errors of the whole arrays (their norms); the task asks for "
+                          "`relative_error(by_hand, by_tape).max()`, entry by entry, as CS231n's thresholds assume."))
+    if _same_errors(mine, computed["max"], rtol=1e-3):  # digits copied; narrow, or it would be an oracle
+        raise Reply(wrong("your errors are close to the check's, but not within its tolerance: store the numbers "
+                          "your code computes, not digits copied or rounded by hand."))
+    if np.allclose(sorted(mine.values()), sorted(computed["max"].values()), rtol=1e-6, atol=HAPPY):
+        raise Reply(wrong("your errors are the right numbers, but under the wrong names: backward_buggy and "
+                          "gradients_by_tape return the gradients in the order W1, b1, W2, b2, W3, b3."))
+    raise Reply(wrong("your errors do not match those the check computes with its own copies of backward_buggy, "
+                      "of the tape and of X_bug, Y_bug and bug_parameters. Compute each as "
+                      "`relative_error(by_hand, by_tape).max()`, with by_hand from backward_buggy and by_tape from "
+                      "your gradients_by_tape, on the arrays of the cell above (run it again if you changed them), "
+                      "and store the numbers your code computes, not copies."))
 
 
 def _names(wrong_gradients):
@@ -726,17 +857,18 @@ def _names(wrong_gradients):
     if isinstance(wrong_gradients, np.ndarray) and wrong_gradients.dtype.kind in "UO" and wrong_gradients.ndim == 1:
         wrong_gradients = wrong_gradients.tolist()
     if isinstance(wrong_gradients, str):
-        items = [part for part in re.split(r"[^A-Za-z0-9_]+", wrong_gradients) if part and part.lower() != "and"]
-    elif isinstance(wrong_gradients, (list, tuple, set, frozenset)):
-        items = list(wrong_gradients)
-    elif isinstance(wrong_gradients, dict):
+        wrong_gradients = [wrong_gradients]
+    if isinstance(wrong_gradients, dict):
         raise Reply(wrong("`wrong_gradients` is a dict: give a list of names only, those of the parameters whose "
-                          "gradients from backward_buggy are wrong, such as [\"W3\"]."))
-    else:
-        raise Reply(wrong(f"`wrong_gradients` should be a list of parameter names such as \"W3\", not a "
-                          f"{type(wrong_gradients).__name__}."))
-    if not all(isinstance(item, str) for item in items):
-        raise Reply(wrong("`wrong_gradients` should hold the parameters' names as strings, such as \"W3\"."))
+                          "gradients from backward_buggy are wrong (the dict of numbers is `errors`)."))
+    if not isinstance(wrong_gradients, (list, tuple, set, frozenset)):
+        raise Reply(wrong(f"`wrong_gradients` should be a list of parameter names, strings such as \"Wk\" or "
+                          f"\"bk\" (k the layer's number), not a {type(wrong_gradients).__name__}."))
+    if not all(isinstance(item, str) for item in wrong_gradients):
+        raise Reply(wrong("`wrong_gradients` should hold the parameters' names as strings, such as \"Wk\" or "
+                          "\"bk\" (k the layer's number)."))
+    items = [part for item in wrong_gradients for part in re.split(r"[^A-Za-z0-9_]+", item)
+             if part and part.lower() != "and"]  # "W1, b1" in one string, or inside the list
     names = {_normalised(item) for item in items}
     unknown = sorted(names - set(PARAMETER_NAMES))
     if unknown:
@@ -754,36 +886,34 @@ def _normalised(name):
     return text
 
 
-def _check_wrong_gradients(wrong_gradients, expected):
-    """The names, judged without naming any: a reply that named the right or wrong ones would give the list away."""
+def _check_wrong_gradients(wrong_gradients, errors):
+    """The names against the (verified) errors: the reply may name gradients, since the learner holds the numbers."""
     names = _names(wrong_gradients)
-    if not names:
-        raise Reply(wrong("`wrong_gradients` is empty, but backward_buggy has bugs: some of its gradients disagree "
-                          "with the tape."))
+    agree = [n for n in PARAMETER_NAMES if n in names and errors[n] < HAPPY]
+    missed = [n for n in PARAMETER_NAMES if n not in names and errors[n] > PROBABLY_WRONG]
     problems = []
-    if names - expected:
-        problems.append("includes at least one gradient that agrees with the tape")
-    if expected - names:
-        problems.append("misses at least one gradient that disagrees with " + ("it" if problems else "the tape"))
+    if agree:
+        one = len(agree) == 1
+        problems.append(f"your list holds {_listed(agree)}, but your errors put "
+                        f"{'its gradient' if one else 'their gradients'} below 1e-7, CS231n's \"happy\": "
+                        f"{'it agrees' if one else 'they agree'} with the tape")
+    if missed:
+        problems.append(f"your errors put the gradient{'' if len(missed) == 1 else 's'} of {_listed(missed)} above "
+                        f"1e-2, \"probably wrong\", but your list leaves {'it' if len(missed) == 1 else 'them'} out")
     if problems:
-        raise Reply(wrong("your list " + ", and ".join(problems) + ". Compare each of backward_buggy's six "
-                          "gradients with your tape's on X_bug, Y_bug and bug_parameters, one parameter at a time, "
-                          "and read each relative error with CS231n's thresholds."))
+        raise Reply(wrong("; and ".join(problems) + "."))
 
 
-def _check_locate(gradients_by_tape, wrong_gradients):
-    """ex2: the learner's gradients_by_tape (run on the check's networks), then the names in wrong_gradients."""
-    worst = _check_gradients_by_tape(gradients_by_tape)
-    _, (X, Y, parameters) = _cases()[0]
-    expected = set(_disagreeing(_planted_backward(X, Y, *parameters), _reference(0)))
-    _check_wrong_gradients(wrong_gradients, expected)
-    precision = ("" if worst <= EXACT else
-                 f" (Your gradients agree with the tape's to about {_order_of_magnitude(worst)} only: some step runs "
-                 "in float32, Keras's default dtype. A model and loss all in float64 agree to about 1e-16.)")
-    return passed(f"`gradients_by_tape` agrees with the check's tf.GradientTape on networks of two sizes, and the "
-                  f"gradients of {_listed(sorted(expected, key=PARAMETER_NAMES.index))} are the wrong ones: a wrong "
-                  f"error d_Z spoils its own layer's gradients and, handed back, those of every layer below it."
-                  f"{precision}")
+def _check_locate(gradients_by_tape, errors, wrong_gradients):
+    """ex2: the learner's gradients_by_tape (run on the check's networks), the errors (against the check's own),
+    then the names in wrong_gradients (against the errors). The list is read only once the errors are right."""
+    _check_gradients_by_tape(gradients_by_tape)
+    verified = _check_errors(errors)
+    _check_wrong_gradients(wrong_gradients, verified)
+    spoiled = [n for n in PARAMETER_NAMES if verified[n] > PROBABLY_WRONG]
+    return passed(f"`gradients_by_tape` agrees with the check's tf.GradientTape on networks of two sizes, your "
+                  f"errors match the check's own, and the gradients of {_listed(spoiled)} are the wrong ones: a "
+                  "wrong error d_Z spoils its own layer's gradients and, handed back, those of every layer below it.")
 # --- ex3: backward_fixed --------------------------------------------------------------------------------
 
 
@@ -795,9 +925,9 @@ def _shortcut(backward_fixed):
 
     shortcuts = (
         ("tf.GradientTape", (tf.GradientTape, "GradientTape", "ForwardAccumulator", "gradients_by_tape")),
-        ("finite differences (it evaluates the loss)", (gradcheck.numerical_gradients, gradcheck.gradient_check,
-                                                         "numerical_gradients", "gradient_check", "approx_fprime",
-                                                         "network_loss")),
+        ("finite differences", (gradcheck.numerical_gradients, gradcheck.gradient_check, "numerical_gradients",
+                                "gradient_check", "approx_fprime")),
+        ("complex-step differentiation (the imaginary part of the loss)", ("imag", "complex", "complex128")),
         ("course_utils.nn", (nn.Network, nn.Dense, "Network", "Dense")),
     )
     for description, things in shortcuts:
@@ -807,7 +937,10 @@ def _shortcut(backward_fixed):
 
 
 def _check_fixed(backward_fixed):
-    """ex3: the learner's backward_fixed, on the check's networks, against tf.GradientTape."""
+    """ex3: the learner's backward_fixed, on the check's networks, against tf.GradientTape.
+
+    A reply names the gradients that disagree only when they are not the very ones of backward_buggy: those are
+    exercise 2's answer."""
     if backward_fixed is Ellipsis:
         raise Reply(not_yet("backward_fixed"))
     if callable(backward_fixed):
@@ -828,26 +961,38 @@ def _check_fixed(backward_fixed):
                                   "use fixed sizes instead of its arguments' shapes?")) from None
             raise
         try:
-            mine, all_float64 = _gradients(result, shapes, "backward_fixed")
+            mine, low_precision = _gradients(result, shapes, "backward_fixed")
         except _NoneGradients as none:
             raise Reply(wrong(f"`backward_fixed` returns None for {_listed(none.names)}: return all six "
                               "gradients as arrays.")) from None
         reference = _reference(number)
         off = _disagreeing(mine, reference)
         if not off:
-            if all_float64:
-                worst = max([worst] + [_relative(m, r) for m, r in zip(mine, reference)])
+            if low_precision:
+                raise Reply(wrong(f"`backward_fixed` returns {_in_float32(low_precision)}. The arguments are "
+                                  "float64: keep their float64, in which a backward pass by hand agrees with the "
+                                  "tape to about 1e-16."))
+            worst = max([worst] + [_relative(m, r) for m, r in zip(mine, reference)])
             continue
         where = f"on {case}, " if number == len(CHECK_SEEDS) else ""
-        others = [n for n in PARAMETER_NAMES if n not in off]
-        rest = f"; {_gradients_of(others, 'agree')}" if others else ""
+        as_buggy = set(off) == set(_disagreeing(_planted_backward(X, Y, *parameters), reference))
+        if as_buggy:  # exercise 2's answer: not named
+            which = "the gradients that disagree with tf.GradientTape are the very ones of backward_buggy"
+        else:
+            others = [n for n in PARAMETER_NAMES if n not in off]
+            which = f"{_gradients_of(off, 'disagree')} with tf.GradientTape" + (
+                f"; {_gradients_of(others, 'agree')}" if others else "")
         bugs = _bugs_left(mine, X, Y, parameters)
         if bugs == BUGS:
-            raise Reply(wrong(f"{where}{_gradients_of(off, 'still disagree')} with tf.GradientTape, exactly as "
-                              "backward_buggy's do: the bugs are still there."))
+            raise Reply(wrong(f"{where}`backward_fixed` returns exactly backward_buggy's gradients: the bugs are "
+                              "still there. Start from the gradients you found wrong in exercise 2."))
         if bugs:
-            raise Reply(wrong(f"{where}{_gradients_of(off, 'disagree')} with tf.GradientTape{rest}. You fixed one "
-                              "of backward_buggy's bugs; another is left."))
+            raise Reply(wrong(f"{where}{which}. You fixed one of backward_buggy's bugs; another is left."))
+        for tanh_factor, description in TANH_SLIPS:
+            for bugs in ((), BUGS[1:]):
+                if not _disagreeing(mine, _backward_with(X, Y, parameters, bugs, tanh_factor)):
+                    more = " Another of backward_buggy's bugs is left, too." if bugs else ""
+                    raise Reply(wrong(f"{where}{which}. {description[0].upper()}{description[1:]}.{more}"))
         factor = _same_factor(mine, reference)
         if factor == 0:
             raise Reply(wrong(f"{where}every gradient `backward_fixed` returns is zero."))
@@ -856,7 +1001,7 @@ def _check_fixed(backward_fixed):
         if factor is not None:
             raise Reply(wrong(f"{where}every gradient of `backward_fixed` is off by the same factor: look at the "
                               "error at the output, which all of them share."))
-        raise Reply(wrong(f"{where}{_gradients_of(off, 'disagree')} with tf.GradientTape{rest}."))
+        raise Reply(wrong(f"{where}{which}."))
     if worst > EXACT:
         raise Reply(wrong(f"`backward_fixed`'s gradients are close to tf.GradientTape's, with relative errors up to "
                           f"about {_order_of_magnitude(worst)}, but a backward pass by hand in float64 agrees with "
@@ -891,9 +1036,10 @@ ex2 = Exercise(
         "gradients_by_tape: a keras.Sequential of keras.Input and three keras.layers.Dense (tanh, tanh, no "
         "activation), each with dtype=\"float64\" and its size read off the arrays' shapes; model.set_weights with "
         "the six arrays; inside `with tf.GradientTape() as tape:` call model(X) and take the mean squared error "
-        "with keras.ops or tf; then tape.gradient(loss, model.trainable_variables) and `.numpy()`. Then, for each "
-        "of the six pairs from backward_buggy and gradients_by_tape on X_bug, Y_bug, print "
-        "relative_error(...).max() and list the names whose error is far above 1e-7.",
+        "with keras.ops or tf; then tape.gradient(loss, model.trainable_variables) and `.numpy()`. Then zip the "
+        "six names with the gradients of backward_buggy and of gradients_by_tape on X_bug, Y_bug, bug_parameters, "
+        "and build the dict `errors` of relative_error(by_hand, by_tape).max() by name; read each error with "
+        "relative_error_verdict, and list the names whose error is above 1e-2.",
     ],
 )
 
