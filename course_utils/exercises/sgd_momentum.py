@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils import checks
 from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
 
 # --- Exercise 1: one step of Keras's SGD with momentum and weight decay ------------------------------------
@@ -231,17 +232,22 @@ class _KerasCalled(BaseException):  # not an Exception: `call` must not turn it 
 @contextlib.contextmanager
 def _no_keras_optimizer():
     """While the learner's function runs, a Keras optimizer's step raises _KerasCalled (and changes nothing)."""
+    from keras.src.backend.tensorflow import optimizer as tf_optimizer
     from keras.src.optimizers import base_optimizer, sgd
 
     def refuse(*args, **kwargs):
         raise _KerasCalled()
 
-    saved = base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step
-    base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step = refuse, refuse
+    guarded = ((base_optimizer.BaseOptimizer, "apply"), (base_optimizer.BaseOptimizer, "_apply_weight_decay"),
+               (tf_optimizer.TFOptimizer, "_apply_weight_decay"), (sgd.SGD, "update_step"))
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in guarded if name in owner.__dict__]
+    for owner, name, _ in saved:
+        setattr(owner, name, refuse)
     try:
         yield
     finally:
-        base_optimizer.BaseOptimizer.apply, sgd.SGD.update_step = saved
+        for owner, name, method in saved:
+            setattr(owner, name, method)
 
 
 def _call_step(function, run, run_number, step, args, extra):
@@ -250,7 +256,8 @@ def _call_step(function, run, run_number, step, args, extra):
         with _no_keras_optimizer():
             return call(function, *args, name="sgd_step", **extra)
     except _KerasCalled:
-        raise Reply(wrong("`sgd_step` runs a Keras optimizer's step (`apply_gradients`, `apply` or `update_step`): "
+        raise Reply(wrong("`sgd_step` runs a Keras optimizer's step (`apply_gradients`, `apply`, `update_step` or "
+                          "`_apply_weight_decay`): "
                           "the task is to write the step yourself, with +, − and *. Keras is what the check compares "
                           "your step with."))
     except Reply as reply:
@@ -306,6 +313,67 @@ def _agree(mine, reference, rtol=1e-5):
         return np.all(np.abs(mine - reference) <= rtol * scale, axis=tuple(range(1, reference.ndim)))
 
 
+_PARAMETERS = ("learning_rate", "momentum", "weight_decay")
+
+
+def _ignored_parameters(function, run, number):
+    """A parameter the learner's step does not use where Keras's step does (a global or a fixed number), or None.
+
+    One step from fixed inputs: the whole step, then three settings that each leave one part of Keras's step: the
+    weight decay alone (zero velocity and gradient), the velocity alone (zero gradient, no decay), the gradient alone
+    (zero velocity, no decay). In each, every parameter Keras's step uses there is halved: if the learner's output
+    stays the same, the step ignores it there.
+    """
+    import tensorflow as tf
+
+    start, gradients = _run_data(run)
+    zeros = np.zeros_like(start)
+    settings = (("the whole step", gradients[1], gradients[0], True), ("the weight decay", zeros, zeros, True),
+                ("the velocity's part of the step", gradients[1], zeros, False),
+                ("the gradient's part of the step", zeros, gradients[0], False))
+    convert = (lambda a: tf.constant(a)) if run.tensors else (lambda a: a.copy())
+    extra = {"nesterov": True} if run.nesterov else {}
+    reference = _decayed_first(_momentum)
+    used, missed = {name: [] for name in _PARAMETERS}, {name: [] for name in _PARAMETERS}
+
+    def learner(velocity, gradient, values):
+        args = (convert(start), convert(velocity.astype("float32")), convert(gradient), *values)
+        w, v = _pair(_call_step(function, run, number, 1, args, extra), number, 1)
+        return (_values(w, "weights", run.shape, number, 1), _values(v, "velocity", run.shape, number, 1))
+
+    try:
+        for part, velocity, gradient, decay in settings:
+            values = [run.learning_rate, run.momentum, run.weight_decay if decay else 0.0]
+            keras_base = reference(start.astype(np.float64), velocity, gradient, *values, run.nesterov)
+            mine_base = learner(velocity, gradient, values)
+            if part == "the weight decay" and np.array_equal(mine_base[0], start):
+                continue  # no decay of the weights at all: nothing there to ignore (the probe without decay says more)
+            for index, name in enumerate(_PARAMETERS):
+                halved = list(values)
+                halved[index] /= 2
+                keras_halved = reference(start.astype(np.float64), velocity, gradient, *halved, run.nesterov)
+                if all(np.allclose(a, b, rtol=1e-6, atol=0) for a, b in zip(keras_base, keras_halved)):
+                    continue  # Keras's step does not use it here either
+                used[name].append(part)
+                if all(np.array_equal(a, b) for a, b in zip(mine_base, learner(velocity, gradient, halved))):
+                    missed[name].append(part)
+    except Reply:  # the function fails on these inputs: the other diagnoses say more
+        return None
+    everywhere = [name for name in _PARAMETERS if missed[name] and missed[name] == used[name]]
+    if everywhere:
+        names = " and ".join(", ".join(f"`{name}`" for name in everywhere).rsplit(", ", 1))
+        they = "they change" if len(everywhere) > 1 else "it changes"
+        return (f"Your step ignores the {names} it receives: halved, {they} nothing in your step. Does it use a "
+                "global variable (section 3 defines `lr` and `mu`) or a fixed number instead of its parameter?")
+    for name in ("learning_rate", "momentum"):  # a weight decay used elsewhere: the probe without decay says more
+        parts = [part for part in missed[name] if part != "the whole step"]
+        if parts:
+            return (f"In {parts[0]}, your step ignores the `{name}` it receives: halved, it changes nothing there, "
+                    "but it changes Keras's step. Does that part use a global variable (section 3 defines `lr` and "
+                    f"`mu`), a fixed number or another parameter in place of `{name}`, or leave it out?")
+    return None
+
+
 def _weights_problem(function, weights, run, number):
     """Why the learner's weights left Keras's path: a named mistake, or which half of the step is wrong."""
     keras_weights = keras_reference(number - 1)[0]
@@ -316,6 +384,9 @@ def _weights_problem(function, weights, run, number):
             description = description[run.nesterov]
         if _agree(weights, _simulate(rule, run)[0], rtol=1e-4).all():
             return f"{where} They look like {description}{'' if description.endswith('?') else '.'}"
+    ignored = _ignored_parameters(function, run, number)
+    if ignored:
+        return f"{where} {ignored}"
     try:  # the same run without weight decay tells the momentum step from the weight decay
         probe = _learner_run(function, run, number, weight_decay=0.0)[0]
         probe_right = _agree(probe, keras_reference(number - 1, 0.0)[0])
@@ -385,10 +456,14 @@ ex1 = Exercise(
         "Two questions decide the step: at which moment of the step does Keras apply the weight decay, and to "
         "what: to the gradient, or to something else? The docstring does not say; the optimizer's source does, "
         "and so does an experiment with a zero gradient.",
-        "`inspect.getsource(keras.optimizers.SGD.apply)` shows the order of the calls in one step; "
-        "`inspect.getsource(keras.optimizers.SGD._apply_weight_decay)` shows what the weight decay does (the "
-        "TensorFlow backend's version). Do that first, then the momentum step of section 2 with the gradient "
-        "you are given. Use only +, − and *, and return the pair.",
+        "`print(inspect.getsource(keras.optimizers.SGD.apply))` shows one step of a Keras optimizer. Follow what "
+        "it calls before the update step itself: read that method's source too (the TensorFlow backend's version), "
+        "and note what it changes and with which numbers. Then write the momentum step of section 2 with the "
+        "gradient you are given. Use only +, − and *, and return the pair.",
+        "`apply` calls `self._apply_weight_decay(trainable_variables)` before `self._backend_update_step(...)`; "
+        "`inspect.getsource(keras.optimizers.SGD._apply_weight_decay)` shows what it does to each variable. "
+        "`inspect.getsource(keras.optimizers.SGD.update_step)` then shows the momentum step (with and without "
+        "Nesterov), which sees only the gradient.",
     ],
 )
 
@@ -483,8 +558,12 @@ def _check_fall(fall):
     if abs(value / _fall_after(STEPS_TRAINED) - 1) <= 0.01:
         raise Reply(wrong(f"{shown} is close, but not within the tolerance: compute it in code, with the schedule, "
                           "instead of rounding or copying digits."))
-    raise Reply(wrong(f"{shown} is not the fall Keras 2's decay gave. Count what Keras 2's decay counted, and "
-                      "compute the two rates with a schedule instead of by hand."))
+    if value < _fall_after(STEPS_TRAINED):
+        raise Reply(wrong(f"{shown} is less than the fall Keras 2's decay gave. Count what Keras 2's decay "
+                          "counted; the divisor of the schedule that stands for it grows at every one of those "
+                          "(a decay_steps other than 1 makes it grow more slowly)."))
+    raise Reply(wrong(f"{shown} is more than the fall Keras 2's decay gave. Count what Keras 2's decay counted, "
+                      "and compute the two rates with the schedule that stands for it."))
 
 
 ex2 = Exercise(
@@ -642,7 +721,6 @@ def _rates(optimizer):
     rates the optimizer itself reads at a few of the steps.
     """
     import keras
-    import tensorflow as tf
 
     iterations = optimizer.iterations
     kept = iterations.numpy()
@@ -650,33 +728,60 @@ def _rates(optimizer):
     def read(t):
         iterations.assign(t)
         try:
-            return float(optimizer.learning_rate)
+            rate = optimizer.learning_rate
         except TypeError as error:
             rate = getattr(optimizer, "_learning_rate", None)
             if callable(rate) and not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
                 raise Reply(wrong(f"Keras could not read your learning rate (TypeError: {str(error)[:120]}). "
                                   "Keras calls a callable `learning_rate` with no argument: it does not pass the "
                                   "step. Give it a LearningRateSchedule, whose __call__ receives the step.")) from None
-            raise
+            raise Reply(wrong(f"calling your schedule at step {t:,} raised TypeError: {str(error)[:200]}")) from None
+        except Exception as error:  # the learner's schedule failed
+            raise Reply(wrong(f"calling your schedule at step {t:,} raised {type(error).__name__}: "
+                              f"{str(error)[:200]}.")) from None
+        try:
+            values = np.asarray(rate.numpy() if hasattr(rate, "numpy") else rate, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Reply(wrong(f"at step {t:,} your learning rate is a {type(rate).__name__}, not a number: a "
+                              "schedule returns one rate for each step.")) from None
+        if values.size != 1:
+            raise Reply(wrong(f"at step {t:,} your schedule returned {values.size} values (shape {values.shape}): a "
+                              "schedule returns one rate, a scalar, for each step."))
+        return float(values.reshape(()))
 
     try:
-        schedule = getattr(optimizer, "_learning_rate", None)
-        if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
-            try:
-                at_once = schedule(tf.constant(SCHEDULE_STEPS, dtype=iterations.dtype))
-                at_once = np.asarray(at_once.numpy() if hasattr(at_once, "numpy") else at_once, dtype=np.float64)
-            except Exception:  # a schedule written for one step at a time
-                at_once = None
-            if at_once is not None and at_once.shape == (len(SCHEDULE_STEPS),):
-                probes = range(0, len(SCHEDULE_STEPS), 11)
-                if all(at_once[k] == read(SCHEDULE_STEPS[k]) for k in probes):
-                    return at_once
-        return np.array([read(t) for t in SCHEDULE_STEPS])
+        with checks._time_limit(checks.TIME_LIMIT):
+            return _read_all(optimizer, read)
+    except checks._TooSlow:
+        raise Reply(wrong(f"reading your learning rate at the {len(SCHEDULE_STEPS)} steps the check compares "
+                          f"took more than {checks.TIME_LIMIT} s, so the check stopped it: is there a loop that never "
+                          "ends in your schedule?")) from None
     finally:
         iterations.assign(kept)
 
 
-def _schedule_problem(rates):
+def _read_all(optimizer, read):
+    """The rates at SCHEDULE_STEPS: the schedule called on all of them at once if it agrees with `read`, else `read`."""
+    import keras
+    import tensorflow as tf
+
+    iterations = optimizer.iterations
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        try:
+            at_once = schedule(tf.constant(SCHEDULE_STEPS, dtype=iterations.dtype))
+            at_once = np.asarray(at_once.numpy() if hasattr(at_once, "numpy") else at_once, dtype=np.float64)
+        except Exception:  # a schedule written for one step at a time
+            at_once = None
+        if at_once is not None and at_once.shape == (len(SCHEDULE_STEPS),):
+            probes = range(0, len(SCHEDULE_STEPS), 11)
+            if all(at_once[k] == read(SCHEDULE_STEPS[k]) for k in probes):
+                return at_once
+    return np.array([read(t) for t in SCHEDULE_STEPS])
+
+
+def _schedule_problem(rates, scheduled):
+    """What is wrong with the rates at SCHEDULE_STEPS, or None (scheduled: the learning rate is a schedule)."""
     expected = np.array([_callback_rate(t) for t in SCHEDULE_STEPS])
     if not np.all(np.isfinite(rates)):
         return "the learning rate is NaN or infinite at some step"
@@ -685,6 +790,10 @@ def _schedule_problem(rates):
     if np.all(rates == rates[0]):
         start = ("" if np.isclose(rates[0], expected[0], rtol=1e-5) else
                  ", and it does not start at the Keras 2 line's rate either")
+        if scheduled:
+            return (f"your schedule keeps the rate at {rates[0]:.6g} at every step of the {TRAIN_EPOCHS} epochs"
+                    f"{start}: it drops too late, or never. What does a schedule count, and how many of those make "
+                    f"the callback's {HALVING_EPOCHS} epochs?")
         return (f"the learning rate stays {rates[0]:.6g} at every step{start}. In a custom training loop no "
                 "callback lowers it: give `learning_rate=` a schedule that does what the callback did")
     if not np.isclose(rates[0], expected[0], rtol=1e-5):
@@ -692,6 +801,11 @@ def _schedule_problem(rates):
     for description, rule in SCHEDULE_MISTAKES:
         if np.allclose(rates, [rule(t) for t in SCHEDULE_STEPS], rtol=1e-4, atol=1e-12):  # float32 underflows
             return description
+    rises = np.flatnonzero(np.diff(rates) > 1e-6 * rates[:-1])
+    if rises.size:
+        step, rate = SCHEDULE_STEPS[rises[0] + 1], rates[rises[0] + 1]
+        return (f"the learning rate rises: at step {step:,} it is {rate:.6g}, above the rate before it. The callback "
+                "only lowers it (a factor that multiplies the rate is below 1 for a decay)")
     first = int(np.argmax(~np.isclose(rates, expected, rtol=1e-5, atol=0)))
     step, rate = SCHEDULE_STEPS[first], rates[first]
     if rate < expected[first]:
@@ -709,14 +823,16 @@ def _check_schedule(optimizer):
     config = _config(optimizer)
     problems = _option_problems(config, expected)
     if config.get("gradient_accumulation_steps") is None:  # otherwise `iterations` counts differently
-        schedule_problem = _schedule_problem(_rates(optimizer))
+        scheduled = callable(getattr(optimizer, "_learning_rate", None))
+        schedule_problem = _schedule_problem(_rates(optimizer), scheduled)
         if schedule_problem:
             problems.insert(0, schedule_problem)
+    problems = [problem if problem.endswith("?") else f"{problem}." for problem in problems]
     if len(problems) == 1:
-        raise Reply(wrong(f"{problems[0]}."))
+        raise Reply(wrong(problems[0]))
     if problems:
         raise Reply(wrong(f"{len(problems)} things differ from the Keras 2 code: "
-                          + " ".join(f"({k}) {p}." for k, p in enumerate(problems, start=1))))
+                          + " ".join(f"({k}) {p}" for k, p in enumerate(problems, start=1))))
     return passed("keras.optimizers.SGD with the Keras 2 line's momentum and Nesterov, no other option, and a rate "
                   f"that follows the callback's at every step checked ({len(SCHEDULE_STEPS)} steps, among them the "
                   f"first, middle and last of each of the {TRAIN_EPOCHS} epochs): it trains as the Keras 2 code did, "

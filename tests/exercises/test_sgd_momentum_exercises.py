@@ -307,7 +307,66 @@ def calls_keras(w, velocity, gradient, learning_rate, momentum, weight_decay, ne
     return variable.numpy(), optimizer.momentums[0].numpy()
 
 
+def keras_weight_decay_then_momentum(w, velocity, gradient, learning_rate, momentum, weight_decay, nesterov=False):
+    optimizer = keras.optimizers.SGD(learning_rate=learning_rate, weight_decay=weight_decay)
+    variable = tf.Variable(tf.cast(w, tf.float32))
+    optimizer.build([variable])
+    optimizer._apply_weight_decay([variable])  # Keras's own decay, then a momentum step by hand
+    w = variable.numpy()
+    velocity = momentum * velocity - learning_rate * gradient
+    return (w + momentum * velocity - learning_rate * gradient if nesterov else w + velocity), velocity
+
+
+def decay_of_the_velocity(w, velocity, gradient, learning_rate, momentum, weight_decay, nesterov=False):
+    velocity = (momentum * velocity - learning_rate * gradient) * (1 - learning_rate * weight_decay)
+    return (w + momentum * velocity - learning_rate * gradient if nesterov else w + velocity), velocity
+
+
+def momentum_in_the_decay(w, velocity, gradient, learning_rate, momentum, weight_decay, nesterov=False):
+    w = w - momentum * weight_decay * w  # the momentum typed where the rate belongs
+    velocity = momentum * velocity - learning_rate * gradient
+    return (w + momentum * velocity - learning_rate * gradient if nesterov else w + velocity), velocity
+
+
+# Bodies typed as in section 3, where the notebook defines lr, mu = 0.05, 0.8: they pick up those globals.
+NOTEBOOK_GLOBALS = {"lr": float(np.float32(0.05)), "mu": float(np.float32(0.8))}
+GLOBAL_BODIES = {
+    "globals_lr_and_mu": "w = w - lr * weight_decay * w\n"
+                         "    velocity = mu * velocity - lr * gradient\n"
+                         "    return (w + mu * velocity - lr * gradient if nesterov else w + velocity), velocity",
+    "global_mu": "w = w - learning_rate * weight_decay * w\n"
+                 "    velocity = mu * velocity - learning_rate * gradient\n"
+                 "    return (w + mu * velocity - learning_rate * gradient if nesterov else w + velocity), velocity",
+    "global_lr_in_the_decay": "w = w - lr * weight_decay * w\n"
+                              "    velocity = momentum * velocity - learning_rate * gradient\n"
+                              "    return (w + momentum * velocity - learning_rate * gradient if nesterov else "
+                              "w + velocity), velocity",
+    "run_1_settings_typed_in": "learning_rate, momentum, weight_decay = 0.05, 0.9, 0.2\n"
+                               "    w = w - learning_rate * weight_decay * w\n"
+                               "    velocity = momentum * velocity - learning_rate * gradient\n"
+                               "    return (w + momentum * velocity - learning_rate * gradient if nesterov else "
+                               "w + velocity), velocity",
+}
+
+
+def with_notebook_globals(name):
+    namespace = dict(NOTEBOOK_GLOBALS)
+    exec(f"def {name}(w, velocity, gradient, learning_rate, momentum, weight_decay, nesterov=False):\n"
+         f"    {GLOBAL_BODIES[name]}\n", namespace)
+    return namespace[name]
+
+
 EX1_MISTAKES = [
+    (with_notebook_globals("globals_lr_and_mu"), ["Run 1", "ignores the `learning_rate` and `momentum` it receives",
+                                                  "section 3 defines `lr` and `mu`"]),
+    (with_notebook_globals("global_mu"), ["Run 1", "ignores the `momentum` it receives", "global variable"]),
+    (with_notebook_globals("global_lr_in_the_decay"), ["Run 2", "In the weight decay, your step ignores the "
+                                                       "`learning_rate`", "global variable"]),
+    (with_notebook_globals("run_1_settings_typed_in"), ["Run 2", "ignores the `learning_rate`, `momentum` and "
+                                                        "`weight_decay`", "fixed number"]),
+    (keras_weight_decay_then_momentum, ["runs a Keras optimizer's step", "`_apply_weight_decay`"]),
+    (decay_of_the_velocity, ["Run 1", "With weight_decay=0.0 your steps do follow Keras's"]),
+    (momentum_in_the_decay, ["In the weight decay", "another parameter in place of `learning_rate`"]),
     (momentum_only, ["Run 1", "step 1", "without any weight decay", "find where in Keras's source"]),
     (torch_style, ["step 2", "added to the gradient", "torch.optim.SGD", "*decoupled*"]),
     (l2_penalty_gradient, ["L2 penalty", "*decoupled*"]),
@@ -411,6 +470,10 @@ def test_ex1_junk_is_rejected_without_a_traceback(answer):
     assert_rejected(ex1.check(answer))
 
 
+def test_ex1_the_second_hint_names_no_private_method_the_third_does():
+    assert "_apply_weight_decay" not in ex1.hints[1] and "_apply_weight_decay" in ex1.hints[2]
+
+
 def test_ex1_the_first_hint_holds_no_part_of_the_solution():
     for part in ("momentum *", "learning_rate", "- ", "velocity =", "w +", "section", "_apply_weight_decay",
                  "before", "first", "*"):
@@ -470,15 +533,17 @@ def test_ex2_right_forms_pass(answer):
     (1.02, "close, but not within the tolerance"),  # rounded by hand
     (1.01, "close, but not within the tolerance"),
     (1 / (1 - 0.015), "falls *linearly*"),
-    (1.03, "not the fall"),
-    (2.0, "not the fall"),
+    (1.03, "more than the fall"),
+    (2.0, "more than the fall"),
+    (ratio(schedules.InverseTimeDecay(0.01, decay_steps=100, decay_rate=1e-6), 15_000),
+     ["less than the fall", "a decay_steps other than 1"]),
     (ratio(schedules.ExponentialDecay(0.01, 1, 1e-6), 15_000), "infinite"),  # decay_rate read as Keras 2's decay
     (float("inf"), "infinite"),
     ([1.015, 1.015], "single number"),
 ])
 def test_ex2_plausible_mistakes_are_named(answer, words):
     feedback = ex2.check(answer)
-    assert_rejected(feedback, words)
+    assert_rejected(feedback, *([words] if isinstance(words, str) else words))
     own = f"{float(np.ravel(answer)[0]):.10g}"
     assert "1.015" not in feedback.message.replace(own, "") and "1.5 %" not in feedback.message
 
@@ -514,6 +579,27 @@ class HalvingEvery10Epochs(schedules.LearningRateSchedule):  # a learner's own s
     def __call__(self, step):
         epoch = step // 391
         return 0.1 * 0.5 ** tf.cast(epoch // 10, tf.float32)
+
+
+class Raises(schedules.LearningRateSchedule):  # a learner's schedule that fails
+    def __call__(self, step):
+        raise ValueError("no step")
+
+
+class TwoRates(schedules.LearningRateSchedule):
+    def __call__(self, step):
+        return tf.constant([0.1, 0.1])
+
+
+class Endless(schedules.LearningRateSchedule):
+    def __call__(self, step):
+        while True:
+            pass
+
+
+def test_ex3_a_schedule_that_never_returns_is_stopped(monkeypatch):
+    monkeypatch.setattr(sgd_momentum.checks, "TIME_LIMIT", 1)
+    assert_rejected(ex3.check(sgd(Endless())), "took more than 1 s", "never ends")
 
 
 def test_ex3_the_shipped_solution_passes():
@@ -592,6 +678,15 @@ def test_ex3_an_optimizer_already_used_passes_and_keeps_its_step_count():
     (lambda: sgd(schedules.PiecewiseConstantDecay([3910, 7820], [0.1, 0.05, 0.025])),
      ["one step late", "*at* the boundary", "documentation"]),
     (lambda: sgd(schedules.ExponentialDecay(0.1, 3909, 0.5, staircase=True)), ["one step early", "counted from 0"]),
+    (lambda: sgd(schedules.ExponentialDecay(0.1, 500_000, 0.5, staircase=True)),
+     ["your schedule keeps the rate at 0.1", "drops too late, or never", "What does a schedule count"]),
+    (lambda: sgd(schedules.PiecewiseConstantDecay([500_000, 1_000_000], [0.1, 0.05, 0.025])),
+     ["your schedule keeps the rate at 0.1", "drops too late"]),
+    (lambda: sgd(schedules.ExponentialDecay(0.1, 11_730, 0.5, staircase=True)), ["drops too late, or never"]),
+    (lambda: sgd(schedules.ExponentialDecay(0.1, 3910, 2.0, staircase=True)), ["rises", "at step 3,910 it is 0.2"]),
+    (lambda: sgd(schedules.ExponentialDecay(0.1, 3910, 2.0)), ["rises", "at step 1 it is"]),
+    (lambda: sgd(Raises()), ["calling your schedule at step 0 raised ValueError: no step"]),
+    (lambda: sgd(TwoRates()), ["returned 2 values (shape (2,))", "one rate, a scalar"]),
     (lambda: sgd(schedules.InverseTimeDecay(0.1, 3910, 1.0, staircase=True)),
      ["falls too late or too little", "at step 7,820 it is 0.0333333"]),
     (lambda: sgd(schedules.InverseTimeDecay(0.1, 1, 0.5)), ["falls too early or too far", "at step 1 it is"]),
@@ -656,9 +751,9 @@ def test_the_course_sgd_points_a_schedule_to_keras():
 
 
 def test_every_exercise_has_a_nudge_then_a_method():
-    for exercise in (ex1, ex2, ex3):
-        assert len(exercise.hints) == 2
-        assert "Hint 1 of 2" in repr(exercise.hint(1)) and "Hint 2 of 2" in repr(exercise.hint(2))
+    for exercise, levels in ((ex1, 3), (ex2, 2), (ex3, 2)):
+        assert len(exercise.hints) == levels
+        assert f"Hint 1 of {levels}" in repr(exercise.hint(1)) and f"Hint 2 of {levels}" in repr(exercise.hint(2))
 
 
 def test_every_solution_is_the_notebook_s(monkeypatch):
