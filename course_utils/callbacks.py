@@ -65,6 +65,7 @@ class LRFinder(BatchLossHistory):
     beta: smoothing of the loss curve (exponential moving average, bias-corrected).
 
     After training, ``rates``, ``losses`` and ``smoothed`` hold the curve; ``candidates()`` the rates to try.
+    ``batch_size`` is the size of the batches the test ran on when :func:`lr_range_test` ran it (else None).
     """
 
     def __init__(self, min_lr=1e-6, max_lr=10.0, steps=100, stop_factor=4.0, beta=0.9):
@@ -80,6 +81,7 @@ class LRFinder(BatchLossHistory):
         self.beta = float(beta)
         self.factor = (self.max_lr / self.min_lr) ** (1 / (steps - 1))
         self.rates, self.smoothed = [], []
+        self.batch_size = None
 
     def on_train_begin(self, logs=None):
         optimizer = self.model.optimizer
@@ -183,6 +185,7 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
     if whole_batches < 1:
         raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")
     finder = LRFinder(min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
+    finder.batch_size = batch_size  # the rates found hold for this batch size
     n = whole_batches * batch_size  # the whole batches in order, again and again: one epoch of ``steps`` batches
     in_order = data.batches(x[:n], y[:n], batch_size, shuffle=False).repeat()
     model.fit(in_order, steps_per_epoch=steps, epochs=1, shuffle=False, callbacks=[finder], verbose=0)

@@ -72,6 +72,12 @@ def test_the_model_and_its_optimizer_come_back_unchanged():
     assert all(not np.any(v.numpy()) for v in model.optimizer.variables if "momentum" in v.path or "velocity" in v.path)
 
 
+def test_the_range_test_records_its_batch_size():
+    X, y, _ = regression_problem()
+    finder = lr_range_test(linear_model("sgd"), X, y, min_lr=1e-4, max_lr=10.0, steps=10, batch_size=16)
+    assert finder.batch_size == 16 and LRFinder().batch_size is None
+
+
 @pytest.mark.parametrize(
     "kwargs, error, words",
     [

@@ -1,11 +1,14 @@
 """02 · Choosing a learning rate: the exercises of ``notebooks/02_learning_rate.ipynb``.
 
-- ``ex1``: read four loss curves (:func:`mystery_curves`) and name the kind of each. The check knows the answer
-  only as salted hashes, counts the right labels, and explains a wrong one by what the *given* kind would look like.
+- ``ex1``: read four loss curves (:func:`mystery_curves`) and name the kind of each. The check compares the labels
+  with salted hashes (the rates behind the curves are in this file, so the answer is not secret, only not spelled
+  out), counts the right labels, and explains one wrong label per attempt by what the *given* kind would look like.
 - ``ex2``: the steps the flat direction of a valley needs when the rate suits the steep one (own data).
 - ``ex3``: a range test (``lr_range_test``) on a new Keras model (:func:`make_model`, ``x_train``, ``y_train``),
-  then a rate chosen from it. The check reads the learner's range test, then trains three fresh copies of the
-  model at that rate with its own seeds (no global generator is touched) and tells too small from too large.
+  then one of its candidate rates, chosen by training them. The check reads the learner's range test (model,
+  plain SGD, MSE, batches of 16, explosion reached) and requires a rate within 10 % of one of its candidates; then it
+  trains three fresh copies of the model at that rate with its own seeds (no global generator is touched) and tells
+  too small from too large.
 """
 
 import hashlib
@@ -34,7 +37,7 @@ _NOT_THIS_KIND = {
 
 #: What learners write for each kind; ambiguous words get a question instead of a verdict.
 _WORDS = {
-    "slow": ("slow", "too slow", "too small", "small", "too low", "low", "slowly", "converges slowly",
+    "slow": ("slow", "too slow", "too small", "small", "too low", "slowly", "converges slowly",
              "slow convergence", "rate too small", "too small rate", "small rate"),
     "good": ("good", "just right", "right", "fine", "ok", "okay", "optimal", "best", "good rate"),
     "oscillating": ("oscillating", "oscillates", "oscillate", "oscillation", "oscillatory", "oscillated",
@@ -43,8 +46,11 @@ _WORDS = {
                   "explodes", "exploded", "blows up", "blowing up", "blew up", "nan"),
 }
 _KIND_OF_WORD = {word: kind for kind, words in _WORDS.items() for word in words}
-_AMBIGUOUS = ("too large", "too big", "too high", "large", "big", "high", "unstable", "too fast", "large rate",
-              "rate too large")
+_AMBIGUOUS = dict.fromkeys(("too large", "too big", "too high", "large", "big", "high", "unstable", "too fast",
+                            "large rate", "rate too large"), "oscillating and diverging")
+_AMBIGUOUS.update(dict.fromkeys(("low", "lowest"), "slow (a low rate) and good (a low loss)"))
+#: What a template left as it was holds.
+_PLACEHOLDERS = ("...", "…", "")
 
 #: The runs behind the curves: mini-batch SGD on a least-squares problem, loss on all rows after every step.
 _CURVE_ROWS, _CURVE_BATCH, _CURVE_STEPS = 200, 10, 120
@@ -113,7 +119,11 @@ def _read_labels(labels):
     if not isinstance(labels, Mapping):
         raise Reply(wrong(f"`labels` should be a dict from curve name to kind, such as {example}, not a "
                           f"{type(labels).__name__}."))
-    problems, read, unknown, not_words = [], {}, [], {}
+    values = list(labels.values())
+    if values and all(value is Ellipsis or (isinstance(value, str) and value.strip() in _PLACEHOLDERS)
+                      for value in values):
+        raise Reply(not_yet("labels"))  # the template, left as it was
+    problems, read, unknown, not_words, unwritten = [], {}, [], {}, []
     for key, value in labels.items():
         curve = _curve_name(key)
         if curve is None:
@@ -121,6 +131,10 @@ def _read_labels(labels):
             continue
         if curve in read:
             problems.append(f"curve {curve} has two labels")
+            continue
+        if value is Ellipsis or (isinstance(value, str) and value.strip() in _PLACEHOLDERS):
+            unwritten.append(curve)
+            read[curve] = None
             continue
         if not isinstance(value, str):
             not_words.setdefault(type(value).__name__, []).append(curve)
@@ -130,7 +144,7 @@ def _read_labels(labels):
         if word in _KIND_OF_WORD:
             read[curve] = _KIND_OF_WORD[word]
         elif word in _AMBIGUOUS:
-            problems.append(f"curve {curve}: {value!r:.40} fits two kinds, oscillating and diverging; say which")
+            problems.append(f"curve {curve}: {value!r:.40} fits two kinds, {_AMBIGUOUS[word]}; say which")
             read[curve] = None
         else:
             problems.append(f"curve {curve}: {value!r:.40} is not one of the kinds {', '.join(KINDS)}")
@@ -139,6 +153,10 @@ def _read_labels(labels):
         several = len(curves) > 1
         problems.append(f"the label{'s' if several else ''} of curve{'s' if several else ''} {', '.join(curves)} "
                         f"should be {'words' if several else 'a word'} such as \"slow\", not {kind_of_value}")
+    if unwritten:
+        several = len(unwritten) > 1
+        problems.append(f"curve{'s' if several else ''} {', '.join(unwritten)} still {'have' if several else 'has'} "
+                        f"no kind (\"...\"): write one")
     if unknown:
         shown = ", ".join(f"{key!r:.20}" for key in unknown[:4])
         problems.append(f"there is no curve {shown}: the keys are the curve names \"A\", \"B\", \"C\" and \"D\"")
@@ -155,14 +173,18 @@ def _read_labels(labels):
 
 
 def _check_labels(labels):
-    """Count the right labels; explain each wrong one by what the given kind would look like."""
+    """Count the right labels; explain the first wrong one by what the given kind would look like.
+
+    One per attempt: with each kind used once, explaining every wrong label would pin the answer by elimination.
+    """
     read = _read_labels(labels)
     right = [curve for curve, kind in read.items() if _is_kind(curve, kind)]
     if len(right) == len(_RATES):
         return passed("all four: " + ", ".join(f"{curve} {read[curve]}" for curve in sorted(read)) + ".")
-    reasons = " ".join(f"Curve {curve} is not {kind}: {_NOT_THIS_KIND[kind]}, and curve {curve} does not."
-                       for curve, kind in sorted(read.items()) if curve not in right)
-    return wrong(f"{len(right)} of {len(_RATES)} right. {reasons}")
+    curve = min(curve for curve in read if curve not in right)
+    kind = read[curve]
+    return wrong(f"{len(right)} of {len(_RATES)} right. Curve {curve} is not {kind}: {_NOT_THIS_KIND[kind]}, and "
+                 f"curve {curve} does not. Look again at the other curves too.")
 
 
 ex1 = Exercise(
@@ -280,6 +302,10 @@ BATCH_SIZE, EPOCHS, TARGET_LOSS = 16, 3, 0.1
 CHECK_SEEDS = (21, 22, 23)
 #: A failing rate whose runs neither blew up nor rose is compared with a rate this many times smaller.
 PROBE_FACTOR = 3.0
+#: The rate must lie within this fraction of one of the range test's candidates (rounding is fine).
+CANDIDATE_TOLERANCE = 0.1
+#: A seed's fixed inputs, on which the learner's model must compute what make_model()'s does.
+_PROBE_ROWS = 16
 
 
 def _regression_data():
@@ -434,14 +460,15 @@ def _read_finder(finder):
         raise Reply(wrong("`finder` has not run: pass the one that `lr_range_test(...)` returned."))
     model = finder.model
     shapes = [tuple(w.shape) for w in model.get_weights()] if isinstance(model, keras.Model) else None
-    if shapes != [(INPUTS, HIDDEN), (HIDDEN,), (HIDDEN, 1), (1,)]:
+    if shapes != [(INPUTS, HIDDEN), (HIDDEN,), (HIDDEN, 1), (1,)] or not _computes_like_make_model(model):
         raise Reply(wrong("your range test ran on another model: run it on a fresh `make_model()`, the model the "
-                          "check trains (another model has other curvatures, so other good rates)."))
+                          "check trains (another model, even one with the same shapes and another activation, has "
+                          "other curvatures, so other good rates)."))
     optimizer = model.optimizer
     if type(optimizer) is not keras.optimizers.SGD:
         raise Reply(wrong(f"your range test ran with {type(optimizer).__name__}; the check trains with plain SGD, "
                           "and the good rates of other optimizers differ. Compile with keras.optimizers.SGD()."))
-    if float(optimizer.momentum) != 0 or optimizer.nesterov:
+    if float(optimizer.momentum) != 0:  # nesterov=True without momentum is plain SGD
         raise Reply(wrong("your range test ran SGD with momentum; the check trains plain SGD (momentum 0), whose "
                           "good rates are larger. Leave momentum out."))
     truth, guess = np.array([[1.0], [2.0], [0.5]], "float32"), np.array([[0.5], [1.0], [2.5]], "float32")
@@ -452,11 +479,31 @@ def _read_finder(finder):
     if not math.isclose(probe, float(np.mean((truth - guess) ** 2)), rel_tol=1e-5):
         raise Reply(wrong("your range test's model was compiled with another loss; the check trains with the mean "
                           "squared error, loss=\"mse\", and judges that loss."))
+    batch_size = getattr(finder, "batch_size", None)
+    if batch_size is None:
+        raise Reply(wrong(f"`finder` does not record its batch size: run the test with `lr_range_test(..., "
+                          f"batch_size={BATCH_SIZE})`, which does."))
+    if batch_size != BATCH_SIZE:
+        raise Reply(wrong(f"your range test ran with batches of {batch_size}; the check trains with batches of "
+                          f"{BATCH_SIZE}, and SGD's good rates change with the batch size. Pass "
+                          f"batch_size={BATCH_SIZE}."))
     if not finder.exploded:
         raise Reply(wrong(f"your range test stopped at the rate {finder.rates[-1]:.3g} before the loss exploded, so "
                           "its curve does not show where the rate becomes too large. Raise max_lr (10.0 is safe: "
                           "the test stops by itself once the loss blows up)."))
     return finder
+
+
+def _computes_like_make_model(model):
+    """True if the model maps inputs as make_model()'s does with its own weights: tanh hidden layer, linear output."""
+    try:
+        kernel, bias, out_kernel, out_bias = (np.asarray(w, "float64") for w in model.get_weights())
+        inputs = x_train[:_PROBE_ROWS]
+        theirs = np.asarray(model(inputs), "float64").reshape(-1)
+    except Exception:  # a model that cannot take these inputs
+        return False
+    ours = (np.tanh(inputs @ kernel + bias) @ out_kernel + out_bias).reshape(-1)
+    return theirs.shape == ours.shape and bool(np.allclose(theirs, ours, rtol=1e-4, atol=1e-5))
 
 
 def _read_rate(rate):
@@ -485,9 +532,26 @@ def _read_rate(rate):
     return value
 
 
+def _require_candidate(finder, value):
+    """The rate must be one of the learner's candidates (within CANDIDATE_TOLERANCE): the task is to choose by
+    evidence among them, not to guess."""
+    candidates = [rate for rate in finder.candidates().values() if rate]
+    if any(abs(value - rate) <= CANDIDATE_TOLERANCE * rate for rate in candidates):
+        return
+    raise Reply(wrong(f"`rate` = {value:.3g} is not one of your range test's candidates (`finder.candidates()`, "
+                      f"within {CANDIDATE_TOLERANCE:.0%}): choose among them by evidence, training each briefly as "
+                      "the check will, rather than by guess or a fixed rule."))
+
+
 def _check_range_test(finder, rate):
     finder = _read_finder(finder)
     value = _read_rate(rate)
+    _require_candidate(finder, value)
+    return _verdict(finder, value)
+
+
+def _verdict(finder, value):
+    """Train the check's copies at ``value``: ✅, or ❌ saying too small or too large (any rate, candidate or not)."""
     runs = train_copies(value)
     shown = f"SGD(learning_rate={value:.3g})"
     worst = _worst(runs)
@@ -502,15 +566,17 @@ def _check_range_test(finder, rate):
                           f"the steps blew the weights up.{where} Try a smaller rate."))
     measured = (f"with {shown} the mean loss of epoch {EPOCHS} is {worst:.3g} in the worst of {count} runs, above "
                 f"the target {TARGET_LOSS:g}")
+    seeds = (" (The check's seeds are not yours: near the edge of the good range, results vary a lot from seed to "
+             "seed, so leave a margin.)")
     rose = sum(_rose(run) for run in runs)
     smaller = _worst(train_copies(value / PROBE_FACTOR))
     if smaller < worst:
         symptom = (f" The loss went up at least once (from the start or between epochs) in {rose} of {count} runs."
                    if rose else "")
         raise Reply(wrong(f"too large: {measured}, and a rate {PROBE_FACTOR:g} times smaller does better: the "
-                          f"steps overshoot.{symptom}{where} Try a smaller rate."))
+                          f"steps overshoot.{symptom}{where} Try a smaller rate.{seeds}"))
     steady = " The loss fell in every epoch of every run, just too slowly." if not rose else ""
-    raise Reply(wrong(f"too small: {measured}.{steady}{where} Try a larger rate."))
+    raise Reply(wrong(f"too small: {measured}.{steady}{where} Try a larger rate.{seeds}"))
 
 
 def _where_on_curve(finder, value):
@@ -534,8 +600,9 @@ ex3 = Exercise(
         "you test a few candidates quickly before you commit to one?",
         "Build `make_model()`, compile it with `keras.optimizers.SGD()` and `loss=\"mse\"`, and call "
         "`lr_range_test(...)` with `batch_size=16` and a `max_lr` high enough to reach the explosion; "
-        "`finder.candidates()` lists three rates. Train each on a fresh `make_model(seed)` for 3 epochs, from two "
-        "seeds (`model.fit(batches(x_train, y_train, batch_size=16, seed=seed), epochs=3, shuffle=False)`), and "
-        "keep the rate whose worse run ends lowest.",
+        "`finder.candidates()` lists three rates; `rate` must be one of them. Train each for 3 epochs from two seeds' "
+        "starting weights (a fresh `make_model(seed)`, or its weights copied into one compiled model with "
+        "`set_weights`), with `model.fit(batches(x_train, y_train, batch_size=16, seed=seed), epochs=3, "
+        "shuffle=False)`, and keep the rate whose worse run ends lowest.",
     ],
 )
