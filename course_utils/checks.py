@@ -186,6 +186,9 @@ def _compare(answer, expected, name, rtol, atol, mistakes, factors):
 TIME_LIMIT = 60
 
 
+_limit_active = False
+
+
 class _TooSlow(BaseException):
     """Raised by the alarm inside the learner's function (a BaseException: `except Exception` cannot swallow it)."""
 
@@ -193,8 +196,9 @@ class _TooSlow(BaseException):
 @contextlib.contextmanager
 def _time_limit(seconds):
     """Stop the code inside after ``seconds`` (Unix, main thread, as in Jupyter; elsewhere no limit)."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
+    global _limit_active
+    if _limit_active or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # inside another limit (a check's), or no alarms here
         return
 
     def stop(signum, frame):
@@ -202,11 +206,13 @@ def _time_limit(seconds):
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    _limit_active = True
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        _limit_active = False
 
 
 def call(function, *args, name, **kwargs):
@@ -297,11 +303,14 @@ class Exercise:
             return Feedback(False, f"{WRONG}: pass your answer to the check: `{self.label}.check({wanted})`, as the "
                                    "check cell does.")
         try:
-            feedback = self._checker(*answers, **named)
+            with _time_limit(TIME_LIMIT):  # the learner's code inside the check cannot hang it
+                feedback = self._checker(*answers, **named)
             if not isinstance(feedback, Feedback):
                 raise TypeError(f"the checker returned {type(feedback).__name__}, not a Feedback")
         except Reply as reply:
             feedback = reply.feedback
+        except _TooSlow:
+            feedback = wrong(f"the check stopped your code after {TIME_LIMIT} s: is there a loop that never ends?")
         except Exception as error:  # a check must always answer, whatever it was given
             feedback = wrong(f"your answer could not be checked ({type(error).__name__}: {str(error)[:200]}). "
                              "Run the exercise cell again, then this cell; if it persists, restart the kernel.")

@@ -146,6 +146,20 @@ def test_call_stops_an_endless_loop_with_a_verdict(monkeypatch):
     assert checks.call(lambda x: x, 1, name="step") == 1  # and the alarm is off again
 
 
+def test_a_whole_check_is_time_limited_and_nested_limits_keep_the_outer_one(monkeypatch):
+    def endless_schedule():
+        while True:
+            pass
+
+    def checker(answer):
+        checks.call(lambda: 1, name="quick")  # an inner limit must not cancel the check's own
+        answer()
+
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.3)
+    feedback = _exercise(checker).check(endless_schedule)
+    assert "the check stopped your code after 0.3 s" in feedback.message
+
+
 def _exercise(checker, hints=("Think about the sign.", "Subtract the gradient.")):
     return Exercise("ex7", "start_here", checker, hints)
 

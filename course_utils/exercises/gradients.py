@@ -10,6 +10,7 @@ learner's code asks the tape (the same two Variables at every step, the gradient
 that ``w = w - learning_rate * dw`` and other classic slips are named.
 """
 
+import functools
 import re
 import sys
 import warnings
@@ -17,7 +18,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_utils import checks
 from course_utils.checks import NOT_YET, Exercise, Feedback, Reply, as_numbers, not_yet, passed, wrong
+
+
+
+def _time_limited(name):
+    """Give a checker the time limit of ``checks.call``: a learner's function that does not end gets a verdict.
+
+    The limit covers every call the checker makes, so an endless loop is stopped after ``checks.TIME_LIMIT`` s.
+    """
+    def decorate(checker):
+        @functools.wraps(checker)
+        def limited(answer):
+            try:
+                with checks._time_limit(checks.TIME_LIMIT):
+                    return checker(answer)
+            except checks._TooSlow:
+                return wrong(f"`{name}` did not finish within {checks.TIME_LIMIT} s, so the check stopped it: is "
+                             "there a loop that never ends?")
+
+        return limited
+
+    return decorate
+
 
 # --- Exercise 1: the gradient by central differences, one parameter at a time ---------------------------------
 
@@ -134,7 +158,8 @@ def _himmelblau_central(case):
 
 SAME_ARRAY = ("zeros in every entry: f was evaluated twice at the same point. `p_plus = params` does not copy an "
               "array, it gives the same array a second name, so `p_plus` and `p_minus` are one array (and so is "
-              "`params`). Make copies, `params.copy()`, and move entry i of each")
+              "`params`). Nor does `params[:]` copy: slicing a NumPy array gives a view of the same numbers. Make "
+              "copies, `params.copy()`, and move entry i of each")
 
 #: Slips a learner makes, each as a function of the check's call, with what to say.
 GRADIENT_MISTAKES = {
@@ -177,7 +202,8 @@ _GRADIENT_RTOL, _GRADIENT_ATOL = 1e-5, 1e-6  # float32 arithmetic passes; every 
 
 CHANGED = ("`numerical_gradient` changed the `params` array it was given (for {text}, entry {i} was {before:.6g} "
            "and is {after:.6g} after the call). `p = params` does not copy an array, it gives the same array a "
-           "second name, so `p[i] += h` moves the caller's parameters, and every later entry is computed at the "
+           "second name (and `params[:]` is a view of the same numbers, not a copy either), so `p[i] += h` "
+           "moves the caller's parameters, and every later entry is computed at the "
            "wrong point. Work on a copy, `params.copy()`, or put entry i back as it was after each difference.")
 HELPER = ("`numerical_gradient` calls the course's `gradcheck.numerical_gradients`. That is the function you are "
           "writing: loop over the parameters yourself.")
@@ -210,6 +236,7 @@ class _SizeProblem(Exception):
     """The learner's result has the wrong number of entries (said in the message)."""
 
 
+@_time_limited("numerical_gradient")
 def _check_numerical_gradient(numerical_gradient):
     """Call the learner's function on each of CASES; name a slip that explains every result."""
     if numerical_gradient is Ellipsis:
@@ -227,7 +254,7 @@ def _check_numerical_gradient(numerical_gradient):
             continue
         except _CourseHelper:
             raise Reply(wrong(HELPER)) from None
-        except Exception as error:  # the learner's code failed: said below, unless a pattern explains it
+        except (Exception, SystemExit) as error:  # the learner's code failed: said below, unless a pattern explains it
             results.append(f"raised {type(error).__name__}: {str(error)[:300].strip()}")
             continue
         changed = ~np.isclose(params, case.params, rtol=1e-12, atol=1e-12)
@@ -279,7 +306,8 @@ def _gradient_verdict(results):
     good, total = sum(int(e.sum()) for e in entries), sum(e.size for e in entries)
     if good and all(value == 0 for value, _ in wrong_pairs):
         return wrong(f"`numerical_gradient` leaves some entries at 0 ({total - good} of the check's {total}): "
-                     "does the loop visit every parameter, from 0 to len(params) - 1?")
+                     "does the loop visit every parameter, from 0 to len(params) - 1, or does a `return` inside "
+                     "the loop end it early?")
     if good and all(np.isclose(value, -target, rtol=_GRADIENT_RTOL, atol=_GRADIENT_ATOL) for value, target in
                     wrong_pairs):
         return wrong(f"`numerical_gradient` gives some entries with the wrong sign ({total - good} of the check's "
@@ -311,9 +339,10 @@ ex1 = Exercise(
     hints=[
         "A partial derivative is a slope along one parameter while all the others stay where they are. How do you "
         "move one entry of an array without touching the array the caller gave you?",
-        "Loop over the n parameters. For parameter i, make two copies of params; add h to entry i of one and "
-        "subtract h from entry i of the other; evaluate f at both, and store their difference divided by the "
-        "distance between the two points, 2h, as entry i of the result. Return the n results as a NumPy array.",
+        "Work on copies, in one loop over i. `params.copy()` gives a new array whose entry i you can move without "
+        "touching `params`: make two per i, one with entry i up by h and one with it down by h. Keep the results "
+        "in a float array made before the loop (`np.zeros`), one entry per i (the change in f over 2h), and "
+        "return it after the loop has ended.",
     ],
 )
 
@@ -397,11 +426,11 @@ def _root_of_mean(w, b, x, y):
 
 
 #: Wrong losses, {description: gradient(w, b, x, y)}: named from the whole run, and from the tape's first gradient.
+SUM_LOSS = "the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean"
+HALF_LOSS = "the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2"
 LOSS_MISTAKES = {
-    "the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean":
-        lambda w, b, x, y: _mse_gradient(w, b, x, y) * x.size,
-    "the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2":
-        lambda w, b, x, y: _mse_gradient(w, b, x, y) / 2,
+    SUM_LOSS: lambda w, b, x, y: _mse_gradient(w, b, x, y) * x.size,
+    HALF_LOSS: lambda w, b, x, y: _mse_gradient(w, b, x, y) / 2,
     "the gradient of the mean error (or of the mean prediction), not squared: the loss squares each error":
         lambda w, b, x, y: np.array([np.mean(x), 1.0]),
     "the gradient of the square of the mean error: square each error first, then take the mean":
@@ -413,6 +442,15 @@ LOSS_MISTAKES = {
     "and a vector of shape (n,) broadcast to an n × n table. Keep x and y 1-D here, or give both the same shape":
         _every_pair,
 }
+
+
+#: Steps of the wrong size, named only when the tape's first gradient is right (else the loss is named).
+RATE_MISTAKES = (
+    "steps of twice `learning_rate` (a factor 2 in the update?): each step is `learning_rate` times the tape's "
+    "gradient, which already holds the 2 of the square",
+    "steps of half `learning_rate` (a `/ 2` in the update?): each step is `learning_rate` times the tape's "
+    "gradient, as it is",
+)
 
 
 def _line_mistakes(run):
@@ -434,7 +472,12 @@ def _line_mistakes(run):
         "one step too few: the loop should take exactly `steps` steps": descend(run, steps=max(run.steps - 1, 0)),
         "steps *uphill*: gradient descent subtracts the gradient (`assign_sub`, not `assign_add`, and a minus "
         "sign if you write the step yourself)": descend(run, sign=+1.0),
-        **{description: descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()},
+        # A loss of the list is named from the tape's first gradient; one that only rescales the gradient (the
+        # sum, half the MSE) is, when the tape's gradient is right, a step of the wrong size instead.
+        **{description: descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()
+           if description not in (SUM_LOSS, HALF_LOSS)},
+        RATE_MISTAKES[0]: descend(run, learning_rate=2 * run.learning_rate),
+        RATE_MISTAKES[1]: descend(run, learning_rate=run.learning_rate / 2),
         "only one step: a `return` inside the loop (indented too far) stops the function after the first step":
             descend(run, steps=1),
         "b's gradient taken after w has moved: take both gradients from one tape, then update both":
@@ -472,6 +515,7 @@ class _Call:
     sources: list = field(default_factory=list)  # (kind: "variable", "tensor" or a type's name, dtype, trainable)
     objects: list = field(default_factory=list)  # the sources themselves, compared by identity
     by_keras: bool = False  # made by Keras (model.fit), not by the learner's own code
+    watches_all: bool = True  # False for a tape opened with watch_accessed_variables=False
     gradients: list = field(default_factory=list)  # per source: its gradient as a float64 array, or None
 
     @property
@@ -558,7 +602,8 @@ class _TapeSpy:
                 size = -1
             flat = tf.nest.flatten(sources)
             call = _Call("tensor" if tf.is_tensor(target) else type(target).__name__, size,
-                         [_describe(s) for s in flat], list(flat), _called_by_keras(sys._getframe(1)))
+                         [_describe(s) for s in flat], list(flat), _called_by_keras(sys._getframe(1)),
+                         bool(getattr(tape, "_watch_accessed_variables", True)))
             calls.append(call)
             if call.by_keras:
                 raise _KerasGradient()
@@ -567,12 +612,27 @@ class _TapeSpy:
             return result
 
         tf.GradientTape.gradient = gradient
+
+        import keras
+
+        self.optimizers = []
+        self._owner = next(c for c in keras.optimizers.Optimizer.__mro__ if "apply" in vars(c))
+        self._apply = vars(self._owner)["apply"]
+        apply, optimizers = self._apply, self.optimizers
+
+        def apply_spied(optimizer, *args, **kwargs):  # the optimizers the learner's code steps with
+            if not any(optimizer is seen for seen in optimizers):
+                optimizers.append(optimizer)
+            return apply(optimizer, *args, **kwargs)
+
+        self._owner.apply = apply_spied
         return self
 
     def __exit__(self, *exc):
         import tensorflow as tf
 
         tf.GradientTape.gradient = self._original
+        self._owner.apply = self._apply
         tf.config.run_functions_eagerly(self._eager)
         self._warnings.__exit__(None, None, None)
         return False
@@ -635,6 +695,25 @@ IN_PLACE_MINUS = ("`w -= ...` is not allowed on a `tf.Variable` (TensorFlow refu
 VECTOR_LOSS = ("the tape was asked for the gradient of a vector with {size} values (one per point: the "
                "predictions or the errors), not of one number. For a vector TensorFlow differentiates the *sum*. "
                "Take the gradient of the loss: the mean of the squared errors, a single number.")
+WHOLE_TF_FUNCTION = (
+    "`train_line` is decorated with `@tf.function` as a whole. A tf.function may create its `tf.Variable`s only "
+    "once, at its first trace, so outside the check a call raises \"ValueError: tf.function only supports "
+    "singleton tf.Variables created on the first call\" (the check runs functions eagerly, which hides it). "
+    "Leave `@tf.function` off `train_line`; to speed up the loop, decorate a step function inside it instead.")
+UNWATCHED = ("at the first step the tape's gradient is None: the tape was opened with "
+             "`watch_accessed_variables=False`, so it watches only what is passed to `tape.watch`. Leave that option "
+             "out: a tape then watches the trainable Variables by itself.")
+OTHER_OPTIMIZER = ("`train_line` moves the Variables with Keras's `{name}`, which does not take plain "
+                   "gradient-descent steps (each step `learning_rate` times the gradient): it shapes every step by "
+                   "rules of its own. Use `keras.optimizers.SGD(learning_rate)`, or `assign_sub`.")
+MOMENTUM = ("`train_line` moves the Variables with `SGD` and {options}: momentum adds part of the earlier steps to "
+            "each step, which is no longer plain gradient descent. Leave every option but the learning rate out: "
+            "`keras.optimizers.SGD(learning_rate)`.")
+SGD_OPTIONS = ("`train_line` moves the Variables with `SGD` and {options}, an option that changes the steps: this "
+               "exercise is plain gradient descent. Leave every option but the learning rate out: "
+               "`keras.optimizers.SGD(learning_rate)`.")
+OPTIMIZER_RATE = ("`train_line`'s optimizer has a learning rate of {rate:g}, not the `learning_rate` argument: "
+                  "pass it on, `keras.optimizers.SGD(learning_rate)`.")
 NO_TAPE = ("`train_line` never asked a `tf.GradientTape` for a gradient (`tape.gradient` was not called). This "
            "exercise is about letting TensorFlow differentiate: record the loss on a tape and ask it for the "
            "gradient, rather than a formula by hand.")
@@ -645,6 +724,30 @@ STATEFUL = ("not every call of `train_line` starts afresh from w = 0 and b = 0: 
 KERAS = ("`train_line` lets Keras take the gradient (`model.fit` or another Keras loop). This exercise is to "
          "write that loop yourself: record the loss on a `tf.GradientTape`, ask it for the gradient of w and b, "
          "and move the Variables.")
+
+
+def _optimizer_problem(optimizers, run):
+    """What is wrong with the Keras optimizer the learner's code stepped with, if anything: a text, or None."""
+    import keras
+
+    for optimizer in optimizers:
+        name = type(optimizer).__name__
+        if not isinstance(optimizer, keras.optimizers.SGD):
+            return OTHER_OPTIMIZER.format(name=name)
+        try:
+            config, default = optimizer.get_config(), keras.optimizers.SGD().get_config()
+            options = [f"`{key}={config[key]!r}`" for key in config if key not in ("name", "learning_rate")
+                       and config[key] != default.get(key)]
+            rate = float(np.asarray(optimizer.learning_rate))
+        except (TypeError, ValueError, AttributeError, KeyError):
+            continue
+        if config.get("momentum") != default.get("momentum"):
+            return MOMENTUM.format(options=", ".join(options))
+        if options:
+            return SGD_OPTIONS.format(options=", ".join(options))
+        if not np.isclose(rate, run.learning_rate, rtol=1e-6, atol=0):
+            return OPTIMIZER_RATE.format(rate=rate)
+    return None
 
 
 def _first_call_problem(calls):
@@ -669,6 +772,8 @@ def _first_call_problem(calls):
         return INTEGER
     if not all(trainable for _, _, trainable in first.sources):
         return FROZEN
+    if first.nones and not first.watches_all:
+        return UNWATCHED
     if first.nones:
         missing = [gradient is None for gradient in first.gradients]
         if len(missing) == 2 and sum(missing) == 1:
@@ -764,11 +869,11 @@ def _run_learner(function, run):
             result, error = function(x, y, run.learning_rate, run.steps), None
         except _KerasGradient:
             raise Reply(wrong(KERAS)) from None
-        except Exception as exception:  # the learner's code failed: diagnosed by the caller
+        except (Exception, SystemExit) as exception:  # the learner's code failed: diagnosed by the caller
             if any(call.by_keras for call in spy.calls):  # Keras wrapped the spy's stop in an error of its own
                 raise Reply(wrong(KERAS)) from None
             result, error = None, exception
-    return result, error, spy.calls
+    return result, error, spy.calls, spy.optimizers
 
 
 def _diagnose_error(error, calls):
@@ -830,7 +935,7 @@ def _close_gradient(values, target):  # one float32 gradient against the float64
         return bool(np.shape(values) == np.shape(target) and np.allclose(values, target, rtol=1e-5, atol=1e-6))
 
 
-def _wrong_line(train_line, run, values, calls, earlier):
+def _wrong_line(train_line, run, values, calls, earlier, first_gradient_right):
     """The diagnosis of a wrong result ``values`` of ``run`` (the learner's code ran without an error)."""
     shown = f"For {run.text}, `train_line` returned w = {values[0]:.6g}, b = {values[1]:.6g}"
     if not np.all(np.isfinite(values)):
@@ -839,7 +944,7 @@ def _wrong_line(train_line, run, values, calls, earlier):
     if problem:
         return problem
     if any(_close(values, before) for before in earlier):  # state kept between calls, or `steps` ignored?
-        first, error, _ = _run_learner(train_line, LINES[0])
+        first, error, _, _ = _run_learner(train_line, LINES[0])
         try:
             first = None if error else _as_line(first)
         except Reply:
@@ -854,6 +959,8 @@ def _wrong_line(train_line, run, values, calls, earlier):
     if _close(values, descend(run)[::-1]):  # the learner's own numbers are then the answer: not shown
         return f"For {run.text}, `train_line` returned w and b the wrong way round: return w first, then b."
     for description, mistake in _line_mistakes(run).items():
+        if description in RATE_MISTAKES and not first_gradient_right:
+            continue  # a loss that rescales the gradient ends in the same place: named from the tape's gradient
         if _close(values, mistake):
             return f"{shown}. That looks like {description}."
     named = _first_gradient_named(run, calls)
@@ -862,7 +969,7 @@ def _wrong_line(train_line, run, values, calls, earlier):
     half = [dtype for call in calls[:1] for _, dtype, _ in call.sources if dtype in ("float16", "bfloat16")]
     if half:
         return HALF.format(dtype=half[0])
-    again, error, _ = _run_learner(train_line, run)
+    again, error, _, _ = _run_learner(train_line, run)
     try:
         repeated = None if error else _as_line(again)
     except Reply:
@@ -870,7 +977,7 @@ def _wrong_line(train_line, run, values, calls, earlier):
     if repeated is not None and not np.array_equal(repeated, values):
         return STATEFUL
     if run.steps:
-        start, error, _ = _run_learner(train_line, LINE_START)
+        start, error, _, _ = _run_learner(train_line, LINE_START)
         try:
             start = None if error else _as_line(start)
         except Reply:
@@ -883,6 +990,26 @@ def _wrong_line(train_line, run, values, calls, earlier):
     return f"{shown}. With steps = 0 no step is taken: it should return the start, w = 0 and b = 0."
 
 
+def _graph_problem(train_line):
+    """What a ``@tf.function`` train_line raises when called as TensorFlow calls it, in a graph: a text, or None."""
+    import tensorflow as tf
+
+    x, y = (tf.constant(np.asarray(values, dtype=np.float32)) for values in (LINE_B.x, LINE_B.y))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            train_line(x, y, LINE_B.learning_rate, LINE_B.steps)
+    except (Exception, SystemExit) as error:
+        text = str(error)
+        if "singleton tf.Variables" in text:
+            return WHOLE_TF_FUNCTION
+        last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
+        return (f"`train_line` is decorated with `@tf.function`, and called as TensorFlow calls it (in a graph; the "
+                f"check runs it eagerly) it raised {type(error).__name__}: {last[:300]}")
+    return None
+
+
+@_time_limited("train_line")
 def _check_train_line(train_line):
     """Run the learner's train_line on LINES; name the mistake that explains a wrong result."""
     if train_line is Ellipsis:
@@ -890,9 +1017,13 @@ def _check_train_line(train_line):
     if not callable(train_line):
         raise Reply(wrong(f"`train_line` should be a function (def train_line(x, y, learning_rate, steps): ...), "
                           f"not a {type(train_line).__name__}."))
+    if hasattr(train_line, "python_function"):  # the check runs it eagerly, which would hide a graph's error
+        problem = _graph_problem(train_line)
+        if problem:
+            return wrong(problem)
     earlier = []
     for run in LINES:
-        result, error, calls = _run_learner(train_line, run)
+        result, error, calls, optimizers = _run_learner(train_line, run)
         if error is not None:
             return wrong(_diagnose_error(error, calls))
         values = _as_line(result)
@@ -910,7 +1041,8 @@ def _check_train_line(train_line):
         if structure:
             return wrong(structure)
         if not _close(values, descend(run)):
-            return wrong(_wrong_line(train_line, run, values, calls, earlier))
+            return wrong(_optimizer_problem(optimizers, run)
+                         or _wrong_line(train_line, run, values, calls, earlier, first_gradient_right))
         if not first_gradient_right:
             return wrong(BYPASS)
         earlier.append(values)

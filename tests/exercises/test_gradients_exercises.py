@@ -5,6 +5,7 @@ Learners' attempts are written as they would write them (code in strings), execu
 
 import re
 import textwrap
+import time
 from pathlib import Path
 
 import keras
@@ -14,7 +15,7 @@ import pytest
 import tensorflow as tf
 from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
 
-from course_utils import workbook
+from course_utils import checks, workbook
 from course_utils.checks import stored_solution
 from course_utils.exercises import gradients
 from course_utils.exercises.gradients import ex1, ex2
@@ -154,6 +155,14 @@ GRADIENT_SLIPS = {
     "forward": ([(DIFFERENCE, "(f(plus) - f(params)) / h")], ("forward difference",)),
     "backward": ([(DIFFERENCE, "(f(params) - f(minus)) / h")], ("backward difference",)),
     "p_plus = params (one array)": ([("params.copy(), params.copy()", "params, params")], ("zeros in every entry", "copy")),
+    "params[:] (a view)": ([("params.copy(), params.copy()", "params[:], params[:]")],
+                           ("zeros in every entry", "`params[:]`", "view")),
+    "p = params[:], moved in place": ([("        plus, minus = params.copy(), params.copy()\n", "        p = params[:]\n"),
+                                       (STEPS, "        p[i] += h\n        above = f(p)\n        p[i] -= 2 * h\n"
+                                               "        below = f(p)"), (DIFFERENCE, "(above - below) / (2 * h)")],
+                                      ("changed the `params` array", "`params[:]` is a view")),
+    "a return inside the loop": ([("    return gradient", "        return gradient")],
+                                 ("entries at 0", "a `return` inside the loop")),
     "+= h then -= h on one array": ([("        plus, minus = params.copy(), params.copy()\n", "        p = params\n"),
                                      (STEPS, "        p[i] += h\n        above = f(p)\n        p[i] -= h\n"
                                              "        below = f(p)"), (DIFFERENCE, "(above - below) / (2 * h)")],
@@ -317,6 +326,11 @@ RIGHT_LINES = {
     "Keras's SGD": [("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate)\n    for _ in"),
                     (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
     "a (2, 1) array": [("return w, b", "return np.array([[w.numpy()], [b.numpy()]])")],
+    "SGD with momentum=0.0": [("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate=learning_rate, "
+                                             "momentum=0.0)\n    for _ in"),
+                              (UPDATE, "        optimizer.apply([dw, db], [w, b])")],
+    "Variables watched by hand": [("tf.GradientTape()", "tf.GradientTape(watch_accessed_variables=False)"),
+                                  ("            loss =", "            tape.watch([w, b])\n            loss =")],
     "float64 throughout": [(START, "    x, y = tf.cast(x, tf.float64), tf.cast(y, tf.float64)\n"
                                    "    w = tf.Variable(0.0, dtype=tf.float64)\n    b = tf.Variable(0.0, dtype=tf.float64)")],
 }
@@ -457,6 +471,31 @@ LINE_MISTAKES = {
     "no return": ([("    return w, b", "")], ("returned None", "return w, b")),
     "the loss returned too": ([("return w, b", "return w, b, loss")], ("3 values",)),
     "a dict": ([("return w, b", "return {'w': w, 'b': b}")], ("dict",)),
+    "watch_accessed_variables=False": ([("tf.GradientTape()", "tf.GradientTape(watch_accessed_variables=False)")],
+                                       ("`watch_accessed_variables=False`", "tape.watch")),
+    "only w watched by hand": ([("tf.GradientTape()", "tf.GradientTape(watch_accessed_variables=False)"),
+                                ("            loss =", "            tape.watch(w)\n            loss =")],
+                               ("`watch_accessed_variables=False`",)),
+    "twice the rate": ([(UPDATE, UPDATE.replace("learning_rate", "2 * learning_rate"))], ("twice `learning_rate`",)),
+    "half the rate": ([(UPDATE, UPDATE.replace("learning_rate", "learning_rate / 2"))], ("half `learning_rate`",)),
+    "half the MSE at twice the rate": ([(LOSS, "0.5 * " + LOSS), (UPDATE, UPDATE.replace("learning_rate", "2 * learning_rate"))],
+                                       ("not by the tape's gradient",)),
+    "SGD with momentum": ([("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate, momentum=0.9)\n    for _ in"),
+                           (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
+                          ("`momentum=0.9`", "earlier steps", "SGD(learning_rate)")),
+    "SGD with Nesterov momentum": ([("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate, momentum=0.5, "
+                                                   "nesterov=True)\n    for _ in"),
+                                    (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
+                                   ("`momentum=0.5`", "`nesterov=True`")),
+    "Adam": ([("    for _ in", "    optimizer = keras.optimizers.Adam(learning_rate)\n    for _ in"),
+              (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")], ("Keras's `Adam`", "plain")),
+    "SGD with its default rate": ([("    for _ in", "    optimizer = keras.optimizers.SGD()\n    for _ in"),
+                                   (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
+                                  ("learning rate of 0.01", "`learning_rate` argument")),
+    "SGD clipping its steps": ([("    for _ in", "    optimizer = keras.optimizers.SGD(learning_rate, clipvalue=0.1)\n"
+                                               "    for _ in"),
+                                (UPDATE, "        optimizer.apply_gradients(zip([dw, db], [w, b]))")],
+                               ("`clipvalue=0.1`",)),
 }
 
 
@@ -521,10 +560,70 @@ def test_other_failures_of_the_learners_function_are_reported_not_raised():
 
 
 def test_the_spy_leaves_the_tape_as_it_was():
-    original = tf.GradientTape.gradient
+    original, apply = tf.GradientTape.gradient, keras.optimizers.SGD.apply
     ex2.check(line((UPDATE, "        w = w - learning_rate * dw\n        b = b - learning_rate * db")))
     ex2.check(define("def train_line(x, y, learning_rate, steps):\n    raise ValueError", "train_line"))
+    ex2.check(line(*LINE_MISTAKES["Adam"][0]))
     assert tf.GradientTape.gradient is original and not tf.config.functions_run_eagerly()
+    assert keras.optimizers.SGD.apply is apply
+
+
+def test_a_whole_train_line_under_tf_function_is_refused():
+    whole = define("""
+        @tf.function
+        def train_line(x, y, learning_rate, steps):
+            w, b = tf.Variable(0.0), tf.Variable(0.0)
+            for _ in range(steps):
+                with tf.GradientTape() as tape:
+                    loss = tf.reduce_mean((w * x + b - y) ** 2)
+                dw, db = tape.gradient(loss, [w, b])
+                w.assign_sub(learning_rate * dw)
+                b.assign_sub(learning_rate * db)
+            return w, b
+        """, "train_line")
+    with pytest.raises(ValueError, match="singleton tf.Variables"):  # what the learner meets outside the check
+        whole(tf.constant([1.0, 2.0]), tf.constant([1.0, 3.0]), 0.1, 2)
+    assert_rejected(ex2.check(whole), "`@tf.function` as a whole", "singleton tf.Variables", "step function")
+    by_hand_in_a_graph = define("""
+        @tf.function
+        def train_line(x, y, learning_rate, steps):  # no Variables: the eager diagnosis applies
+            w = b = tf.constant(0.0)
+            for _ in range(steps):
+                with tf.GradientTape() as tape:
+                    tape.watch([w, b])
+                    loss = tf.reduce_mean((w * x + b - y) ** 2)
+                dw, db = tape.gradient(loss, [w, b])
+                w, b = w - learning_rate * dw, b - learning_rate * db
+            return w, b
+        """, "train_line")
+    assert_rejected(ex2.check(by_hand_in_a_graph), "watches only because you call `tape.watch`")
+    floats_in_a_graph = define("""
+        @tf.function
+        def train_line(x, y, learning_rate, steps):
+            w = b = tf.constant(0.0)
+            return float(w), float(b)
+        """, "train_line")
+    assert_rejected(ex2.check(floats_in_a_graph), "decorated with `@tf.function`", "in a graph")
+
+
+def forever(*args):
+    while True:
+        time.sleep(0.05)
+
+
+def leaves(*args):
+    raise SystemExit(0)
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2], ids=["ex1", "ex2"])
+def test_a_function_that_never_ends_or_exits_gets_a_verdict(exercise, monkeypatch):
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.5)
+    name = "`numerical_gradient`" if exercise is ex1 else "`train_line`"
+    started = time.perf_counter()
+    assert_rejected(exercise.check(forever), name, "did not finish within 0.5 s", "loop that never ends")
+    assert time.perf_counter() - started < 5
+    assert_rejected(exercise.check(leaves), "SystemExit")
+    assert tf.GradientTape.gradient.__name__ == "gradient" and not tf.config.functions_run_eagerly()
 
 
 def test_a_step_traced_by_tf_function_passes_every_time_it_is_checked():
@@ -606,7 +705,9 @@ def test_hints_come_in_levels_and_the_first_gives_no_code():
         assert 2 <= len(exercise.hints) <= 3
         first = exercise.hint(1).text
         assert not any(word in first for word in code_words), first
-        assert exercise.hint(len(exercise.hints) + 1).title == "No more hints."
+        for _ in exercise.hints:
+            exercise.hint()
+        assert exercise.hint().title == "No more hints."
     assert "2h" in ex1.hints[-1] and "assign_sub" in ex2.hints[-1]  # the method, in the last level
 
 

@@ -489,9 +489,20 @@ with tf.GradientTape() as check_tape:
 kept.assign_sub(0.1 * check_tape.gradient(out, kept))
 with tf.GradientTape() as check_tape:
     out = kept**2
-claim("`w = w - learning_rate * dw` computes a new Tensor and gives it the name `w`. The Variable is lost, the tape "
-      "does not watch the Tensor, and the next step's gradient is `None`. Change the Variable in place: "
-      "`w.assign_sub(learning_rate * dw)`",
+def train_by_rebinding(x, y, learning_rate, steps):
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    for _ in range(steps):
+        with tf.GradientTape() as check_tape:
+            line_loss = tf.reduce_mean((w * x + b - y) ** 2)
+        dw, db = check_tape.gradient(line_loss, [w, b])
+        w, b = w - learning_rate * dw, b - learning_rate * db
+    return w, b
+
+
+rebinding_verdict = ex2.check(train_by_rebinding).message
+claim("If the name `w` is given to the result of some arithmetic, the Variable is lost, the tape does not watch the "
+      "new Tensor, and the next step's gradient is `None`. Exercise 2's check names this slip",
       not isinstance(rebound, tf.Variable) and tf.is_tensor(rebound) and after_rebinding is None
-      and kept is kept_before and isinstance(kept, tf.Variable) and check_tape.gradient(out, kept) is not None,
-      f"after rebinding: {type(rebound).__name__}, gradient {after_rebinding}")
+      and kept is kept_before and isinstance(kept, tf.Variable) and check_tape.gradient(out, kept) is not None
+      and "no longer a `tf.Variable`" in rebinding_verdict and "w = w - learning_rate * dw" in rebinding_verdict,
+      f"after rebinding: {type(rebound).__name__}, gradient {after_rebinding}; ex2 says: {rebinding_verdict[:90]}")
