@@ -301,7 +301,10 @@ def _returned(result, shape, t):
                 raise Reply(wrong(f"the {name} that `adamw_step` returns is complex; Adam's numbers are real."))
             with np.errstate(all="ignore"):
                 array = raw.astype(np.float64)
-        except (TypeError, ValueError, OverflowError, AttributeError):
+        except OverflowError:
+            raise Reply(wrong(f"the {name} that `adamw_step` returns is too large for a float (beyond 1.8e308)."))\
+                from None
+        except (TypeError, ValueError, AttributeError):
             raise Reply(wrong(f"the {name} that `adamw_step` returns cannot be read as an array of numbers "
                               f"({type(value).__name__}).")) from None
         if array.shape != shape:
@@ -320,6 +323,7 @@ def _no_optimizers():
     """While the learner's function runs, Keras's optimizers, course_utils's and TensorFlow's Adam kernels refuse."""
     import tensorflow as tf
     from keras.src.optimizers import adam, base_optimizer
+    from tensorflow.python.ops import gen_training_ops
 
     from course_utils import optimizers
 
@@ -328,8 +332,9 @@ def _no_optimizers():
 
     patched = [(base_optimizer.BaseOptimizer, "apply"), (base_optimizer.BaseOptimizer, "stateless_apply"),
                (adam.Adam, "update_step"), (optimizers.Optimizer, "step"), (optimizers.Adam, "_update"),
-               (tf.raw_ops, "ApplyAdam"), (tf.raw_ops, "ResourceApplyAdam")]
-    saved = [(owner, name, owner.__dict__[name]) for owner, name in patched if name in vars(owner)]
+               (tf.raw_ops, "ApplyAdam"), (tf.raw_ops, "ResourceApplyAdam"), (gen_training_ops, "apply_adam"),
+               (gen_training_ops, "resource_apply_adam")]
+    saved = [(owner, name, vars(owner)[name]) for owner, name in patched if name in vars(owner)]
     for owner, name, _ in saved:
         setattr(owner, name, refuse)
     try:
@@ -379,24 +384,30 @@ class _Window:
     def explained(self, parts, settings=None, variant=None):
         """Does the mistake (``settings`` used instead of the run's, or ``variant``) explain the learner's ``parts``
         (0 w, 1 m, 2 v)? From the learner's own state, it must give the learner's values at every step of the
-        window; and its own run from the start must give them too, and depart from Keras's run there."""
+        window; for w, its own run from the start must give them too, and depart from Keras's run there. For m and
+        v the learner's own state is enough: a second slip elsewhere (in w's step) changes the mistake's own run
+        (L2's g + weight_decay·w depends on w), not what the mistake does to m and v."""
         settings = settings or self.run.settings
         tolerances = self.tolerances
         if not all(np.any(np.isfinite(self.steps[0][2][i])) for i in parts):
             return False  # nothing but NaN and infinity: every mistake that divides by 0 would match
-        for t, inputs, outputs in self.steps:
-            candidate = _adamw(*inputs, t, settings, variant)
+        candidates = [_adamw(*inputs, t, settings, variant) for t, inputs, _ in self.steps]
+        for (t, inputs, outputs), candidate in zip(self.steps, candidates):
             if not all(_close(outputs[i], candidate[i], tolerances[i], factor=2, nan_ok=True) for i in parts):
                 return False
+        if 0 not in parts:  # m and v: the mistake explains the window, and departs from Keras's rule there
+            return any(not _close(candidate[i], reference[i], tolerances[i])
+                       for candidate, reference in zip(candidates, self.references) for i in parts)
         own = self._own_run(settings, variant)
         if not all(_close(outputs[i], mine[i], tolerances[i], factor=2, nan_ok=True)
                    for (_, _, outputs), mine in zip(self.steps, own) for i in parts):
             return False
         return any(not _close(mine[i], keras[i], tolerances[i]) for mine, keras in zip(own, self.keras) for i in parts)
 
-    def adam_part_is_a_multiple(self):
-        """Is the learner's Adam step (its change of w beyond Keras's decay) a constant multiple of Keras's?"""
-        shrink = 1 - self.run.settings["learning_rate"] * self.run.settings["weight_decay"]
+    def adam_part_is_a_multiple(self, whole=False):
+        """Is the learner's Adam step (its change of w beyond Keras's decay) a constant multiple of Keras's? With
+        ``whole``: is the learner's whole change of w (decay and Adam's step) a constant multiple of Keras's?"""
+        shrink = 1.0 if whole else 1 - self.run.settings["learning_rate"] * self.run.settings["weight_decay"]
         with np.errstate(all="ignore"):
             ours = np.concatenate([(inputs[0] * shrink - outputs[0]).ravel() for _, inputs, outputs in self.steps])
             keras = np.concatenate([(inputs[0] * shrink - ref[0]).ravel()
@@ -467,6 +478,15 @@ def _diagnose(adamw_step, index, window, expected):
         for variant, description in MOMENT_MISTAKES:
             if window.explained((1, 2), variant=variant):
                 raise Reply(wrong(f"{where}: your m and v look like {description}."))
+        _, inputs, returned = window.steps[k]
+        if all(np.array_equal(returned[i], np.asarray(inputs[i + 1], np.float64)) for i in (1, 2)):
+            raise Reply(wrong(f"{where}: the m and v you return are the ones your function was given: update them "
+                              "with g, and return the new ones."))
+        if all(_close(returned[i], reference[i], (1e-2, 100 * tolerances[i][1]))  # 1 %: float16 is about 0.1 %,
+               for (_, _, returned), reference in zip(window.steps, window.references) for i in (1, 2)):
+            # and more where its v is subnormal (below 6e-5)
+            raise Reply(wrong(f"{where}: your m and v are close to Keras's, but not to float32 precision: "
+                              "arithmetic in less than float32 (float16?), or a constant rounded?"))
         wrong_ones = " and ".join(name for name, i in (("m", 1), ("v", 2)) if not window.part_right(k, i))
         raise Reply(wrong(f"{where}: the {wrong_ones} you return {'are' if ' and ' in wrong_ones else 'is'} not "
                           "Keras's. Both are exponential averages of the gradient g itself (its square for v), "
@@ -499,6 +519,9 @@ def _diagnose(adamw_step, index, window, expected):
     if window.adam_part_is_a_multiple():
         raise Reply(wrong(f"{prefix} Adam's step on w is a constant multiple of Keras's at every step: check the "
                           "learning rate and the constant factors of the step size alpha_t."))
+    if window.adam_part_is_a_multiple(whole=True):
+        raise Reply(wrong(f"{prefix} your whole change of w, the decay and Adam's step together, is a constant "
+                          "multiple of Keras's at every step: check the learning rate."))
     if not np.all(np.isfinite(outputs[0])):
         if t == 1 and not np.any(np.isfinite(outputs[0])) and _probe_t_minus_1(adamw_step, index):
             raise Reply(wrong(f"{prefix} your w is NaN: at step 1 your bias correction divides by 1 − beta^0 = 0. "
@@ -592,14 +615,15 @@ def _check_adamw_step(adamw_step):
 ex1 = Exercise(
     "ex1", "rmsprop_adam", _check_adamw_step,
     hints=[
-        "AdamW's step is Adam's step plus a shrink of the weight. Two questions decide it. Which w does Keras "
-        "shrink: the one before Adam's step, or the one after it? And what multiplies weight_decay in the shrink?",
+        "AdamW's step is Adam's step plus a shrink of the weight. Two questions decide the shrink. Is the decay "
+        "applied to g, to m and v, or to w itself? And if to w: the w before Adam's step, or the one after it?",
         "Ask Keras. Its source shows what an optimizer does around its update step: "
         "`print(inspect.getsource(keras.optimizers.AdamW._backend_apply_gradients))`, then the same for "
         "`_apply_weight_decay`. Or run keras.optimizers.AdamW on a tf.Variable for one step, with a learning rate "
         "and a weight decay large enough for the two orders to differ (with the defaults the difference is below "
-        "float32 resolution), and compare. The Adam part is section 4's rule, written as a function of (w, g, m, v, "
-        "t). Use the arguments, and return w, m, v.",
+        "float32 resolution), and compare. The Adam part is section 4's formula, written as a function of (w, g, m, v, "
+        "t): update m and v first, then step with alpha_t and epsilon added to the uncorrected √v. Use the "
+        "arguments, and return w, m, v.",
         "To see where you differ, run keras.optimizers.AdamW on a tf.Variable *outside* your function, step after "
         "step (`optimizer.apply_gradients([(tf.constant(g), variable)])`), feed your function the same g, and "
         "compare variable.numpy() with your w after each step. Inside adamw_step the check refuses any optimizer.",
@@ -681,7 +705,8 @@ def _check_rho(chosen_rho):
                           "gradients, and the effective rate climbs past the stable limit. A longer memory (a "
                           "larger rho) postpones that."))
     back = below[0] + int(np.argmax(losses[below[0]:] >= TARGET))  # the first step above again
-    if back == below[0]:  # below from some step after HOLD_FROM on (no rho in a scan of 500 does this)
+    if back == below[0]:  # below only from a step after HOLD_FROM: no rho of a 500-value scan does this (kept so
+        # that the message below, "back above at step ...", is never given where the loss does not come back)
         raise Reply(wrong(f"with {shown}, the loss gets below {_TARGET} only at step {below[0]}: it should be "
                           f"below from step {HOLD_FROM} on. Compare a few values of rho on both sides of yours."))
     raise Reply(wrong(f"with {shown}, the loss gets below {_TARGET} at step {below[0]}, but the jitter brings it "

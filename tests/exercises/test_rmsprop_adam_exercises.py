@@ -235,9 +235,47 @@ def decay_without_rate(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, b
 
 
 def l2_in_gradient(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-    g = g + weight_decay * w  # PyTorch's Adam(weight_decay=...)
+    g = g + weight_decay * w  # L2 in the gradient, Keras's Adam step otherwise
     m, v = moments(g, m, v, beta_1, beta_2)
     return adam_part(w, m, v, t, learning_rate, beta_1, beta_2, epsilon), m, v
+
+
+def pytorch_adam_weight_decay(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                              epsilon=1e-7):
+    g = g + weight_decay * w  # PyTorch's Adam(weight_decay=...): L2 in the gradient, epsilon as in Algorithm 1
+    m, v = moments(g, m, v, beta_1, beta_2)
+    return w - learning_rate * (m / (1 - beta_1**t)) / (np.sqrt(v / (1 - beta_2**t)) + epsilon), m, v
+
+
+def l2_and_decoupled(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                     epsilon=1e-7):
+    w_decayed = w - learning_rate * weight_decay * w  # the decoupled decay, and the L2 term in the gradient too
+    m, v = moments(g + weight_decay * w, m, v, beta_1, beta_2)
+    return adam_part(w_decayed, m, v, t, learning_rate, beta_1, beta_2, epsilon), m, v
+
+
+def float16(w, g, m, v, t, **settings):
+    result = numpy_simple(*(np.asarray(a, np.float16) for a in (w, g, m, v)), t, **settings)
+    return tuple(np.asarray(a, np.float16) for a in result)
+
+
+def returns_input_moments(w, g, m, v, t, **settings):
+    return numpy_simple(w, g, m, v, t, **settings)[0], m, v  # the new w, and m and v as they came in
+
+
+def huge_w(w, g, m, v, t, **settings):
+    return (10**400, *numpy_simple(w, g, m, v, t, **settings)[1:])
+
+
+def tensorflow_adam_kernel(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                           epsilon=1e-7):
+    from tensorflow.python.ops import gen_training_ops  # the kernel behind tf.raw_ops.ResourceApplyAdam
+
+    variables = [tf.Variable(w * (1 - learning_rate * weight_decay)), tf.Variable(m), tf.Variable(v)]
+    gen_training_ops.resource_apply_adam(*(variable.handle for variable in variables), np.float32(beta_1**t),
+                                         np.float32(beta_2**t), np.float32(learning_rate), np.float32(beta_1),
+                                         np.float32(beta_2), np.float32(epsilon), tf.constant(g))
+    return tuple(variable.numpy() for variable in variables)
 
 
 def decay_grows(w, g, m, v, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
@@ -495,6 +533,8 @@ MISTAKES = [
     (no_decay, ["without the weight decay"], []),
     (decay_without_rate, ["without the learning rate"], []),
     (l2_in_gradient, ["L2 regularisation", "decoupled"], []),
+    (pytorch_adam_weight_decay, ["L2 regularisation", "PyTorch's Adam(weight_decay=...)"], []),
+    (l2_and_decoupled, ["L2 regularisation"], []),  # the second review: it got "not Keras's" before
     (decay_grows, ["wrong sign"], []),
     (keras2_decay, ["Keras 2's `decay=`"], []),
     (decay_by_alpha, ["alpha_t"], []),
@@ -513,11 +553,14 @@ MISTAKES = [
     (keras_adamw_inside, ["runs an optimizer's step"], []),
     (keras_adamw_kept, ["runs an optimizer's step"], []),
     (course_adam_inside, ["runs an optimizer's step"], []),
+    (tensorflow_adam_kernel, ["runs an optimizer's step"], []),  # passed before the second review
     # Adam's part: misnamed by the review of the Adam version, now named right or left unnamed
     (step_factor(0.5), ["constant multiple"], ["of step", "bias correction"]),
     (step_factor(2.0), ["constant multiple"], ["of step", "bias correction"]),
     (step_factor(1.01), ["constant multiple"], ["of step", "bias correction"]),
     (with_settings(learning_rate=lambda s: s["learning_rate"] * 1.001), ["constant multiple"], ["of step"]),
+    (with_settings(learning_rate=lambda s: s["learning_rate"] * 2), ["whole change", "constant multiple",
+                                                                     "learning rate"], []),
     (with_step(lambda w, g, m, v, t, lr, b1, b2, eps: adam_part(w, m, v, t, lr * lr, b1, b2, eps)),
      ["constant multiple"], ["old m"]),
     (with_step(lambda w, g, m, v, t, lr, b1, b2, eps: adam_part(w, m, v, t, 0.1 * lr, b1, b2, eps)),
@@ -568,6 +611,8 @@ MISTAKES = [
     (amsgrad, ["AMSGrad"], []),
     (wrong_order, ["order"], []),
     (returns_old_w, ["does not move"], []),
+    (returns_input_moments, ["the ones your function was given"], []),
+    (float16, ["close to Keras's", "not to float32 precision"], []),
     # what comes back, and errors
     (raises_system_exit, ["raised SystemExit"], []),
     (nones, ["w that `adamw_step` returns is None"], []),
@@ -576,6 +621,7 @@ MISTAKES = [
     (returns_only_w, ["return three things"], []),
     (no_return, ["None"], []),
     (scalar_w, ["shape"], []),
+    (huge_w, ["too large for a float"], []),
     (math_sqrt, ["raised TypeError"], []),
 ]
 
@@ -621,6 +667,15 @@ def test_ex1_junk_is_rejected_without_a_traceback(answer):
     feedback = ex1.check(answer)
     assert_rejected(feedback)
     assert "could not be checked" not in feedback.message
+
+
+def test_ex1_the_notebook_prints_no_adam_step_above_the_exercise():
+    """Section 4 gives Keras's Adam as a formula; printing course_utils's Adam._update would print the solution."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    exercises = next(i for i, cell in enumerate(cells) if cell.source.startswith("## Exercises"))
+    for cell in cells[:exercises]:
+        if cell.cell_type == "code":
+            assert "Adam._update" not in cell.source and "Adam.update_step" not in cell.source
 
 
 def test_ex1_the_first_hint_holds_no_part_of_the_solution():
