@@ -429,7 +429,7 @@ def _diagnose_local_derivative(sigmoid, alone, out):
 # --- ex2 and ex3: the planted bugs --------------------------------------------------------------------
 
 
-def network(sizes=TASK_SIZES, samples=TASK_SAMPLES, seed=CHECK_SEEDS[0]):
+def _network(sizes=TASK_SIZES, samples=TASK_SAMPLES, seed=CHECK_SEEDS[0]):
     """Random data X, Y and parameters [W1, b1, W2, b2, W3, b3] of a network with layer ``sizes``."""
     rng = np.random.default_rng(seed)
     X, Y = rng.normal(size=(samples, sizes[0])), rng.normal(size=(samples, sizes[-1]))
@@ -497,10 +497,10 @@ def _tape_network(X, Y, parameters):
 @functools.lru_cache(maxsize=1)
 def _cases():
     """The check's networks: two of the task's sizes, then one of other sizes."""
-    return tuple([("the task's network", network(TASK_SIZES, TASK_SAMPLES, seed)) for seed in CHECK_SEEDS]
+    return tuple([("the task's network", _network(TASK_SIZES, TASK_SAMPLES, seed)) for seed in CHECK_SEEDS]
             + [(f"a network of other sizes ({OTHER_SIZES[0]} inputs, two hidden layers of {OTHER_SIZES[1]} units, "
                 f"{OTHER_SIZES[3]} outputs, {OTHER_SAMPLES} samples)",
-                network(OTHER_SIZES, OTHER_SAMPLES, CHECK_SEEDS[0] + 1))])
+                _network(OTHER_SIZES, OTHER_SAMPLES, CHECK_SEEDS[0] + 1))])
 
 
 @functools.lru_cache(maxsize=None)
@@ -769,7 +769,7 @@ def _bug_errors():
     a learner gets by a known slip: the mean instead of the max, and the relative error of the whole arrays."""
     from course_utils.gradcheck import relative_error
 
-    X, Y, parameters = network(TASK_SIZES, TASK_SAMPLES, BUG_SEED)
+    X, Y, parameters = _network(TASK_SIZES, TASK_SAMPLES, BUG_SEED)
     pairs = list(zip(PARAMETER_NAMES, _planted_backward(X, Y, *parameters), _tape_network(X, Y, parameters)))
     return {"max": {n: float(relative_error(h, t).max()) for n, h, t in pairs},
             "mean": {n: float(relative_error(h, t).mean()) for n, h, t in pairs},

@@ -390,7 +390,7 @@ def _mse_gradient(w, b, x, y):
     return np.array([2 * np.mean(error * x), 2 * np.mean(error)])
 
 
-def descend(run, *, gradient=_mse_gradient, learning_rate=None, steps=None, sign=-1.0, start=(0.0, 0.0),
+def _descend(run, *, gradient=_mse_gradient, learning_rate=None, steps=None, sign=-1.0, start=(0.0, 0.0),
             update=(True, True), data=None):
     """The reference loop (float64), and with other arguments the loops of the slips a learner makes."""
     x, y = run.data() if data is None else data
@@ -466,40 +466,40 @@ def _line_mistakes(run):
             b -= run.learning_rate * _mse_gradient(w, b, x, y)[1]
         return np.array([w, b])
 
-    right = descend(run)
+    right = _descend(run)
     mistakes = {
-        "one step too many: the loop should take exactly `steps` steps": descend(run, steps=run.steps + 1),
-        "one step too few: the loop should take exactly `steps` steps": descend(run, steps=max(run.steps - 1, 0)),
+        "one step too many: the loop should take exactly `steps` steps": _descend(run, steps=run.steps + 1),
+        "one step too few: the loop should take exactly `steps` steps": _descend(run, steps=max(run.steps - 1, 0)),
         "steps *uphill*: gradient descent subtracts the gradient (`assign_sub`, not `assign_add`, and a minus "
-        "sign if you write the step yourself)": descend(run, sign=+1.0),
+        "sign if you write the step yourself)": _descend(run, sign=+1.0),
         # A loss of the list is named from the tape's first gradient; one that only rescales the gradient (the
         # sum, half the MSE) is, when the tape's gradient is right, a step of the wrong size instead.
-        **{description: descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()
+        **{description: _descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()
            if description not in (SUM_LOSS, HALF_LOSS)},
-        RATE_MISTAKES[0]: descend(run, learning_rate=2 * run.learning_rate),
-        RATE_MISTAKES[1]: descend(run, learning_rate=run.learning_rate / 2),
+        RATE_MISTAKES[0]: _descend(run, learning_rate=2 * run.learning_rate),
+        RATE_MISTAKES[1]: _descend(run, learning_rate=run.learning_rate / 2),
         "only one step: a `return` inside the loop (indented too far) stops the function after the first step":
-            descend(run, steps=1),
+            _descend(run, steps=1),
         "b's gradient taken after w has moved: take both gradients from one tape, then update both":
             one_after_the_other(),
         "w updated with the gradient of b and b with that of w: `tape.gradient(loss, [w, b])` returns the "
-        "gradients in the order of the list": descend(run, gradient=swapped_gradients),
+        "gradients in the order of the list": _descend(run, gradient=swapped_gradients),
         "b moved by the gradient of w (`b.assign_sub(learning_rate * dw)`): each Variable moves by its own "
-        "gradient": descend(run, gradient=lambda *a: _mse_gradient(*a)[[0, 0]]),
+        "gradient": _descend(run, gradient=lambda *a: _mse_gradient(*a)[[0, 0]]),
         "w moved by the gradient of b (`w.assign_sub(learning_rate * db)`): each Variable moves by its own "
-        "gradient": descend(run, gradient=lambda *a: _mse_gradient(*a)[[1, 1]]),
-        "w never updated (only b moves)": descend(run, update=(False, True)),
-        "b never updated (only w moves)": descend(run, update=(True, False)),
-        "a start at section 4's w0 = -1, b0 = 2: the task starts from w = 0 and b = 0": descend(run, start=(-1.0, 2.0)),
+        "gradient": _descend(run, gradient=lambda *a: _mse_gradient(*a)[[1, 1]]),
+        "w never updated (only b moves)": _descend(run, update=(False, True)),
+        "b never updated (only w moves)": _descend(run, update=(True, False)),
+        "a start at section 4's w0 = -1, b0 = 2: the task starts from w = 0 and b = 0": _descend(run, start=(-1.0, 2.0)),
         "a run on the notebook's `x_data` and `y_data`, not on the `x` and `y` passed in":
-            descend(run, data=_notebook_data()),
+            _descend(run, data=_notebook_data()),
     }
     for rate in (0.1, 0.01, 0.001, 0.5, 1.0):
         if not any(np.isclose(rate, run.learning_rate * factor) for factor in (0.5, 1.0, 2.0)):
             mistakes[f"a learning rate of its own ({rate:g}?), not the `learning_rate` argument"] = \
-                descend(run, learning_rate=rate)
+                _descend(run, learning_rate=rate)
     if run.steps and run.steps != 100:
-        mistakes["a fixed number of steps (100?), not the `steps` argument"] = descend(run, steps=100)
+        mistakes["a fixed number of steps (100?), not the `steps` argument"] = _descend(run, steps=100)
     if run.steps:
         mistakes["the least-squares line itself: the result of far more steps than `steps` (or solved exactly)"] = \
             _least_squares(run)
@@ -956,7 +956,7 @@ def _wrong_line(train_line, run, values, calls, earlier, first_gradient_right):
     sizes = [call.target_size for call in calls if call.target_size > 1]
     if sizes:
         return VECTOR_LOSS.format(size=sizes[0])
-    if _close(values, descend(run)[::-1]):  # the learner's own numbers are then the answer: not shown
+    if _close(values, _descend(run)[::-1]):  # the learner's own numbers are then the answer: not shown
         return f"For {run.text}, `train_line` returned w and b the wrong way round: return w first, then b."
     for description, mistake in _line_mistakes(run).items():
         if description in RATE_MISTAKES and not first_gradient_right:
@@ -982,7 +982,7 @@ def _wrong_line(train_line, run, values, calls, earlier, first_gradient_right):
             start = None if error else _as_line(start)
         except Reply:
             start = None
-        if start is not None and not _close(start, descend(LINE_START)):
+        if start is not None and not _close(start, _descend(LINE_START)):
             return (f"{shown}. With steps = 0 it returns w = {start[0]:.6g}, b = {start[1]:.6g}: no step is "
                     "taken then, so it should return the start, w = 0 and b = 0.")
         return (f"{shown}, which is not where {run.steps} steps of gradient descent on the mean squared error, "
@@ -1040,7 +1040,7 @@ def _check_train_line(train_line):
         structure, first_gradient_right = _structure_problem(run, values, calls)
         if structure:
             return wrong(structure)
-        if not _close(values, descend(run)):
+        if not _close(values, _descend(run)):
             return wrong(_optimizer_problem(optimizers, run)
                          or _wrong_line(train_line, run, values, calls, earlier, first_gradient_right))
         if not first_gradient_right:

@@ -1,15 +1,16 @@
 """03 · Local minima and random initialisation: the exercises of notebooks/03_local_minima.ipynb.
 
-- ex1, restarts for 99 %: a whole number of random starts, judged against this module's own share and target.
-- ex2, an initialiser for a deep stack: the learner's ``initializer_for(activation)``, run through Keras stacks of
-  sizes the learner has not seen, tanh and ReLU.
+- ex1, restarts for a target: the learner's ``starts_needed(p, target)``, called on this module's own pairs of a
+  single start's chance and a target (none of them on an exact boundary).
+- ex2, He initialisation written by hand: the learner's Keras initializer ``relu_uniform(shape, dtype=None)``, drawn
+  for kernels of this module's own shapes (square and not) and used in a deep Keras ReLU stack whose widths
+  alternate.
 - ex3, a Hessian with TensorFlow and the kind of a critical point: the learner's ``tf_hessian(function, point)``,
   called on functions the learner has not seen, and ``kind_of_point(hessian_matrix)``, on Hessians the learner has
-  not seen.
+  not seen, some with a curvature that is zero up to rounding errors.
 """
 
-import random
-from dataclasses import dataclass
+import contextlib
 
 import keras
 import numpy as np
@@ -17,62 +18,112 @@ import tensorflow as tf
 
 from course_utils.checks import Exercise, Reply, as_numbers, call, passed, wrong
 
-# --- Exercise 1: how many restarts for 99 %? ------------------------------------------------------------
+# --- Exercise 1: how many restarts for a target? ---------------------------------------------------------
 
-#: The task's data: one random start lands in the global basin with this probability (section 2) ...
+#: The notebook's example: one random start lands in the global basin with this probability (section 2) ...
 p_global = 0.25
 #: ... and the chance wanted that at least one start does.
 target = 0.99
 
+#: The check's pairs (p, target). For each, log(1 - target) / log(1 - p) lies at least 0.005 from a whole number, so
+#: rounding errors of a float cannot move the answer.
+RESTART_CASES = ((0.25, 0.99), (0.1, 0.95), (0.3, 0.999), (0.05, 0.5), (0.6, 0.9), (0.01, 0.99), (0.8, 0.99),
+                 (0.7, 0.5), (0.02, 0.9), (0.4, 0.9999))
 
-def _chance(starts, share=p_global):
+
+def _chance(starts, share):
     return 1 - (1 - share) ** starts
 
 
-def _fewest_starts(goal, share=p_global):
+def _fewest_starts(share, goal):
     starts = 1
     while _chance(starts, share) < goal:
         starts += 1
     return starts
 
 
-def _check_restarts(starts_needed):
-    name = "starts_needed"
-    value = as_numbers(starts_needed, name)
+def _starts(count):
+    return f"{count} start" if count == 1 else f"{count} starts"
+
+
+def _ratio(share, goal):
+    return np.log(1 - goal) / np.log(1 - share)
+
+
+#: Rules that learners use instead, as functions of (p, target), with what each one shows. Checked in order.
+RESTART_SLIPS = (
+    ("rounded down", lambda p, t: int(_ratio(p, t)),
+     "rounds down: for p = {p} and target = {t} it gives {k}, whose chance {c:.5f} falls just short of the "
+     "target. Any fraction of a start must become a whole extra start."),
+    ("rounded to the nearest", lambda p, t: round(_ratio(p, t)),
+     "rounds to the nearest whole number: for p = {p} and target = {t} it gives {k}, whose chance {c:.5f} "
+     "falls just short of the target. Any fraction of a start must become a whole extra start."),
+    ("one too many", lambda p, t: int(np.ceil(_ratio(p, t))) + 1,
+     "gives one start more than needed for every pair: for p = {p} and target = {t}, {k} reach the target, "
+     "but one fewer would too. Did you round up twice, or add a start after rounding up?"),
+    ("p^k fails", lambda p, t: int(np.ceil(np.log(1 - t) / np.log(p))),
+     "gives {k} for p = {p} and target = {t}: the chance of success is only {c:.3f}. It looks as if p^k were the "
+     "chance that every start fails; but p is the chance that a start succeeds, and a start fails with the other part."),
+    ("adding chances", lambda p, t: int(np.ceil(t / p)),
+     "gives {k} for p = {p} and target = {t}: the chance of success is {c:.3f}. That is what adding the starts' "
+     "chances gives (k × p ≥ target), but chances of starts that can succeed together do not add up."),
+    ("average wait", lambda p, t: round(1 / p),
+     "gives {k} for p = {p} and target = {t}, whatever the target: about 1 / p, the average number of starts "
+     "until the first success. An average wait is not a guarantee: the chance of success is {c:.3f}."),
+    ("arguments swapped", lambda p, t: int(np.ceil(_ratio(t, p))),
+     "gives {k} for p = {p} and target = {t}: it looks as if it took its arguments in the other order. The check "
+     "calls it as `starts_needed(p, target)`, the chance of one start first."),
+    ("target for failure", lambda p, t: int(np.ceil(np.log(t) / np.log(1 - p))),
+     "gives {k} for p = {p} and target = {t}: the chance of success is only {c:.3f}. It looks as if the chance that "
+     "every start fails had to be at most the target; it must be at most what the target leaves over."),
+)
+
+
+def _restarts_for(starts_needed, share, goal):
+    """The learner's answer for one pair, as an int; a Reply for anything else."""
+    label = f"starts_needed({share}, {goal})"
+    value = as_numbers(call(starts_needed, share, goal, name="starts_needed"), label)
     if value.size != 1:
-        raise Reply(wrong(f"`{name}` should be one whole number, but it has shape {value.shape}."))
+        raise Reply(wrong(f"`{label}` should be one whole number, but it has shape {value.shape}."))
     value = float(value.reshape(()))
-    if not value.is_integer():
-        return wrong(f"`{name}` = {value:.10g} is not a whole number. Starts come whole: which whole number of "
-                     "starts is the smallest that reaches the target?")
-    starts, needed = int(value), _fewest_starts(target)
-    if starts > 10**6:
-        return wrong(f"`{name}` = {value:.3g} starts reach the target, but far fewer would too: the question asks "
-                     "for the smallest number that does.")
-    if starts <= 0:
-        return wrong(f"`{name}` = {starts}: without a start, nothing is found. Count the starts, at least one.")
-    chance = _chance(starts)
-    if starts == needed:
-        return passed(f"{name} = {starts}. With {starts} starts the chance is {chance:.5f}; with {starts - 1} it is "
-                      f"{_chance(starts - 1):.5f}, just short of {target}: the last percent costs the most starts.")
-    if starts == needed - 1:
-        return wrong(f"`{name}` = {starts} falls just short: with {starts} starts the chance is {chance:.5f}, "
-                     f"still below {target}. The question asks for the smallest number that reaches the target.")
-    if starts == 1:
-        return wrong(f"`{name}` = 1: one start succeeds only with the chance of a single start, {p_global}.")
-    if starts == round(1 / p_global):
-        return wrong(f"`{name}` = {starts}: with {starts} starts the chance is only {chance:.3f}. {starts} is what "
-                     f"adding the starts' chances gives ({starts} × {p_global} ≈ 1), or the average number of "
-                     "starts until the first success. But the chances of starts that can succeed together do not "
-                     "add up, and an average wait is not a 99 % guarantee.")
-    if starts == _fewest_starts(0.9):
-        return wrong(f"`{name}` = {starts}: with {starts} starts the chance is {chance:.3f}. That is enough for "
-                     f"90 %; the target is {target}.")
-    if starts < needed:
-        return wrong(f"`{name}` = {starts}: too few. With {starts} starts the chance is {chance:.3f}, below "
-                     f"{target}.")
-    return wrong(f"`{name}` = {starts} starts reach the target, but fewer would too: the question asks for the "
-                 "smallest number that does.")
+    if abs(value - round(value)) > 1e-9 * max(1.0, abs(value)):
+        raise Reply(wrong(f"`{label}` = {value:.12g} is not a whole number. Starts come whole: which whole number "
+                          "of starts is the smallest that reaches the target?"))
+    starts = int(round(value))
+    if starts < 0:
+        raise Reply(wrong(f"`{label}` = {starts} is negative: check the signs of the logarithms (the logarithm of a "
+                          "number below 1 is negative)."))
+    return starts
+
+
+def _check_restarts(starts_needed):
+    answers = [_restarts_for(starts_needed, share, goal) for share, goal in RESTART_CASES]
+    truth = [_fewest_starts(share, goal) for share, goal in RESTART_CASES]
+    if answers == truth:
+        return passed(f"starts_needed gives the fewest starts for each of the check's {len(RESTART_CASES)} pairs "
+                      f"(p from {min(p for p, _ in RESTART_CASES)} to {max(p for p, _ in RESTART_CASES)}, targets "
+                      f"from {min(t for _, t in RESTART_CASES)} to {max(t for _, t in RESTART_CASES)}). The last "
+                      "percents cost the most starts: for p = 0.25, 90 % needs 9 starts, 99 % needs 17.")
+    first = next(i for i in range(len(truth)) if answers[i] != truth[i])
+    (share, goal), starts = RESTART_CASES[first], answers[first]
+    if len(set(answers)) == 1:
+        return wrong(f"`starts_needed` gives {starts} for every one of the check's {len(RESTART_CASES)} pairs: it "
+                     "must compute the answer from its arguments `p` and `target` (not from the notebook's "
+                     "`p_global` and `target`, nor a number typed in).")
+    for _, rule, message in RESTART_SLIPS:
+        if answers == [rule(p, t) for p, t in RESTART_CASES]:
+            index = next(i for i in range(len(truth)) if answers[i] != truth[i])
+            (p, t), k = RESTART_CASES[index], answers[index]
+            return wrong("`starts_needed` " + message.format(p=p, t=t, k=_starts(k), c=_chance(k, p)))
+    if starts == 0:
+        return wrong(f"`starts_needed({share}, {goal})` = 0: without a start, nothing is found. Count the starts, at "
+                     "least one.")
+    chance = _chance(starts, share)
+    if starts < truth[first]:
+        return wrong(f"`starts_needed({share}, {goal})` = {starts}: too few. With {_starts(starts)} the chance is "
+                     f"{chance:.5f}, below the target.")
+    return wrong(f"`starts_needed({share}, {goal})` = {starts}: that many starts reach the target, but fewer would "
+                 "too: the question asks for the smallest number that does.")
 
 
 ex1 = Exercise(
@@ -86,191 +137,208 @@ ex1 = Exercise(
     ],
 )
 
-# --- Exercise 2: an initialiser that keeps a deep stack alive -----------------------------------------
+# --- Exercise 2: He initialisation, written by hand ------------------------------------------------------
 
-#: The check's stacks, (activation, width, depth): sizes the learner did not see (section 6 used 10 layers of 256).
-STACKS = (("tanh", 96, 14), ("tanh", 320, 10), ("relu", 128, 14), ("relu", 288, 10))
+#: The kernel shapes the check asks for, (inputs, units) as Keras passes them for a Dense layer: square and not.
+KERNEL_SHAPES = ((512, 64), (64, 512), (300, 300), (90, 700))
+#: The check's deep ReLU stack: the width of its inputs, then of each Dense layer (they alternate, so a layer's
+#: number of inputs and its number of units differ by a factor 8).
+STACK_WIDTHS = (512,) + (64, 512) * 6
 BATCH = 128
-#: The healthy band: the spread of the last layer's activations (the inputs have spread 1) ...
-SPREAD_BAND = {"tanh": (0.08, 1.0), "relu": (0.1, 10.0)}
-#: ... at most this share of tanh units saturated (beyond ±0.99) ...
-SATURATED_AT_MOST = 0.3
-#: ... and the first layer's weight gradient within this factor of the last layer's.
-GRADIENT_RATIO_BAND = (0.1, 10.0)
-ACTIVATION_NAMES = {"tanh", "relu", "sigmoid", "linear", "softmax", "elu", "selu", "gelu", "swish", "silu"}
+#: How far the variance may be from He's, 2 / fan_in (a fraction of it).
+VARIANCE_TOLERANCE = 0.1
+#: The healthy band for the spread (standard deviation) of the stack's last activations; its inputs have spread 1.
+SPREAD_BAND = (0.1, 10.0)
 
 
-@dataclass
-class StackReading:
-    """What one deep stack shows: the spread and saturation of its last layer's activations, and the gradient sizes
-    of its first and last kernels, for a stand-in loss whose error signal at the output has a fixed size (as in
-    section 6)."""
+def through_stack(initializer, widths=STACK_WIDTHS, activation="relu", batch=BATCH):
+    """The spread (standard deviation) of the last activations of a stack of Keras Dense layers.
 
-    activation: str
-    width: int
-    depth: int
-    spread: float
-    saturated: float
-    first_gradient: float
-    last_gradient: float
-
-    @property
-    def gradient_ratio(self):
-        return self.first_gradient / self.last_gradient if self.last_gradient > 0 else float("nan")
+    It mirrors section 6's measurement: a fixed batch of normal inputs (spread 1) of width ``widths[0]`` goes through
+    one Dense layer per further width, each with ``kernel_initializer=initializer`` and ``activation``.
+    """
+    rng = np.random.default_rng(list(widths))
+    signal = tf.constant(rng.normal(size=(batch, widths[0])).astype("float32"))
+    for width in widths[1:]:
+        signal = keras.layers.Dense(width, activation=activation, kernel_initializer=initializer)(signal)
+    return float(tf.math.reduce_std(signal))
 
 
-def through_stack(make_initializer, activation, width, depth, batch=BATCH):
-    """Push a fixed batch of normal inputs through ``depth`` Keras Dense layers of ``width`` units whose kernels
-    come from ``make_initializer()``; return a :class:`StackReading`."""
-    rng = np.random.default_rng([width, depth])
-    inputs = tf.constant(rng.normal(size=(batch, width)).astype("float32"))
-    output_signal = tf.constant(rng.normal(size=(batch, width)).astype("float32"))  # d loss / d output, fixed
-    layers = [keras.layers.Dense(width, activation=activation, kernel_initializer=make_initializer())
-              for _ in range(depth)]
-    with tf.GradientTape() as tape:
-        signal = inputs
-        for layer in layers:
-            signal = layer(signal)
-        loss = tf.reduce_mean(signal * output_signal)
-    first, last = (float(tf.norm(g)) if g is not None else 0.0
-                   for g in tape.gradient(loss, [layers[0].kernel, layers[-1].kernel]))
-    return StackReading(activation, width, depth, spread=float(tf.math.reduce_std(signal)),
-                        saturated=float(tf.reduce_mean(tf.cast(tf.abs(signal) > 0.99, tf.float32))),
-                        first_gradient=first, last_gradient=last)
+#: Variances that learners' kernels follow instead of He's, as functions of (inputs, units), with what each shows.
+VARIANCE_SLIPS = (
+    ("fan-out", lambda i, o: 2 / o,
+     "Your variance follows the layer's number of units (the kernel's second dimension). What a unit adds up are "
+     "its inputs: for a kernel of shape {shape} each unit adds up {i} of them."),
+    ("fan-average", lambda i, o: 4 / (i + o),
+     "Your variance follows the average of the numbers of inputs and of units, as Glorot's does. He's follows the "
+     "number of inputs alone, which sets the size of each unit's sum: on a stack whose widths alternate, the "
+     "average makes every pair of layers shrink the signal."),
+    ("Glorot", lambda i, o: 2 / (i + o),
+     "Your variance follows the sum of the numbers of inputs and of units, as Glorot's does: that is too small for "
+     "ReLU, and He's follows the number of inputs alone."),
+    ("LeCun", lambda i, o: 1 / i,
+     "Your variance follows the number of inputs, but it is half of He's: ReLU sets about half of its inputs to "
+     "zero, and He's variance makes up for that."),
+    ("twice", lambda i, o: 4 / i,
+     "Your variance follows the number of inputs, but it is twice He's: the signal then grows at every layer."),
+    ("limit as standard deviation", lambda i, o: 2 / (3 * i),
+     "Your variance is too small for every shape, by the same factor: it looks as if the limit a were the standard "
+     "deviation you wanted. A uniform draw on (−a, a) spreads less than ±a: work out its variance (the mean of w² "
+     "over the interval)."),
+    ("limit as variance", lambda i, o: (2 / i) ** 2 / 3,
+     "Your limit follows 1 / fan_in, so the variance falls with the square of the number of inputs. A variance is a "
+     "square: the limit must follow its square root."),
+    ("limit without the root", lambda i, o: (6 / i) ** 2 / 3,
+     "Your limit follows 1 / fan_in, so the variance falls with the square of the number of inputs. A variance is a "
+     "square: the limit must follow its square root."),
+    ("size", lambda i, o: 2 / (i * o),
+     "Your variance follows the number of inputs times the number of units, the kernel's size; each unit adds up "
+     "only its own inputs."),
+)
 
 
-def _returned(initializer_for, activation):
-    initializer = call(initializer_for, activation, name="initializer_for")
-    label = f'initializer_for("{activation}")'
-    if initializer is None:
-        raise Reply(wrong(f"`{label}` returned None. A function without `return` gives None (and Keras would then "
-                          "quietly use its default): return the initializer."))
-    if isinstance(initializer, str) and initializer.strip().lower() in ACTIVATION_NAMES:
-        raise Reply(wrong(f"`{label}` returned {initializer!r}, the name of an activation. The function should "
-                          "return an initializer: the rule that draws a layer's first weights."))
-    if isinstance(initializer, (bool, int, float, complex, np.number)):
-        raise Reply(wrong(f"`{label}` returned the number {initializer!r}. Keras needs an initializer (a name, or "
-                          "an object from keras.initializers); a scale is an argument of one."))
-    return initializer
+@contextlib.contextmanager
+def _watching_keras_initializers():
+    """Count calls of Keras's VarianceScaling family (HeUniform, HeNormal, GlorotUniform, LeCunNormal, ...)."""
+    from keras.src.initializers.random_initializers import VarianceScaling
 
+    calls, original = [0], VarianceScaling.__call__
 
-def _kernel(initializer_for, activation, width):
-    """A kernel of a width x width Dense layer, drawn as Dense draws it from what the learner returned."""
-    initializer = _returned(initializer_for, activation)
+    def counted(self, shape, dtype=None):
+        calls[0] += 1
+        return original(self, shape, dtype=dtype)
+
+    VarianceScaling.__call__ = counted
     try:
-        layer = keras.layers.Dense(width, kernel_initializer=initializer)
-        layer.build((None, width))
-        return layer.kernel.numpy().astype(np.float64)
-    except Exception as error:
-        raise Reply(wrong(f'Keras could not build a Dense layer with kernel_initializer = what `initializer_for'
-                          f'("{activation}")` returned ({initializer!r:.60}): {type(error).__name__}: '
-                          f"{str(error)[:200]}")) from None
+        yield calls
+    finally:
+        VarianceScaling.__call__ = original
+
+
+def _kernel(relu_uniform, shape):
+    """What the learner's initializer returns for ``shape``, called as Keras calls it, as a float64 array."""
+    label = f'relu_uniform({shape}, dtype="float32")'
+    kernel = call(relu_uniform, shape, dtype="float32", name="relu_uniform")
+    if kernel is None:
+        raise Reply(wrong(f"`{label}` returned None: a function without `return` gives None. Return the weights."))
+    if isinstance(kernel, (str, bool, int, float, complex, np.number)):
+        raise Reply(wrong(f"`{label}` returned {kernel!r:.40}. A Keras initializer returns the weights themselves: "
+                          f"a tensor of shape {shape}."))
+    if callable(kernel) and not hasattr(kernel, "numpy"):
+        raise Reply(wrong(f"`{label}` returned a {type(kernel).__name__}, something callable. Keras calls "
+                          "`relu_uniform` itself, with the shape, and takes what it returns as the weights: return "
+                          "a tensor, not an initializer."))
+    values = as_numbers(kernel, label)
+    if values.shape != shape:
+        raise Reply(wrong(f"`{label}` has shape {values.shape}; Keras needs the shape it asked for, {shape}."))
+    return values
 
 
 def _symmetry_problem(kernel):
     if np.all(kernel == 0):
-        return ("every weight starts at 0: no signal passes (the spread is 0 after the first layer), no gradient "
-                "reaches the earlier layers, and the units of a layer stay copies of one another (section 5)")
+        return ("every weight is 0: no signal passes, no gradient reaches the earlier layers, and the units of a layer "
+                "stay copies of one another (section 5)")
     if np.all(kernel == kernel[:, :1]):
-        return ("every unit of a layer starts with the same weights: the units compute the same thing, get the same "
-                "gradient and stay copies of one another (section 5); the weights must differ")
-    if np.allclose(kernel, np.eye(len(kernel)) * kernel[0, 0]):
-        return ("the weights form an identity matrix: nothing random, each unit just passes on one input; "
-                "the units of a layer must start different and random (section 5)")
+        return ("every unit of the layer gets the same weights: the units compute the same thing, get the same "
+                "gradient and stay copies of one another (section 5). Draw every weight at random")
+    if np.all(kernel == kernel[:1, :]):
+        return ("each unit gives all its inputs the same weight, so it sees only their sum and the units differ only "
+                "by a factor. Draw every weight at random")
+    if np.allclose(kernel, np.eye(*kernel.shape) * kernel[0, 0]):
+        return ("nothing random: the weights form an identity matrix, so each unit just passes on one input. Draw "
+                "every weight at random")
     return None
 
 
-def _gain(kernel):
-    """The kernel's standard deviation times the square root of its fan-in: about 1 for Glorot's scale on a square
-    layer, about 1.4 for He's, whatever the width; a fixed standard deviation gives a gain that grows with the width."""
-    return float(np.std(kernel) * np.sqrt(kernel.shape[0]))
-
-
-def _times(factor):
-    return f"{factor:.2g}" if 0.01 <= factor < 1000 else f"{factor:.0e}"
-
-
-def _reading_problem(reading, fixed_scale):
-    """What is wrong with one stack, in words (None if it is healthy)."""
-    low, high = SPREAD_BAND[reading.activation]
-    ratio = reading.gradient_ratio
-    where = f"after {reading.depth} {reading.activation} layers of {reading.width} units"
-    if reading.activation == "tanh" and reading.saturated > SATURATED_AT_MOST:
-        return (f"the weights are too large: {reading.saturated:.0%} of the units are saturated (beyond ±0.99) "
-                f"{where}, and the first layer's gradient is {_times(ratio)} times the last layer's")
-    if reading.spread > high:
-        return (f"the signal explodes: its spread grows from 1 to {reading.spread:.1e} {where}: the weights are too "
-                "large")
-    if reading.spread < low:
-        if reading.activation == "relu" and not fixed_scale:
-            return (f"the signal fades: its spread falls from 1 to {reading.spread:.1e} {where}. ReLU sets about "
-                    "half of its inputs to zero, so it loses part of the signal at every layer unless the weights "
-                    "make up for it")
-        return (f"the signal vanishes: its spread falls from 1 to {reading.spread:.1e} {where}: the weights are too "
-                "small for layers of this width")
-    if not GRADIENT_RATIO_BAND[0] <= ratio <= GRADIENT_RATIO_BAND[1]:
-        kind = "exploding" if ratio > 1 else "vanishing"
-        return (f"the first layer's weight gradient is {_times(ratio)} times the last layer's {where} ({kind} "
-                "gradients): the weights are too " + ("large" if ratio > 1 else "small"))
+def _shape_problem(kernels):
+    """What is wrong with the distribution of the kernels (not its size), in words; None if they look uniform."""
+    for shape, kernel in kernels.items():
+        problem = _symmetry_problem(kernel)
+        if problem:
+            return f"for a kernel of shape {shape}, {problem}."
+        spread, centre = kernel.std(), kernel.mean()
+        if abs(centre) > 0.1 * spread:
+            return (f"the weights of a kernel of shape {shape} are not centred on 0 (their mean is "
+                    f"{'positive' if centre > 0 else 'negative'}, {abs(centre) / spread:.1f} times their spread): the "
+                    "interval must be (−a, a), symmetric about 0.")
+        edge = np.sqrt(3) * spread  # a uniform draw on (−a, a) has standard deviation a / √3
+        inner = np.mean(np.abs(kernel - centre) < edge / 2)
+        if np.abs(kernel - centre).max() > 1.02 * edge or not 0.45 < inner < 0.55:
+            return (f"the weights of a kernel of shape {shape} are not spread evenly over an interval: they look "
+                    "like a bell curve (a normal draw?) or another shape. The exercise asks for a uniform draw on "
+                    "(−a, a), with a computed from the variance.")
     return None
 
 
-def _check_initializer(initializer_for):
-    for activation in ("tanh", "relu"):
-        _returned(initializer_for, activation)
-    state = random.getstate()  # unseeded Keras initializers draw their seeds from Python's random
-    random.seed(3)
-    problems, fixed, gains = {}, [], {}
-    try:
-        for activation in ("tanh", "relu"):
-            stacks = [stack for stack in STACKS if stack[0] == activation]
-            kernels = [_kernel(initializer_for, activation, width) for _, width, _ in stacks]
-            gains[activation] = [_gain(kernel) for kernel in kernels]
-            problem = _symmetry_problem(kernels[0])
-            if problem is None and max(gains[activation]) > 1.35 * min(gains[activation]):
-                fixed.append(activation)  # the same weights' size at every width
-            for _, width, depth in stacks if problem is None else ():
-                reading = through_stack(lambda: call(initializer_for, activation, name="initializer_for"),
-                                        activation, width, depth)
-                problem = _reading_problem(reading, activation in fixed)
-                if problem:
-                    break
-            if problem:
-                problems[activation] = problem
-    except Reply:
-        raise
-    except Exception as error:
-        raise Reply(wrong(f"Keras could not build the check's deep stacks with what `initializer_for` returned: "
-                          f"{type(error).__name__}: {str(error)[:200]}")) from None
-    finally:
-        random.setstate(state)
-    if problems or fixed:
-        texts = list(problems.values())
-        if len(texts) == 2 and texts[0].replace("tanh", "relu") == texts[1]:
-            message = f"tanh and relu: {texts[1].replace(' relu layers', ' layers')}."
-        else:
-            message = " ".join(f"{activation}: {text}." for activation, text in problems.items())
-        if fixed:
-            message += (f" Your {' and '.join(fixed)} weights have the same size whatever the layer's width: they do "
-                        "not follow the number of inputs each unit adds up, so no single size suits layers of every "
-                        "width.")
-        return wrong(message.strip())
-    note = (" For tanh your weights are larger than Glorot's, the usual choice for tanh: the spread stays alive, but "
-            "the gradient already grows on its way back to the first layer, and more so in deeper stacks."
-            if min(gains["tanh"]) > 1.25 else "")
-    return passed("initializer_for keeps the signal alive through the check's own stacks (10 to 14 Dense layers of "
-                  "96 to 320 units, tanh and ReLU): the spread at the last layer stays in the healthy band, and the "
-                  "first layer's gradient is within a factor of 10 of the last layer's." + note)
+def _variance_problem(kernels):
+    """Whether the kernels' variances are He's, 2 / fan_in; otherwise what they follow instead, in words."""
+    variances = {shape: float(kernel.var()) for shape, kernel in kernels.items()}
+
+    def follows(rule):
+        return all(abs(variances[shape] / rule(*shape) - 1) <= VARIANCE_TOLERANCE for shape in variances)
+
+    if follows(lambda i, o: 2 / i):
+        return None
+    for _, rule, message in VARIANCE_SLIPS:
+        if follows(rule):
+            shape = KERNEL_SHAPES[0]
+            return message.format(shape=shape, i=shape[0])
+    if max(variances.values()) < 1.2 * min(variances.values()):
+        return ("Your weights have about the same variance for every shape the check tried, so the same size whatever "
+                "the layer: they do not follow the number of inputs each unit adds up.")
+    off = [shape for shape in variances if abs(variances[shape] * shape[0] / 2 - 1) > VARIANCE_TOLERANCE]
+    shape = off[0]
+    size = "too small" if variances[shape] * shape[0] / 2 < 1 else "too large"
+    return (f"The variance of your weights is {size} for a kernel of shape {shape} ({len(off)} of the check's "
+            f"{len(KERNEL_SHAPES)} shapes are off by more than {VARIANCE_TOLERANCE:.0%}): it should be He's, "
+            "2 / fan_in, for every shape.")
+
+
+def _check_initializer(relu_uniform):
+    if isinstance(relu_uniform, keras.initializers.Initializer):
+        raise Reply(wrong(f"`relu_uniform` is Keras's own {type(relu_uniform).__name__}. The exercise asks you to "
+                          "write the initializer yourself: a function of `shape` and `dtype` that draws the weights."))
+    with _watching_keras_initializers() as keras_calls:
+        kernels = {shape: _kernel(relu_uniform, shape) for shape in KERNEL_SHAPES}
+        again = _kernel(relu_uniform, KERNEL_SHAPES[0])
+        if keras_calls[0]:
+            raise Reply(wrong("`relu_uniform` draws its weights with one of Keras's own initializers (HeUniform, "
+                              "GlorotUniform, VarianceScaling, ...). The exercise asks you to draw them yourself "
+                              "from `shape`, with TensorFlow's random functions."))
+        problem = _shape_problem(kernels) or _variance_problem(kernels)
+        if problem:
+            return wrong(problem[0].upper() + problem[1:])
+        if np.array_equal(again, kernels[KERNEL_SHAPES[0]]):
+            return wrong("`relu_uniform` returns the same weights at every call (a fixed seed?): every layer of one "
+                         "shape would start with the same kernel. Let each call draw new numbers.")
+        try:
+            spread = through_stack(relu_uniform)
+        except Reply:
+            raise
+        except Exception as error:
+            raise Reply(wrong(f"Keras could not build the check's stack with kernel_initializer=relu_uniform: "
+                              f"{type(error).__name__}: {str(error)[:200]}")) from None
+    low, high = SPREAD_BAND
+    depth = len(STACK_WIDTHS) - 1
+    if not low <= spread <= high:
+        return wrong(f"Your weights have the right size, one kernel at a time, but through the check's stack of "
+                     f"{depth} ReLU layers the spread of the activations {'falls' if spread < low else 'grows'} from 1 "
+                     f"to {spread:.1e}: are the weights of different layers independent draws?")
+    return passed(f"relu_uniform draws centred uniform weights with He's variance for each of the check's kernel "
+                  f"shapes, {', '.join(map(str, KERNEL_SHAPES))}, and keeps the signal alive through its stack of "
+                  f"{depth} ReLU layers whose widths alternate between 64 and 512 units (the spread of the last "
+                  f"activations stays between {low:g} and {high:g}): your variance follows each layer's own number of "
+                  "inputs.")
 
 
 ex2 = Exercise(
     "ex2", "local_minima", _check_initializer,
     hints=[
-        "Look again at section 6: which initialiser kept the spread alive for tanh, and which for ReLU? And your "
-        "function must suit layers of any width, not only 256.",
-        "Return an initializer whose variance follows the number of inputs of the layer (its fan-in): the Glorot "
-        "family for tanh, the He family, with twice the variance, for ReLU, because ReLU zeroes half of its "
-        "inputs. A name (a string) or an object from keras.initializers both work as kernel_initializer.",
+        "Two questions. A Dense kernel has two dimensions: which one counts the inputs that each unit adds up? And a "
+        "number drawn uniformly from (−a, a) is usually smaller than a: how large is its variance?",
+        "The fan-in is shape[0] (a Dense kernel has shape (inputs, units)), and He's variance is 2 / fan_in. A "
+        "uniform draw on (−a, a) has variance a² / 3: solve a² / 3 = 2 / fan_in for a. Then draw with "
+        "tf.random.uniform, from −a to a, with the shape and the dtype that Keras passes.",
     ],
 )
 
@@ -287,11 +355,17 @@ def bump_tf(x):
     return tf.cos(x[0]) * tf.cos(x[1]) - x[2] ** 2
 
 
+def trough_tf(x):
+    """A trough along the line x0 = -x1: (x0 + x1)²."""
+    return (x[0] + x[1]) ** 2
+
+
 #: Functions to try your code on, each with a critical point (its gradient is zero there). The check uses others.
 examples = {
     "the camel's centre (section 4)": (camel_tf, np.array([0.0, 0.0])),
     "a global minimum of the camel": (camel_tf, np.array([0.0898420131, -0.7126564030])),
     "the top of a 3-D bump": (bump_tf, np.array([0.0, 0.0, 0.0])),
+    "the floor of a trough": (trough_tf, np.array([0.5, -0.5])),
 }
 
 #: The check's functions for tf_hessian: (description, function, critical point).
@@ -302,22 +376,30 @@ HESSIAN_CASES = (
     ("the camel at (1.230229876517, 0.162334584459)", camel_tf, (1.230229876517, 0.162334584459)),
 )
 
-#: The check's Hessians for kind_of_point: symmetric matrices, each the Hessian at a critical point.
-KIND_CASES = tuple(np.array(matrix, dtype=np.float64) for matrix in (
-    [[2, 3], [3, 2]],
-    [[-2, -1, 0], [-1, -2, -1], [0, -1, -2]],
-    [[-2, 0, 1], [0, -2, 0], [1, 0, 2]],
-    [[1, 0], [0, 2]],
-    [[802, -400], [-400, 200]],  # Rosenbrock's valley at its minimum (1, 1)
-    [[-2, -1], [-1, -4]],
-    [[2.2, 0.8, 1.3, -0.3], [0.8, 2.2, -0.3, 1.3], [1.3, -0.3, 2.2, 0.8], [-0.3, 1.3, 0.8, 2.2]],  # 4, 3, 2, -0.2
-    [[-7.2336, 1], [1, -6.7351]],  # the camel at one of its two maxima
-    [[1, 0.5], [0.5, -3]],
+#: The check's Hessians for kind_of_point: symmetric matrices, each the Hessian at a critical point, with its kind.
+KIND_CASES = tuple((np.array(matrix, dtype=np.float64), kind) for matrix, kind in (
+    ([[2, 3], [3, 2]], "saddle"),
+    ([[-2, -1, 0], [-1, -2, -1], [0, -1, -2]], "maximum"),
+    ([[-2, 0, 1], [0, -2, 0], [1, 0, 2]], "saddle"),
+    ([[1, 0], [0, 2]], "minimum"),
+    ([[802, -400], [-400, 200]], "minimum"),  # Rosenbrock's valley at its minimum (1, 1): curvatures 0.4 and 1002
+    ([[-2, -1], [-1, -4]], "maximum"),
+    ([[2.2, 0.8, 1.3, -0.3], [0.8, 2.2, -0.3, 1.3], [1.3, -0.3, 2.2, 0.8], [-0.3, 1.3, 0.8, 2.2]],
+     "saddle"),  # curvatures 4, 3, 2 and -0.2
+    ([[-7.2336, 1], [1, -6.7351]], "maximum"),  # the camel at one of its two maxima
+    ([[1, 0.5], [0.5, -3]], "saddle"),
+    ([[1000.00001, 999.99999], [999.99999, 1000.00001]], "flat"),  # 500 (x0 + x1)², with float32's rounding errors
+    ([[3e-6, 1e-6], [1e-6, 2e-6]], "minimum"),  # a very gentle bowl: curvatures 1.4e-6 and 3.6e-6
+    ([[1, 1, 0], [1, 1, 0], [0, 0, -3]], "saddle"),  # curvatures -3, 0 and 2: a flat direction, but up and down too
+    ([[-4, 2], [2, -1]], "flat"),  # curvatures -5 and 0
 ))
-KINDS = ("minimum", "maximum", "saddle")
+KINDS = ("minimum", "maximum", "saddle", "flat")
+#: A curvature counts as zero when it is at most this fraction of the largest curvature in size (float32 rounds at
+#: about 6e-8; the smallest true curvature above, Rosenbrock's, is 4e-4 of its largest).
+RELATIVE_ZERO = 1e-6
 
 
-def reference_hessian(function, point):
+def _reference_hessian(function, point):
     """The check's own Hessian: two nested tapes in float64, one gradient per row."""
     x = tf.Variable(np.asarray(point, dtype=np.float64))
     with tf.GradientTape(persistent=True) as outer:
@@ -327,13 +409,21 @@ def reference_hessian(function, point):
     return np.stack([outer.gradient(row, x).numpy() for row in rows])
 
 
-def _kind(eigenvalues):
-    return "minimum" if np.all(eigenvalues > 0) else "maximum" if np.all(eigenvalues < 0) else "saddle"
+def _kind(eigenvalues, zero=0.0):
+    up, down = np.any(eigenvalues > zero), np.any(eigenvalues < -zero)
+    if up and down:
+        return "saddle"
+    if np.all(eigenvalues > zero):
+        return "minimum"
+    if np.all(eigenvalues < -zero):
+        return "maximum"
+    return "flat"
 
 
-def true_kind(matrix):
-    """The kind of critical point whose Hessian is ``matrix``: the signs of its eigenvalues."""
-    return _kind(np.linalg.eigvalsh(matrix))
+def _true_kind(matrix):
+    """The kind of critical point whose Hessian is ``matrix``: the signs of its eigenvalues, up to rounding errors."""
+    eigenvalues = np.linalg.eigvalsh(matrix)
+    return _kind(eigenvalues, RELATIVE_ZERO * np.abs(eigenvalues).max())
 
 
 #: Rules that learners use instead of the eigenvalues, each as a function of the Hessian.
@@ -343,7 +433,7 @@ WRONG_RULES = {
     "determinant sign": lambda h: "saddle" if np.linalg.det(h) < 0 else "minimum",
     "trace": lambda h: "minimum" if np.trace(h) > 0 else "maximum",
     "first entry": lambda h: "minimum" if h[0, 0] > 0 else "maximum",
-    "swapped": lambda h: {"minimum": "maximum", "maximum": "minimum", "saddle": "saddle"}[true_kind(h)],
+    "swapped": lambda h: {"minimum": "maximum", "maximum": "minimum"}.get(_true_kind(h), _true_kind(h)),
 }
 
 
@@ -376,7 +466,7 @@ _REFERENCE = {}
 def _reference(index):
     if index not in _REFERENCE:
         _, function, point = HESSIAN_CASES[index]
-        _REFERENCE[index] = reference_hessian(function, point)
+        _REFERENCE[index] = _reference_hessian(function, point)
     return _REFERENCE[index]
 
 
@@ -387,17 +477,47 @@ _NONE = ("`tf_hessian` returned None. Either the function has no `return`, or a 
 
 
 def _show(matrix):
-    return np.array2string(np.asarray(matrix), separator=", ", precision=4, suppress_small=True).replace("\n", "")
+    """A matrix in a message, with every digit that matters (1000.00001 is not 1000, 3e-06 is not 0)."""
+    return np.array2string(np.asarray(matrix, dtype=np.float64), separator=", ", max_line_width=10**6,
+                           formatter={"float_kind": lambda value: f"{value:.10g}"}).replace("\n", "")
+
+
+@contextlib.contextmanager
+def _watching_graph_gradients():
+    """Count calls of tf.gradients and tf.hessians, the graph-mode functions (they work only inside tf.function)."""
+    calls, originals = [0], {name: getattr(tf, name) for name in ("gradients", "hessians")}
+
+    def counting(original):
+        def counted(*args, **kwargs):
+            calls[0] += 1
+            return original(*args, **kwargs)
+        return counted
+
+    for name, original in originals.items():
+        setattr(tf, name, counting(original))
+    try:
+        yield calls
+    finally:
+        for name, original in originals.items():
+            setattr(tf, name, original)
+
+
+_GRAPH_GRADIENTS = ("`tf_hessian` uses tf.hessians or tf.gradients. These build a graph: they fail in eager mode and "
+                    "work only inside tf.function. The exercise asks for two nested GradientTapes, which work in "
+                    "both.")
 
 
 def _learner_hessian(tf_hessian, index):
     description, function, point = HESSIAN_CASES[index]
     watched = _Watched(function, point)
     try:
-        result = call(tf_hessian, watched, np.array(point), name="tf_hessian")
+        with _watching_graph_gradients() as graph_calls:
+            result = call(tf_hessian, watched, np.array(point), name="tf_hessian")
     except Reply as reply:
         message = reply.feedback.message
         said = message.split(": ", 1)[1] if message.startswith("❌") else None
+        if graph_calls[0]:
+            raise Reply(wrong(_GRAPH_GRADIENTS)) from None
         if said and ("None" in message or "NoneType" in message):
             raise Reply(wrong(f"{said} A None inside the tape usually means that no tape watched the point (make it "
                               "a `tf.Variable`, or `tape.watch` it), or that the first gradient was computed outside "
@@ -406,10 +526,9 @@ def _learner_hessian(tf_hessian, index):
             raise Reply(wrong(f"{said} A tape gives one set of gradients unless it is created with persistent=True: "
                               "take the first gradient with an inner tape and the second with an outer one, and "
                               "make a tape persistent if it must give several gradients (or use its jacobian)."))
-        if said and ("tf.gradients" in message or "eager" in message):
-            raise Reply(wrong(f"{said} tf.gradients and tf.hessians belong to TensorFlow 1's graphs; in eager "
-                              "TensorFlow use GradientTape.")) from None
         raise
+    if graph_calls[0]:
+        raise Reply(wrong(_GRAPH_GRADIENTS))
     if result is None:
         raise Reply(wrong(_NONE))
     if callable(result) and not hasattr(result, "numpy"):
@@ -457,23 +576,32 @@ def _learner_hessian(tf_hessian, index):
                           "the point itself."))
 
 
+_SYNONYMS = {"min": "minimum", "max": "maximum", "flat in some direction": "flat", "undetermined": "flat",
+             "degenerate": "flat", "inconclusive": "flat"}
+
+
 def _kind_word(answer, matrix):
     if not isinstance(answer, str):
         if answer is None:
             raise Reply(wrong("`kind_of_point` returned None: a function without `return` gives None."))
         raise Reply(wrong(f"`kind_of_point` returned a {type(answer).__name__} for the Hessian {_show(matrix)}; it "
-                          "should return one of the words 'minimum', 'maximum' or 'saddle'."))
-    word = answer.strip().lower().replace("local ", "").replace(" point", "")
-    word = {"min": "minimum", "max": "maximum"}.get(word, word)
+                          "should return one of the words 'minimum', 'maximum', 'saddle' or 'flat'."))
+    word = " ".join(answer.strip().lower().replace("_", " ").replace("-", " ").split())
+    word = word.removeprefix("local ").removesuffix(" point")
+    word = _SYNONYMS.get(word, word)
     if word not in KINDS:
         raise Reply(wrong(f"`kind_of_point` returned {answer!r:.40} for the Hessian {_show(matrix)}; it should "
-                          "return one of the words 'minimum', 'maximum' or 'saddle'."))
+                          "return one of the words 'minimum', 'maximum', 'saddle' or 'flat'."))
     return word
 
 
-def _rule_message(rule, kinds, truth):
-    first = next(i for i in range(len(kinds)) if kinds[i] != truth[i])
-    matrix = _show(KIND_CASES[first])
+def _kinds(kind_of_point, matrices):
+    return [_kind_word(call(kind_of_point, matrix.copy(), name="kind_of_point"), matrix) for matrix in matrices]
+
+
+def _rule_message(rule, kinds, truth, cases):
+    first = next(i for i in cases if kinds[i] != truth[i])
+    matrix = _show(KIND_CASES[first][0])
     if rule == "diagonal":
         return ("your kinds follow the signs of the diagonal entries alone. The mixed second derivatives count too: "
                 f"for the Hessian {matrix} the diagonal says {kinds[first]!r}, but the function curves the other way "
@@ -492,28 +620,67 @@ def _rule_message(rule, kinds, truth):
             "curvature is positive.")
 
 
+#: Factors by which the check rescales its Hessians: a positive factor changes the sign of no curvature.
+SCALES = (2.0**-20, 2.0**20)
+
+
 def _check_hessian(tf_hessian, kind_of_point=None):
     if kind_of_point is None and tf_hessian is not Ellipsis:
         raise Reply(wrong("give both functions: `ex3.check(tf_hessian, kind_of_point)`."))
     for index in range(len(HESSIAN_CASES)):
         _learner_hessian(tf_hessian, index)
-    kinds = [_kind_word(call(kind_of_point, matrix.copy(), name="kind_of_point"), matrix) for matrix in KIND_CASES]
-    truth = [true_kind(matrix) for matrix in KIND_CASES]
+    matrices = [matrix for matrix, _ in KIND_CASES]
+    kinds, truth = _kinds(kind_of_point, matrices), [kind for _, kind in KIND_CASES]
+    counts = {kind: truth.count(kind) for kind in KINDS}
     if kinds == truth:
         return passed(f"tf_hessian matches the check's own Hessians of {len(HESSIAN_CASES)} functions, and "
                       f"kind_of_point names the kind of {len(KIND_CASES)} critical points from their Hessians "
-                      f"(2 to 4 variables): {truth.count('minimum')} minima, {truth.count('maximum')} maxima, "
-                      f"{truth.count('saddle')} saddles.")
+                      f"(2 to 4 variables, curvatures from 1e-6 to 2000): {counts['minimum']} minima, "
+                      f"{counts['maximum']} maxima, {counts['saddle']} saddles and {counts['flat']} flat ones (a zero "
+                      "curvature, computed as 0 or as a rounding error).")
     if len(set(kinds)) == 1:
         return wrong(f"`kind_of_point` says {kinds[0]!r} for every one of the check's {len(KIND_CASES)} Hessians; it "
                      "must read each matrix.")
-    for rule, kind_by_rule in WRONG_RULES.items():
-        if kinds == [kind_by_rule(matrix) for matrix in KIND_CASES]:
-            return wrong(_rule_message(rule, kinds, truth))
-    first = next(i for i in range(len(kinds)) if kinds[i] != truth[i])
+    # The plain cases: every curvature far from zero, whatever a reasonable tolerance.
+    plain = [i for i, matrix in enumerate(matrices)
+             if truth[i] != "flat" and np.abs(np.linalg.eigvalsh(matrix)).min() > 1e-3]
+    if any(kinds[i] != truth[i] for i in plain):
+        for rule, kind_by_rule in WRONG_RULES.items():
+            if all(kinds[i] == kind_by_rule(matrices[i]) for i in plain):
+                return wrong(_rule_message(rule, kinds, truth, plain))
+        first = next(i for i in plain if kinds[i] != truth[i])
+        if kinds[first] == "flat":
+            return wrong(f"`kind_of_point` says 'flat' for the Hessian {_show(matrices[first])}, although none of its "
+                         "curvatures is anywhere near a rounding error of its largest one: your tolerance for a zero "
+                         "curvature is too large. Rounding errors in float32 are about 1e-7 of the largest curvature.")
+        count = sum(kinds[i] != truth[i] for i in plain)
+        return wrong(f"`kind_of_point` names {count} of the check's critical points wrongly, even where no curvature "
+                     f"is near zero; for the Hessian {_show(matrices[first])} it says {kinds[first]!r}, but its "
+                     "curvatures say otherwise.")
+    for scale in SCALES:
+        scaled = _kinds(kind_of_point, [matrix * scale for matrix in matrices])
+        changed = next((i for i in range(len(matrices)) if scaled[i] != kinds[i]), None)
+        if changed is not None:
+            return wrong(f"`kind_of_point` says {kinds[changed]!r} for the Hessian {_show(matrices[changed])}, but "
+                         f"{scaled[changed]!r} for the same matrix times 2**{int(np.log2(scale))} (about "
+                         f"{scale:.0e}). A positive factor changes the sign of no curvature: whether a curvature "
+                         "counts as zero must depend on how it compares with the matrix's other curvatures, not on a "
+                         "fixed number.")
+    if "flat" not in kinds:
+        return wrong("`kind_of_point` never says 'flat'. Some of the check's Hessians have a curvature that is zero; "
+                     "computed with rounding errors, it comes out as 0 or as a tiny number of either sign, so a test "
+                     "of its sign alone (> 0, >= 0) decides by chance. Treat a curvature as zero when it is tiny "
+                     "compared with the largest one.")
+    saddle_as_flat = [i for i in range(len(truth)) if truth[i] == "saddle" and kinds[i] == "flat"]
+    if saddle_as_flat:
+        return wrong(f"`kind_of_point` says 'flat' for the Hessian {_show(matrices[saddle_as_flat[0]])}. One of its "
+                     "curvatures is zero, but others are clearly positive and clearly negative: the function curves "
+                     "up in one direction and down in another, whatever the flat direction does.")
+    first = next(i for i in range(len(truth)) if kinds[i] != truth[i])
     count = sum(k != t for k, t in zip(kinds, truth))
     return wrong(f"`kind_of_point` names {count} of the check's {len(KIND_CASES)} critical points wrongly; for the "
-                 f"Hessian {_show(KIND_CASES[first])} it says {kinds[first]!r}, but its curvatures say otherwise.")
+                 f"Hessian {_show(matrices[first])} it says {kinds[first]!r}. Is your tolerance for a zero curvature "
+                 "too large or too small? Rounding errors in float32 are about 1e-7 of the largest curvature.")
 
 
 ex3 = Exercise(
@@ -521,13 +688,14 @@ ex3 = Exercise(
     hints=[
         "The Hessian is the derivative of the gradient. TensorFlow can differentiate a computation that itself "
         "contains a gradient, as long as a tape is recording while that gradient is computed. For the kind: what "
-        "did section 7 read off the Hessian?",
+        "did section 7 read off the Hessian, and when is a number computed with rounding errors 'zero'?",
         "Make the point a tf.Variable. Open an outer GradientTape, and inside it an inner one; compute the "
         "function's value in the inner block and its gradient with the inner tape (still inside the outer block); "
         "the outer tape's jacobian of that gradient is the n × n matrix (or, with a persistent outer tape, one "
-        "gradient per entry of it, each a row). For the kind: the signs of the "
-        "eigenvalues (np.linalg.eigvalsh): all positive, all negative, or both.",
+        "gradient per entry of it, each a row). For the kind: the signs of the eigenvalues (np.linalg.eigvalsh), "
+        "where an eigenvalue counts as zero when its size is below a small fraction (say 1e-6) of the largest "
+        "eigenvalue's size.",
     ],
 )
 
-__all__ = ["ex1", "ex2", "ex3", "p_global", "target", "examples", "camel_tf", "bump_tf"]
+__all__ = ["ex1", "ex2", "ex3", "p_global", "target", "examples", "camel_tf", "bump_tf", "trough_tf", "through_stack"]

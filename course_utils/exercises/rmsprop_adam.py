@@ -25,7 +25,7 @@ WINDOW = 4  # a mistake is named only if it explains the learner's first wrong s
 
 
 @dataclass(frozen=True)
-class AdamWRun:
+class _AdamWRun:
     """One run of the check: the settings, whether they are passed as keywords, the start and every gradient."""
 
     name: str
@@ -54,10 +54,10 @@ def _gradients():
 
 _DEFAULTS_RUN, _KEYWORDS_RUN = _gradients()
 ADAMW_RUNS = (
-    AdamWRun("learning_rate=0.05, weight_decay=0.1, beta_1=0.8, beta_2=0.99, epsilon=1e-4",
+    _AdamWRun("learning_rate=0.05, weight_decay=0.1, beta_1=0.8, beta_2=0.99, epsilon=1e-4",
              {"learning_rate": 0.05, "weight_decay": 0.1, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}, True,
              np.array([[0.1, -0.2, 0.3], [1.0, 0.0, -1.0]], np.float32), _KEYWORDS_RUN),
-    AdamWRun("AdamW's defaults (adamw_step(w, g, m, v, t), no settings passed)", dict(ADAMW_DEFAULTS), False,
+    _AdamWRun("AdamW's defaults (adamw_step(w, g, m, v, t), no settings passed)", dict(ADAMW_DEFAULTS), False,
              np.array([0.5, -1.0, 0.0, 2.0], np.float32), _DEFAULTS_RUN),
 )
 

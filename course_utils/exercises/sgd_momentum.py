@@ -20,7 +20,7 @@ from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, pass
 
 
 @dataclass(frozen=True)
-class Run:
+class _Run:
     """One run of the learner's function next to Keras: its inputs, the settings, Nesterov or not."""
 
     label: str
@@ -36,11 +36,11 @@ class Run:
 #: The runs of exercise 1 (20 steps each, float32, on the check's own gradients). A shape never starts with 2,
 #: so that a function returning one array instead of a pair cannot be unpacked into two by accident.
 RUNS = (
-    Run("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9, weight_decay=0.2",
+    _Run("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9, weight_decay=0.2",
         False, (4,), 0.05, 0.9, 0.2, False, 51),
-    Run("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, weight_decay=0.5, "
+    _Run("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, weight_decay=0.5, "
         "nesterov=True", True, (3, 2), 0.02, 0.95, 0.5, True, 52),
-    Run("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5, weight_decay=0.04",
+    _Run("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5, weight_decay=0.04",
         True, (5,), 0.1, 0.5, 0.04, False, 53),
 )
 STEPS = 20

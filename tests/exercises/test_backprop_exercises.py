@@ -23,7 +23,8 @@ from course_utils import nn
 from course_utils.autodiff import Value
 from course_utils.checks import stored_solution
 from course_utils.exercises import backprop
-from course_utils.exercises.backprop import PARAMETER_NAMES, ex1, ex2, ex3, network
+from course_utils.exercises.backprop import PARAMETER_NAMES, ex1, ex2, ex3
+from course_utils.exercises.backprop import _network as network
 from course_utils.gradcheck import numerical_gradients, relative_error, relative_error_verdict
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_backprop.ipynb"

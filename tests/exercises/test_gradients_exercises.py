@@ -500,7 +500,7 @@ LINE_MISTAKES = {
 
 
 def assert_no_line_given_away(message):
-    for value in [value for run in gradients.LINES for value in gradients.descend(run) if value]:
+    for value in [value for run in gradients.LINES for value in gradients._descend(run) if value]:
         text = f"{value:.6g}"
         assert not re.search(rf"(?<![\d.]){re.escape(text)}(?!\d)", message), (text, message)
 
@@ -679,7 +679,7 @@ def test_a_tape_asked_for_something_else_does_not_pass_a_line_computed_by_hand()
 
 def test_every_slip_of_ex2_is_told_apart_on_the_first_run():
     run = gradients.LINE_A
-    right = gradients.descend(run)
+    right = gradients._descend(run)
     mistakes = list(gradients._line_mistakes(run).items())
     scale = gradients._LINE_RTOL * np.abs(right) + gradients._LINE_ATOL
     for i, (description, values) in enumerate(mistakes):

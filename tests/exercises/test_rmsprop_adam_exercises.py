@@ -3,6 +3,7 @@
 import math
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import keras
 import nbformat
@@ -11,7 +12,6 @@ import pytest
 import tensorflow as tf
 from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
 
-from conftest import ROOT
 from course_utils import landscapes
 from course_utils.checks import stored_solution
 from course_utils.descent import descend
@@ -19,6 +19,8 @@ from course_utils.exercises import rmsprop_adam
 from course_utils.exercises.rmsprop_adam import ex1, ex2
 from course_utils.optimizers import Adam, RMSprop
 from course_utils.workbook import BEGIN_SOLUTION, stub_solutions
+
+ROOT = Path(__file__).resolve().parents[2]
 
 NOTEBOOK = ROOT / "notebooks" / "06_rmsprop_adam.ipynb"
 DEFAULTS = rmsprop_adam.ADAMW_DEFAULTS
