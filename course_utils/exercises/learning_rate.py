@@ -72,7 +72,7 @@ def _is_kind(curve, kind):
     return _fingerprint(curve, kind) in _TRUTH
 
 
-def curve_problem():
+def _curve_problem():
     """The least-squares problem behind the curves: inputs X (200 x 4), targets y, and the order of the rows."""
     rng = np.random.default_rng(1)
     X = rng.normal(size=(_CURVE_ROWS, 4)) * (1.0, 1.0, 0.7, 0.5)
@@ -82,7 +82,7 @@ def curve_problem():
 
 
 def _sgd_losses(rate):
-    X, y, order = curve_problem()
+    X, y, order = _curve_problem()
     w, losses = np.zeros(4), []
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(_CURVE_STEPS):
@@ -94,7 +94,7 @@ def _sgd_losses(rate):
 
 def lowest_loss():
     """The lowest mean squared error any weights reach on the curves' problem (the least-squares fit)."""
-    X, y, _ = curve_problem()
+    X, y, _ = _curve_problem()
     return float(np.mean((X @ np.linalg.lstsq(X, y, rcond=None)[0] - y) ** 2))
 
 
@@ -332,7 +332,7 @@ x_train.setflags(write=False)
 y_train.setflags(write=False)
 
 
-def initial_weights(seed=0):
+def _initial_weights(seed=0):
     """The initial weights of the model with this seed: Glorot-uniform kernels, zero biases (NumPy only)."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
@@ -351,7 +351,7 @@ def make_model(seed=0):
     """
     import keras
 
-    weights = initial_weights(seed)
+    weights = _initial_weights(seed)
     model = keras.Sequential([
         keras.Input(shape=(INPUTS,), name="inputs"),
         keras.layers.Dense(HIDDEN, activation="tanh", kernel_initializer="zeros", name="hidden"),
@@ -409,7 +409,7 @@ class _Runner:
 
         key = (rate, seed)
         if key not in self._done:
-            self.model.set_weights(initial_weights(seed))
+            self.model.set_weights(_initial_weights(seed))
             for variable, start in zip(self.optimizer.variables, self._optimizer_start):
                 variable.assign(start)
             self.optimizer.learning_rate.assign(rate)
@@ -427,7 +427,7 @@ class _Runner:
 _RUNNER = []
 
 
-def train_copies(rate, seeds=None):
+def _train_copies(rate, seeds=None):
     """What the check measures: for each seed (CHECK_SEEDS by default), (loss at the start, [mean loss of each
     epoch]) of a fresh copy of the model trained at ``rate``."""
     seeds = CHECK_SEEDS if seeds is None else seeds
@@ -561,7 +561,7 @@ def _check_range_test(finder, rate):
 
 def _verdict(finder, value):
     """Train the check's copies at ``value``: ✅, or ❌ saying too small or too large (any rate, candidate or not)."""
-    runs = train_copies(value)
+    runs = _train_copies(value)
     shown = f"SGD(learning_rate={value:.3g})"
     worst = _worst(runs)
     if worst < TARGET_LOSS:
@@ -578,7 +578,7 @@ def _verdict(finder, value):
     seeds = (" (The check's seeds are not yours: near the edge of the good range, results vary a lot from seed to "
              "seed, so leave a margin.)")
     rose = sum(_rose(run) for run in runs)
-    smaller = _worst(train_copies(value / PROBE_FACTOR))
+    smaller = _worst(_train_copies(value / PROBE_FACTOR))
     if smaller < worst:
         symptom = (f" The loss went up at least once (from the start or between epochs) in {rose} of {count} runs."
                    if rose else "")

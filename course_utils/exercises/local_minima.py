@@ -151,7 +151,7 @@ VARIANCE_TOLERANCE = 0.1
 SPREAD_BAND = (0.1, 10.0)
 
 
-def through_stack(initializer, widths=STACK_WIDTHS, activation="relu", batch=BATCH):
+def _through_stack(initializer, widths=STACK_WIDTHS, activation="relu", batch=BATCH):
     """The spread (standard deviation) of the last activations of a stack of Keras Dense layers.
 
     It mirrors section 6's measurement: a fixed batch of normal inputs (spread 1) of width ``widths[0]`` goes through
@@ -312,7 +312,7 @@ def _check_initializer(relu_uniform):
             return wrong("`relu_uniform` returns the same weights at every call (a fixed seed?): every layer of one "
                          "shape would start with the same kernel. Let each call draw new numbers.")
         try:
-            spread = through_stack(relu_uniform)
+            spread = _through_stack(relu_uniform)
         except Reply:
             raise
         except Exception as error:
@@ -345,27 +345,27 @@ ex2 = Exercise(
 # --- Exercise 3: a Hessian with TensorFlow, and the kind of a critical point -----------------------------
 
 
-def camel_tf(x):
+def _camel_tf(x):
     """The six-hump camel of section 4, written so that TensorFlow can differentiate it: x is a vector (x0, x1)."""
     return (4 - 2.1 * x[0] ** 2 + x[0] ** 4 / 3) * x[0] ** 2 + x[0] * x[1] + (-4 + 4 * x[1] ** 2) * x[1] ** 2
 
 
-def bump_tf(x):
+def _bump_tf(x):
     """A bump in three variables: cos(x0) cos(x1) - x2²."""
     return tf.cos(x[0]) * tf.cos(x[1]) - x[2] ** 2
 
 
-def trough_tf(x):
+def _trough_tf(x):
     """A trough along the line x0 = -x1: (x0 + x1)²."""
     return (x[0] + x[1]) ** 2
 
 
 #: Functions to try your code on, each with a critical point (its gradient is zero there). The check uses others.
 examples = {
-    "the camel's centre (section 4)": (camel_tf, np.array([0.0, 0.0])),
-    "a global minimum of the camel": (camel_tf, np.array([0.0898420131, -0.7126564030])),
-    "the top of a 3-D bump": (bump_tf, np.array([0.0, 0.0, 0.0])),
-    "the floor of a trough": (trough_tf, np.array([0.5, -0.5])),
+    "the camel's centre (section 4)": (_camel_tf, np.array([0.0, 0.0])),
+    "a global minimum of the camel": (_camel_tf, np.array([0.0898420131, -0.7126564030])),
+    "the top of a 3-D bump": (_bump_tf, np.array([0.0, 0.0, 0.0])),
+    "the floor of a trough": (_trough_tf, np.array([0.5, -0.5])),
 }
 
 #: The check's functions for tf_hessian: (description, function, critical point).
@@ -373,7 +373,7 @@ HESSIAN_CASES = (
     ("f(x) = x0² + 3 x0 x1 + x1² at (0, 0)", lambda x: x[0] ** 2 + 3 * x[0] * x[1] + x[1] ** 2, (0.0, 0.0)),
     ("f(x) = −x0² − x1² + x2² + sin(x0 x2) at (0, 0, 0)",
      lambda x: -x[0] ** 2 - x[1] ** 2 + x[2] ** 2 + tf.sin(x[0] * x[2]), (0.0, 0.0, 0.0)),
-    ("the camel at (1.230229876517, 0.162334584459)", camel_tf, (1.230229876517, 0.162334584459)),
+    ("the camel at (1.230229876517, 0.162334584459)", _camel_tf, (1.230229876517, 0.162334584459)),
 )
 
 #: The check's Hessians for kind_of_point: symmetric matrices, each the Hessian at a critical point, with its kind.

@@ -63,7 +63,7 @@ def test_ex1_each_curve_has_its_kind_s_defining_feature_and_the_good_one_ends_lo
 def test_ex1_the_close_cases_are_close():
     """The review: the old curves could be matched at a glance. Now two jump, two fall smoothly."""
     rates = {LABELS[curve]: rate for curve, rate in learning_rate._RATES.items()}
-    X, y, _ = learning_rate.curve_problem()
+    X, y, _ = learning_rate._curve_problem()
     limit = 2 / np.linalg.eigvalsh(2 / len(y) * X.T @ X).max()
     assert 0.7 * limit < rates["oscillating"] < limit < rates["diverging"] < 1.15 * limit
     curves = {LABELS[name]: losses for name, losses in mystery_curves().items()}
@@ -275,7 +275,7 @@ def test_ex3_the_shipped_solution_passes(shipped):
 
 def test_ex3_the_model_and_its_fresh_copies_start_alike():
     model = make_model(5)
-    for mine, check in zip(model.get_weights(), learning_rate.initial_weights(5)):
+    for mine, check in zip(model.get_weights(), learning_rate._initial_weights(5)):
         assert np.array_equal(mine, check)
     assert not np.array_equal(make_model(1).get_weights()[0], make_model(2).get_weights()[0])
 
@@ -289,7 +289,7 @@ def test_ex3_the_check_measures_what_keras_reports():
     rows = np.concatenate([order.permutation(len(x_train)) for _ in range(learning_rate.EPOCHS)])
     data = tf.data.Dataset.from_tensor_slices((x_train[rows], y_train[rows])).batch(16)
     history = model.fit(data, epochs=learning_rate.EPOCHS, steps_per_epoch=16, shuffle=False, verbose=0)
-    _, losses = learning_rate.train_copies(rate, seeds=(seed,))[0]
+    _, losses = learning_rate._train_copies(rate, seeds=(seed,))[0]
     assert np.allclose(history.history["loss"], losses, rtol=1e-4)
 
 
@@ -303,13 +303,13 @@ def test_ex3_a_wide_band_of_rates_passes_with_a_margin_and_clear_misses_fail_on_
     monkeypatch.setattr(learning_rate, "CHECK_SEEDS", seeds)
     verdict = learning_rate._verdict  # the training part of the check, for any rate (candidates differ by test)
     for rate in np.geomspace(0.02, 0.1, 5):  # a factor 5
-        assert learning_rate._worst(learning_rate.train_copies(rate)) < 0.93 * learning_rate.TARGET_LOSS, rate
+        assert learning_rate._worst(learning_rate._train_copies(rate)) < 0.93 * learning_rate.TARGET_LOSS, rate
         assert_passed(verdict(finder, float(rate)))
     for rate in (0.001, 0.003, 0.006, 0.01):  # half the band's edge and below
-        assert learning_rate._worst(learning_rate.train_copies(rate)) > 1.3 * learning_rate.TARGET_LOSS, rate
+        assert learning_rate._worst(learning_rate._train_copies(rate)) > 1.3 * learning_rate.TARGET_LOSS, rate
         assert_rejected(_reply(verdict, finder, rate), "too small", "Try a larger rate")
     for rate in (0.4, 0.5, 1.0, 10.0, 1e3):  # four times the band's edge and above
-        assert learning_rate._worst(learning_rate.train_copies(rate)) > 1.15 * learning_rate.TARGET_LOSS, rate
+        assert learning_rate._worst(learning_rate._train_copies(rate)) > 1.15 * learning_rate.TARGET_LOSS, rate
         assert_rejected(_reply(verdict, finder, rate), "too large", "Try a smaller rate")
 
 
@@ -353,7 +353,7 @@ def test_ex3_the_candidates_of_the_default_range_test_get_the_verdicts_the_lesso
     assert_passed(ex3.check(finder, candidates["minimum / 10"]))
     assert_passed(ex3.check(finder, round(candidates["minimum / 10"], 3)))  # rounded
     # the review's case: on the hint's seeds 1 and 2 the minimum's worse run is below 0.1, on the check's above it
-    assert learning_rate._worst(learning_rate.train_copies(candidates["minimum"], seeds=(1, 2))) < 0.1
+    assert learning_rate._worst(learning_rate._train_copies(candidates["minimum"], seeds=(1, 2))) < 0.1
     assert_rejected(ex3.check(finder, candidates["minimum"]), "too large", "minimum of your range-test curve",
                     "seeds are not yours", "leave a margin")
     assert_rejected(_reply(learning_rate._verdict, finder, finder.rates[-1]), "too large",

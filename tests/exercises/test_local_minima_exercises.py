@@ -237,16 +237,16 @@ def test_ex2_right_for_keras_too():
     layer.build((None, 512))
     assert layer.kernel.shape == (512, 64) and abs(np.var(layer.kernel.numpy()) * 512 / 2 - 1) < 0.05
     square = (256,) * 11  # section 6's stack: ten layers of 256
-    assert 0.5 < M.through_stack(relu_uniform, square) < 2
-    assert 0.5 < M.through_stack("he_normal", square) < 2  # as section 6's he_normal row (0.91)
-    assert M.through_stack("glorot_uniform", square) < 0.1  # as section 6's fading glorot row (0.028)
+    assert 0.5 < M._through_stack(relu_uniform, square) < 2
+    assert 0.5 < M._through_stack("he_normal", square) < 2  # as section 6's he_normal row (0.91)
+    assert M._through_stack("glorot_uniform", square) < 0.1  # as section 6's fading glorot row (0.028)
 
 
 def test_ex2_the_stack_tells_fan_average_from_fan_in():
     """On the check's alternating stack, the fan-average fades the signal out of the band; the fan-in does not."""
     low, high = M.SPREAD_BAND
-    assert M.through_stack(uniform_with(lambda i, o: 4 / (i + o))) < low
-    assert low < M.through_stack(uniform_with(lambda i, o: 2 / i)) < high
+    assert M._through_stack(uniform_with(lambda i, o: 4 / (i + o))) < low
+    assert low < M._through_stack(uniform_with(lambda i, o: 2 / i)) < high
 
 
 # --- Exercise 3: a Hessian with nested tapes, and the kind of a critical point -----------------------------
@@ -384,7 +384,7 @@ def diagonal_only(function, point):
 
 
 def the_notebooks_camel(function, point):
-    return nested(M.camel_tf, point)
+    return nested(M._camel_tf, point)
 
 
 def no_return(function, point):
