@@ -698,4 +698,4 @@ ex3 = Exercise(
     ],
 )
 
-__all__ = ["ex1", "ex2", "ex3", "p_global", "target", "examples", "camel_tf", "bump_tf", "trough_tf", "through_stack"]
+__all__ = ["ex1", "ex2", "ex3", "p_global", "target", "examples"]
