@@ -8,6 +8,7 @@ in it, or in EXEMPT with the reason.
 
 import importlib
 import inspect
+import pkgutil
 import re
 import types
 
@@ -18,8 +19,13 @@ import pytest
 from course_utils import (autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck,
                           landscapes, nn, optimizers, plotting, widgets, workbook)
 
+import course_utils.exercises  # noqa: E402
+
+environment.setup(quiet=True)  # before the exercise modules create TensorFlow objects
+EXERCISES = [importlib.import_module(f"course_utils.exercises.{module.name}")
+             for module in pkgutil.iter_modules(course_utils.exercises.__path__)]
 MODULES = [autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck, landscapes, nn,
-           optimizers, plotting, widgets, workbook, importlib.import_module("course_utils.exercises")]
+           optimizers, plotting, widgets, workbook, course_utils.exercises, *EXERCISES]
 
 NAN, INF = float("nan"), float("inf")
 # What a good message says about what is allowed.
@@ -321,6 +327,12 @@ CASES = [
     ("workbook.solutions", lambda: workbook.solutions("00_start_here.ipynb"), "notebook"),
     ("workbook.solutions_file", lambda: workbook.solutions_file("start_here"), "stem"),
     ("workbook.write_solutions", lambda: workbook.write_solutions("/no/such.ipynb"), "path"),
+    ("exercises.learning_rate.make_model",
+     lambda: importlib.import_module("course_utils.exercises.learning_rate").make_model(-1), "seed"),
+    ("exercises.learning_rate.make_model",
+     lambda: importlib.import_module("course_utils.exercises.learning_rate").make_model("0"), "seed"),
+    ("exercises.optimizers_in_keras.measure",
+     lambda: importlib.import_module("course_utils.exercises.optimizers_in_keras").measure(batch_size=0), "batch_size"),
     # digits
     ("digits.load", lambda: digits.load(validation=1.5), "validation"),
     ("digits.load", lambda: digits.load(seed="zero"), "seed"),
@@ -358,6 +370,8 @@ EXEMPT = {
     "checks.as_numbers": "turns any learner answer into numbers or a verdict (Reply): bad input is its job",
     "checks.call": "calls the learner's function; anything it gets becomes a verdict (Reply)",
     "checks.solutions_enabled": "takes no arguments",
+    "exercises.learning_rate.mystery_curves": "takes no arguments",
+    "exercises.learning_rate.lowest_loss": "takes no arguments",
 }
 
 
