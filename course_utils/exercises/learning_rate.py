@@ -200,7 +200,7 @@ ex1 = Exercise(
     hints=[
         "Ask three questions of each curve: does it ever jump up, does it end above or below where it started, "
         "and has it levelled off by the end? The panels share one y-axis, so you can compare where they end.",
-        "Two curves jump: tell them apart by where the jumps lead over the 120 steps (compare the end with the "
+        "Two curves jump (a step that more than doubles the loss): tell them apart by where the jumps lead over the 120 steps (compare the end with the "
         "start). Two fall smoothly: compare their last 40 steps (still falling, or level?) and where each ends "
         "against the dashed line, the lowest loss possible. Read the end values off `mystery` if the plot is not "
         "clear enough.",
@@ -315,6 +315,9 @@ PROBE_FACTOR = 3.0
 CANDIDATE_TOLERANCE = 0.1
 #: A seed's fixed inputs, on which the learner's model must compute what make_model()'s does.
 _PROBE_ROWS = 16
+#: A range test is evidence only if it recorded this many steps and its smoothed loss fell to this fraction of its
+#: start before it exploded (a test started above the good rates explodes at once and "finds" any rate).
+_MIN_STEPS, _MIN_FALL = 20, 0.5
 
 
 def _regression_data():
@@ -480,6 +483,13 @@ def _read_finder(finder):
     if float(optimizer.momentum) != 0:  # nesterov=True without momentum is plain SGD
         raise Reply(wrong("your range test ran SGD with momentum; the check trains plain SGD (momentum 0), whose "
                           "good rates are larger. Leave momentum out."))
+    if optimizer.weight_decay:
+        raise Reply(wrong("your range test ran SGD with weight_decay; the check trains plain SGD, without weight "
+                          "decay. Leave weight_decay out."))
+    clipping = [name for name in ("clipnorm", "clipvalue", "global_clipnorm") if getattr(optimizer, name, None)]
+    if clipping:
+        raise Reply(wrong(f"your range test ran SGD with {clipping[0]}; the check trains plain SGD, without "
+                          "gradient clipping, and clipping hides where the loss explodes. Leave it out."))
     truth, guess = np.array([[1.0], [2.0], [0.5]], "float32"), np.array([[0.5], [1.0], [2.5]], "float32")
     try:
         probe = float(model.compute_loss(x=None, y=truth, y_pred=guess))
@@ -500,6 +510,22 @@ def _read_finder(finder):
         raise Reply(wrong(f"your range test stopped at the rate {finder.rates[-1]:.3g} before the loss exploded, so "
                           "its curve does not show where the rate becomes too large. Raise max_lr (10.0 is safe: "
                           "the test stops by itself once the loss blows up)."))
+    if finder.stop_factor < 2:
+        raise Reply(wrong(f"your range test stopped once its loss rose to {finder.stop_factor:g} times its lowest: "
+                          "batch noise alone does that, long before the real explosion. Keep the default "
+                          "stop_factor (4)."))
+    smoothed = [value if math.isfinite(value) else math.inf for value in finder.smoothed]
+    if int(np.argmin(smoothed)) == 0:
+        raise Reply(wrong(f"your range test started above the good rates: the loss never fell before it exploded "
+                          f"(at the rate {finder.rates[-1]:.3g}), so its candidates are guesses. Start much lower, "
+                          "min_lr=1e-4."))
+    if len(smoothed) < _MIN_STEPS:
+        raise Reply(wrong(f"your range test recorded only {len(smoothed)} steps before the loss exploded: too few "
+                          "for a curve that shows where the loss falls fastest and where it is lowest. Start lower "
+                          "(min_lr=1e-4) and give it enough steps (steps=100)."))
+    if min(smoothed) > _MIN_FALL * smoothed[0]:
+        raise Reply(wrong("your range test's loss never fell to half its start before it exploded, so its curve "
+                          "shows no good rates. Start lower (min_lr=1e-4) and give it enough steps (steps=100)."))
     return finder
 
 

@@ -1,6 +1,7 @@
 """02 · Choosing a learning rate: the shipped solutions pass, plausible mistakes are named, nothing leaks, the four
 curves are an honest test of reading, and the range-test check's verdict holds on other seeds."""
 
+import copy
 import itertools
 from collections import OrderedDict
 from decimal import Decimal
@@ -426,6 +427,12 @@ FINDER_MISTAKES = [
     (lambda: range_test({"loss": "mae"}, steps=10), ["another loss", "mse"]),
     (lambda: range_test({"loss": keras.losses.Huber()}, steps=10), ["another loss"]),
     (lambda: range_test(max_lr=0.05), ["before the loss exploded", "Raise max_lr"]),
+    # the second review's "plain SGD" that is not: weight decay, and clipping that hides the explosion
+    (lambda: range_test({"optimizer": keras.optimizers.SGD(weight_decay=0.1)}, steps=10), ["weight_decay"]),
+    (lambda: range_test({"optimizer": keras.optimizers.SGD(clipnorm=0.01)}, steps=10), ["clipnorm", "clipping"]),
+    (lambda: range_test({"optimizer": keras.optimizers.SGD(clipvalue=0.5)}, steps=10), ["clipvalue", "clipping"]),
+    (lambda: range_test({"optimizer": keras.optimizers.SGD(global_clipnorm=1.0)}, steps=10),
+     ["global_clipnorm", "clipping"]),
     # the review's accepted range tests: other batch sizes, and a relu network of the same shapes
     (lambda: range_test(batch_size=32), ["batches of 32", "batch_size=16"]),
     (lambda: range_test(batch_size=256), ["batches of 256", "batch_size=16"]),
@@ -446,6 +453,38 @@ FINDER_MISTAKES = [
 @pytest.mark.parametrize("make_finder, words", FINDER_MISTAKES, ids=range(len(FINDER_MISTAKES)))
 def test_ex3_a_range_test_that_is_not_the_one_asked_for_is_named(make_finder, words):
     assert_rejected(ex3.check(make_finder(), 0.05), *words)
+
+
+@pytest.mark.parametrize("options, rate, words", [
+    # the second review's guesses made "candidates": a test started above the good rates explodes at once
+    ({"min_lr": 1.0, "max_lr": 100.0}, 0.1, ["started above the good rates", "min_lr=1e-4"]),
+    ({"min_lr": 0.5}, 0.05, ["started above the good rates", "min_lr=1e-4"]),
+    ({"min_lr": 0.38, "max_lr": 1.0, "steps": 300}, 0.038, ["started above the good rates"]),
+    # a coarse test whose "minimum / 10" is the guess 0.1, and one started high that explodes after 12 steps
+    ({"min_lr": 0.01, "steps": 10}, 0.1, ["only 8 steps", "steps=100", "min_lr=1e-4"]),
+    ({"min_lr": 0.35, "max_lr": 2.0, "steps": 300}, 0.0365, ["only 12 steps", "Start lower"]),
+    # a stop_factor so small that batch noise "explodes" the test after 6 steps (min_lr=1e-4 is already low)
+    ({"stop_factor": 1.05}, None, ["stop_factor", "batch noise"]),
+], ids=range(6))
+def test_ex3_a_range_test_whose_loss_never_fell_is_no_evidence(options, rate, words):
+    other = range_test(**({"steps": 100} | options))
+    rate = other.candidates()["minimum"] if rate is None else rate
+    assert any(abs(rate - candidate) <= 0.1 * candidate for candidate in other.candidates().values())
+    assert_rejected(ex3.check(other, rate), *words)
+
+
+def test_ex3_a_curve_that_fell_less_than_half_is_no_evidence(finder):
+    shallow = copy.copy(finder)  # the shipped test's model and settings, with a curve that fell only by a third
+    shallow.smoothed = [1.5] * 5 + [1.0] * 20 + [9.0]
+    shallow.losses, shallow.rates = list(shallow.smoothed), list(np.geomspace(1e-4, 1.0, 26))
+    assert shallow.exploded and shallow.candidates()
+    assert_rejected(ex3.check(shallow, shallow.candidates()["minimum / 10"]), "never fell to half its start",
+                    "min_lr=1e-4", "steps=100")
+
+
+def test_ex3_a_range_test_started_high_whose_loss_fell_is_evidence():
+    other = range_test(min_lr=0.3, max_lr=1.0, steps=400)
+    assert_passed(ex3.check(other, other.candidates()["minimum / 10"]))
 
 
 def test_ex3_rate_mistakes_are_named(finder):

@@ -290,14 +290,10 @@ def test_ex2_right_forms_and_bands_within_a_step_pass(make):
 
 MISTAKES_2 = {
     # slips of the protocol (the defaults of digits.Trainer, digits.train and digits.sweep)
-    "batches of 64 (Trainer's default)": ((0.32, 0.96), ["starts too high", "ends too high", "batches of 64",
-                                                         "batch_size=16"]),
+    "batches of 64 (Trainer's default)": ((0.32, 0.96), ["starts too high", "batches of 64", "batch_size=16"]),
     "batches of 32 (train's default)": ((0.12, 0.64), ["starts too high", "batches of 32"]),
     "10 epochs (sweep's default)": ((0.03, 0.64), ["starts too low", "at 0.03", "0.850", "10 epochs"]),
-    "both defaults of Trainer and sweep": ((0.06, 0.96), ["ends too high", "at 0.96", "2 of 8 runs failed",
-                                                          "batches of 64 and 10 epochs"]),
     # edges
-    "the top edge one step too high": ((0.04, 0.96), ["ends too high", "0.712"]),
     "the bottom edge two steps too low": ((0.03, 0.48), ["starts too low"]),
     "a band that ends too early": ((0.06, 0.32), ["ends too early", "larger rate"]),
     "a band that starts too late": ((0.16, 0.64), ["starts too high", "smaller rate", "close to the one"]),
@@ -345,11 +341,20 @@ def test_ex2_does_not_depend_on_the_learner_s_global_keras_settings():
         keras.config.set_dtype_policy(policy)
         try:
             assert_passed(ex2.check(answer))
-            assert_rejected(ex2.check((0.06, 0.96)), "ends too high")
+            assert_rejected(ex2.check((0.06, 1.28)), "ends too high")
             assert_passed(ex1.check(solution("ex1")["migrated"]))
         finally:
             keras.backend.set_floatx("float32")
             keras.config.set_dtype_policy("float32")
+
+
+@pytest.mark.parametrize("band", [(0.06, 0.96), (0.04, 0.96)])
+def test_ex2_an_honest_sweep_may_end_on_the_cliff(band):
+    """The second review: seeds (4, 5) with the task's protocol give 0.96 -> 0.912 and no failed run, so a right
+    sweep ends at 0.96, where 2 of the check's 8 runs fail. It passes, and the reply says the edge is a cliff."""
+    feedback = ex2.check(band)
+    assert_passed(feedback)
+    assert "a cliff" in feedback.message and "2 of the check's 8 runs failed" in feedback.message
 
 
 def test_ex2_is_instant():

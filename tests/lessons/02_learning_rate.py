@@ -242,7 +242,7 @@ claim("some batches have a limit well below the full-batch one", (batch_limits /
       f"{np.round(batch_limits / limit, 2)}")
 
 # Why an oscillating curve jumps: rebuild exercise 1's runs (course_utils.exercises.learning_rate) from its problem
-X_m, y_m, order_m = exercise_02.curve_problem()
+X_m, y_m, order_m = exercise_02._curve_problem()
 limit_m = 2 / np.linalg.eigvalsh(2 / len(y_m) * X_m.T @ X_m).max()
 oscillating_curve = [curve for curve in exercise_02._RATES if exercise_02._is_kind(curve, "oscillating")]
 rate_osc = exercise_02._RATES[oscillating_curve[0]]
