@@ -19,3 +19,17 @@ def student_edition(tmp_path_factory):
     """`make student`, run once: the directory that holds the student notebooks."""
     subprocess.run(["make", "--no-print-directory", "student"], cwd=ROOT, check=True, capture_output=True)
     return ROOT / "build" / "student"
+
+
+_tensorflow_configured = False
+
+
+def pytest_collectstart(collector):
+    """The exercise modules create TensorFlow objects when imported, and TensorFlow's threading can be set only
+    before its first op: configure it (course_utils.setup) before tests/exercises is collected."""
+    global _tensorflow_configured
+    if not _tensorflow_configured and Path(collector.path).is_relative_to(ROOT / "tests" / "exercises"):
+        import course_utils
+
+        course_utils.setup(quiet=True)
+        _tensorflow_configured = True
