@@ -215,6 +215,23 @@ def _time_limit(seconds):
         _limit_active = False
 
 
+@contextlib.contextmanager
+def refusing(methods, error):
+    """While the block runs, each ``(owner, name)`` of ``methods`` raises ``error`` instead (the learner's code may
+    not call it); the originals come back afterwards. ``error`` should be a BaseException, so `call` lets it by."""
+    def refuse(*args, **kwargs):
+        raise error()
+
+    saved = [(owner, name, vars(owner)[name]) for owner, name in methods if name in vars(owner)]
+    for owner, name, _ in saved:
+        setattr(owner, name, refuse)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
 def call(function, *args, name, **kwargs):
     """Call the learner's function; on an error inside it, an endless loop, or ``...``, raise :class:`Reply`."""
     if function is Ellipsis:

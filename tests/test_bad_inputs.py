@@ -369,6 +369,7 @@ EXEMPT = {
     "checks.not_yet": "builds a verdict from a check's own text; any text will do",
     "checks.as_numbers": "turns any learner answer into numbers or a verdict (Reply): bad input is its job",
     "checks.call": "calls the learner's function; anything it gets becomes a verdict (Reply)",
+    "checks.refusing": "a context manager for the checks' own code, given the methods it names in the source",
     "checks.solutions_enabled": "takes no arguments",
     "exercises.learning_rate.mystery_curves": "takes no arguments",
     "exercises.learning_rate.lowest_loss": "takes no arguments",

@@ -160,6 +160,20 @@ def test_a_whole_check_is_time_limited_and_nested_limits_keep_the_outer_one(monk
     assert "the check stopped your code after 0.3 s" in feedback.message
 
 
+def test_refusing_makes_methods_raise_inside_the_block_only():
+    class Stop(BaseException):
+        pass
+
+    class Optimizer:
+        def step(self):
+            return "stepped"
+
+    with checks.refusing([(Optimizer, "step"), (Optimizer, "absent")], Stop):
+        with pytest.raises(Stop):
+            Optimizer().step()
+    assert Optimizer().step() == "stepped" and not hasattr(Optimizer, "absent")
+
+
 def _exercise(checker, hints=("Think about the sign.", "Subtract the gradient.")):
     return Exercise("ex7", "start_here", checker, hints)
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
+from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, refusing, wrong
 
 # --- Exercise 1: AdamW's step, written as a function, against Keras -------------------------------------
 
@@ -327,21 +327,12 @@ def _no_optimizers():
 
     from course_utils import optimizers
 
-    def refuse(*args, **kwargs):
-        raise _OptimizerCalled()
-
     patched = [(base_optimizer.BaseOptimizer, "apply"), (base_optimizer.BaseOptimizer, "stateless_apply"),
                (adam.Adam, "update_step"), (optimizers.Optimizer, "step"), (optimizers.Adam, "_update"),
                (tf.raw_ops, "ApplyAdam"), (tf.raw_ops, "ResourceApplyAdam"), (gen_training_ops, "apply_adam"),
                (gen_training_ops, "resource_apply_adam")]
-    saved = [(owner, name, vars(owner)[name]) for owner, name in patched if name in vars(owner)]
-    for owner, name, _ in saved:
-        setattr(owner, name, refuse)
-    try:
+    with refusing(patched, _OptimizerCalled):
         yield
-    finally:
-        for owner, name, original in saved:
-            setattr(owner, name, original)
 
 
 def _step(adamw_step, run, t, w, g, m, v):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils import checks
-from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, wrong
+from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, refusing, wrong
 
 # --- Exercise 1: one step of Keras's SGD with momentum and weight decay ------------------------------------
 
@@ -235,19 +235,10 @@ def _no_keras_optimizer():
     from keras.src.backend.tensorflow import optimizer as tf_optimizer
     from keras.src.optimizers import base_optimizer, sgd
 
-    def refuse(*args, **kwargs):
-        raise _KerasCalled()
-
     guarded = ((base_optimizer.BaseOptimizer, "apply"), (base_optimizer.BaseOptimizer, "_apply_weight_decay"),
                (tf_optimizer.TFOptimizer, "_apply_weight_decay"), (sgd.SGD, "update_step"))
-    saved = [(owner, name, owner.__dict__[name]) for owner, name in guarded if name in owner.__dict__]
-    for owner, name, _ in saved:
-        setattr(owner, name, refuse)
-    try:
+    with refusing(guarded, _KerasCalled):
         yield
-    finally:
-        for owner, name, method in saved:
-            setattr(owner, name, method)
 
 
 def _call_step(function, run, run_number, step, args, extra):
