@@ -17,11 +17,12 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test test-browser execute student slides lint bench clean clean-all
+.PHONY: help setup lab test test-fast test-browser execute student slides lint bench clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
-	@echo "make test       set up and run every test: unit tests and all notebooks (nbval)"
+	@echo "make test       set up and run every test: unit tests and all notebooks (nbval), on every core"
+	@echo "make test-fast  only the tests that start no kernel, server or training run (about a minute)"
 	@echo "make test-browser  only the real-browser test: Run All of every notebook in JupyterLab (Chromium)"
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"
@@ -44,7 +45,10 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not slow" -n auto $(PYTEST_ARGS)
 
 # Fails (instead of skipping) when Chromium is missing: on Debian, apt-get install chromium.
 test-browser: $(STAMP)

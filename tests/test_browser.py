@@ -1,64 +1,53 @@
-"""The workbook in the real JupyterLab a learner uses: every notebook, Run All through the UI in headless Chromium.
+"""The student edition in the real JupyterLab a learner uses: every notebook, Run All through the UI in Chromium.
 
-For each notebook: open it in JupyterLab (token, localhost, a free port, serving a temporary copy so that
-autosave never touches the committed files), click Run > Run All Cells, wait until every code cell has run,
-then assert that no cell raised, that every figure the stored notebook has was rendered as an image in the
-page, and save a screenshot to build/screenshots/. `make test-browser` runs only this test.
+For each notebook of the student edition (solutions removed, as a class gets it): open it in JupyterLab (token,
+localhost, a free port, serving a temporary folder, so that autosave never touches the committed files), click
+Run > Run All Cells, wait until every code cell has run, then assert that no cell raised, that every check says
+"not solved yet" (and nothing more), that every figure of the lesson was rendered as an image in the page and the
+explorers are live widgets; save a screenshot to build/screenshots/. `make test-browser` runs only this test.
 
 It needs Debian's Chromium (/usr/bin/chromium) and the `playwright` package driving it; no browser is ever
 downloaded. Without Chromium the test is skipped with a message, unless COURSE_REQUIRE_BROWSER=1 (set by
-`make test-browser` and `.ci/run`), which turns the skip into a failure.
+`make test-browser` and `.ci/run`), which turns the skip into a failure; tests/test_notebooks.py then runs the
+student edition with nbclient instead.
 """
 
 import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import NOTEBOOKS, ROOT
-from course_utils.workbook import KERNEL_ENVIRONMENT
-from test_lab import free_port, running, status
+from conftest import CHROMIUM, NOTEBOOKS, ROOT, browser_missing
+from course_utils.workbook import BEGIN_SOLUTION, KERNEL_ENVIRONMENT, write_student_edition
+from test_lab import free_port, running
+from test_notebooks import NOT_SOLVED, check_cells
 
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 RUN_ALL_TIMEOUT = 180  # seconds for one notebook, kernel start included
 
 
-def _missing():
-    if not Path(CHROMIUM).is_file():
-        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; then `make test-browser`)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -r requirements.txt)"
-    return None
-
-
-if _missing():
+if browser_missing():
     if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {_missing()}")
-    pytest.skip(f"browser test skipped: {_missing()}", allow_module_level=True)
+        raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {browser_missing()}")
+    pytest.skip(f"browser test skipped: {browser_missing()}", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab serving a copy of notebooks/: (base URL, token, served folder)."""
+    """JupyterLab serving the student edition: (base URL, token, served folder)."""
     served = tmp_path_factory.mktemp("workbook")
-    for path in NOTEBOOKS:
-        shutil.copy(path, served / path.name)
+    write_student_edition(NOTEBOOKS, served)
     settings = tmp_path_factory.mktemp("lab-settings")
     # Render every cell (no virtual scrolling), so that all outputs are in the page to be checked.
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
@@ -115,6 +104,9 @@ IMAGES = """() => Array.from(document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img')).map(
     img => [img.complete, img.naturalWidth, img.naturalHeight])"""
 
+OUTPUT_TEXTS = """() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')).map(
+    cell => Array.from(cell.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerText).join(''))"""
+
 ERRORS = """() => Array.from(document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
     )).map(e => e.textContent).filter(t => /Traceback|Error:/.test(t))"""
@@ -128,14 +120,18 @@ def run_all(page):
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_run_all_in_jupyterlab_gives_no_error_and_renders_every_figure(lab, browser, path):
+def test_student_edition_runs_all_in_jupyterlab_with_every_figure_and_not_solved_checks(lab, browser, path):
     base, token, served = lab
-    stored = nbformat.read(path, as_version=4)
-    code_cells = sum(cell.cell_type == "code" for cell in stored.cells)
+    student = nbformat.read(served / path.name, as_version=4)  # before the page opens (autosave)
+    student_code = [cell for cell in student.cells if cell.cell_type == "code"]
+    checks = [student_code.index(cell) for cell in check_cells(student)]
+    code_cells = len(student_code)
+    # The lesson's figures and widgets: those of the stored instructor edition before its first solution.
+    stored = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    lesson = stored[:next(i for i, cell in enumerate(stored) if BEGIN_SOLUTION in cell.source)]
     widgets = any("application/vnd.jupyter.widget-view+json" in output.get("data", {})
-                  for cell in stored.cells if cell.cell_type == "code" for output in cell.outputs)
-    stored_images = sum("image/png" in output.get("data", {})
-                        for cell in stored.cells if cell.cell_type == "code" for output in cell.outputs)
+                  for cell in lesson for output in cell.outputs)
+    stored_images = sum("image/png" in output.get("data", {}) for cell in lesson for output in cell.outputs)
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
@@ -172,8 +168,10 @@ def test_run_all_in_jupyterlab_gives_no_error_and_renders_every_figure(lab, brow
                                timeout=30_000)
 
         assert page.evaluate(ERRORS) == [], "a cell raised an error"
+        texts = page.evaluate(OUTPUT_TEXTS)
+        for index in checks:
+            assert NOT_SOLVED.fullmatch(texts[index]), f"check cell {index} says {texts[index]!r}"
         images = page.evaluate(IMAGES)
-        assert len(images) >= stored_images > 0 or stored_images == 0
         assert all(complete and width > 100 and height > 100 for complete, width, height in images), images
         if widgets:  # the interactive explorers are live widgets in the page, not "Loading widget..."
             page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output .widget-slider",

@@ -1,6 +1,6 @@
 """The committed notebooks follow the course's rules, and their student edition runs to the end.
 
-nbval (configured in pyproject.toml) executes the instructor edition and compares its outputs.
+How the notebooks themselves are run and compared (nbval, twice, offline, other arithmetic): conftest.py.
 """
 
 import re
@@ -9,15 +9,23 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from conftest import LESSONS, NOTEBOOKS, browser_missing
 from course_utils.workbook import COURSE_PLAN, STUDENT_BANNER, hygiene_problems
-from conftest import NOTEBOOKS
+
+#: The reply of a check cell in the student edition: "not solved yet", and how to ask for help. No hint, formula or
+#: value before an attempt.
+NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
+                        r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.\s*")
 
 
 def test_every_notebook_is_in_the_plan_in_order():
-    stems = [path.stem for path in NOTEBOOKS]
-    planned = [entry.stem for entry in COURSE_PLAN]
-    assert stems, "no notebooks found"
-    assert stems == planned[: len(stems)], "notebooks must be the first ones of COURSE_PLAN, in order"
+    assert [path.stem for path in NOTEBOOKS] == [entry.stem for entry in COURSE_PLAN]
+
+
+def test_every_notebook_with_prose_to_hold_has_a_claims_file():
+    """The claims run between the two runs of each notebook (conftest.py); 00 draws no conclusion."""
+    missing = [path.name for path in NOTEBOOKS[1:] if not (LESSONS / f"{path.stem}.py").exists()]
+    assert not missing, f"no claims file in tests/lessons/ for {missing}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -25,26 +33,30 @@ def test_notebook_hygiene(path):
     assert hygiene_problems(path) == []
 
 
+def check_cells(student_notebook):
+    """The code cells that check an exercise: each follows an exercise cell (``# YOUR CODE HERE``)."""
+    code = [cell for cell in student_notebook.cells if cell.cell_type == "code"]
+    return [code[i + 1] for i, cell in enumerate(code) if "# YOUR CODE HERE" in cell.source]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_student_edition_runs_to_the_end_and_every_check_says_not_solved(student_edition, path):
-    student_path = student_edition / path.name
-    notebook = nbformat.read(student_path, as_version=4)
+def test_student_edition_has_no_solution_and_no_output(student_edition, path):
+    notebook = nbformat.read(student_edition / path.name, as_version=4)
     assert notebook.cells[1].source == STUDENT_BANNER
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(not cell.outputs and cell.execution_count is None for cell in code)
     assert not any("BEGIN SOLUTION" in cell.source for cell in code)
+    assert check_cells(notebook), "the student edition has no exercise"
 
+
+@pytest.mark.slow
+@pytest.mark.skipif(not browser_missing(), reason="tests/test_browser.py runs the student edition in JupyterLab")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_edition_runs_to_the_end_and_every_check_says_not_solved(student_edition, path):
+    notebook = nbformat.read(student_edition / path.name, as_version=4)
     # Restart & Run All, as a student would: raises CellExecutionError on any uncaught exception.
     NotebookClient(notebook, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(student_edition)}}).execute()
-
-    exercises = [i for i, cell in enumerate(code) if "# YOUR CODE HERE" in cell.source]
-    assert exercises, "the student edition has no exercise"
-    for i in exercises:
-        check_output = "".join(
-            output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in code[i + 1].outputs
-        )
-        # The not-solved reply says that, and how to ask for help: no hint, formula or value before an attempt.
-        assert re.fullmatch(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your "
-                            r"answer in the exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` "
-                            r"gives a hint\.\s*", check_output), check_output
+    for cell in check_cells(notebook):
+        reply = "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "") for output in cell.outputs)
+        assert NOT_SOLVED.fullmatch(reply), reply

@@ -1,0 +1,208 @@
+"""Test-wide setup, and how the notebooks are tested.
+
+``pytest notebooks/NN_name.ipynb`` (and ``make test``) does not run the notebook as it is: for each notebook it
+collects nbval's strict comparison of two generated copies, written to ``build/nbval/`` (see ``NOTEBOOK_RUNS``):
+
+- ``twice/``: in one kernel, offline (a guard refuses connections beyond this machine), Run All, then the lesson's
+  claims (``tests/lessons/NN_name.py``: the prose says what the experiments show), then Run All again. Both runs
+  must give the stored outputs, so no state leaks from one run into the next.
+- ``other-arithmetic/``: Run All with NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and
+  TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too.
+
+nbval does the comparison (its markers, the sanitizers in ``tests/nbval_sanitize.cfg``); each copy names a kernel
+spec, written next to it, that gives the kernel its environment. The student edition runs in the browser test
+(``tests/test_browser.py``), or in ``tests/test_notebooks.py`` where there is no Chromium.
+"""
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.workbook import KERNEL_ENVIRONMENT
+
+ROOT = Path(__file__).resolve().parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+GENERATED = ROOT / "build" / "nbval"
+LESSONS = ROOT / "tests" / "lessons"
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+
+# Kernels that tests start themselves (nbclient) get the course's environment from here.
+os.environ.update(KERNEL_ENVIRONMENT)
+
+OFFLINE_GUARD = '''\
+import socket
+
+_LOCAL = ("127.", "localhost", "::1", "0.0.0.0")
+_connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+
+def _is_local(host):
+    return not isinstance(host, str) or host.startswith(_LOCAL)
+
+
+def _guarded_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+        raise OSError(f"offline test: connection to {address} refused")
+    return _connect(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host):
+        raise OSError(f"offline test: name lookup of {host!r} refused")
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect, socket.getaddrinfo = _guarded_connect, _guarded_getaddrinfo
+'''
+
+# An IPython startup file for the other-arithmetic kernel: TensorFlow imported with oneDNN on, before setup()
+# (which would switch it off); the variable is then put back so that setup() sees nothing to warn about. IPython
+# only logs an exception in a startup file, so the kernel exits instead: the run then fails.
+ONEDNN_STARTUP = '''\
+import os
+import sys
+
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
+import tensorflow
+from tensorflow.python.util import _pywrap_util_port
+
+if not _pywrap_util_port.IsMklEnabled():
+    print("the other-arithmetic kernel needs TensorFlow's oneDNN kernels on", file=sys.stderr)
+    os._exit(3)
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+'''
+
+CLAIMS_START = '''\
+__lesson_claims = []
+
+
+def claim(quote, holds, detail=""):
+    """Record that the passage ``quote`` of the prose is what the experiment shows (``holds``)."""
+    __lesson_claims.append({"quote": str(quote), "holds": bool(holds), "detail": str(detail)})
+'''
+
+CLAIMS_VERDICT = '''\
+import re as __re
+
+
+def __squash(text):
+    return __re.sub(r"\\s+", " ", text).strip()
+
+
+__prose = __squash({prose!r})
+__problems = [f"no longer in the prose: {{c['quote']!r}}" for c in __lesson_claims
+              if __squash(c["quote"]) not in __prose]
+__problems += [f"no longer shown by the experiment: {{c['quote']!r}} ({{c['detail']}})"
+               for c in __lesson_claims if not c["holds"]]
+assert len(__lesson_claims) >= 3, f"only {{len(__lesson_claims)}} claims; hold every conclusion the prose draws"
+assert not __problems, "\\n".join(__problems)
+'''
+
+
+def _silent_cell(source):
+    """A generated cell that must run without any output."""
+    cell = nbformat.v4.new_code_cell(source)
+    cell.execution_count = 1
+    return cell
+
+
+def _twice(notebook, stem):
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    claims = []
+    if (LESSONS / f"{stem}.py").exists():
+        prose = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        claims = [_silent_cell(CLAIMS_START), _silent_cell((LESSONS / f"{stem}.py").read_text(encoding="utf-8")),
+                  _silent_cell(CLAIMS_VERDICT.format(prose=prose))]
+    again = [nbformat.from_dict({**cell, "id": f"{cell.id}-again"}) for cell in code]
+    return [_silent_cell(OFFLINE_GUARD), *code, *claims, *again]
+
+
+#: name -> (the kernel's environment beyond the course's, the cells of the copy)
+NOTEBOOK_RUNS = {
+    "twice": ({}, _twice),
+    "other-arithmetic": ({"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1",
+                          "IPYTHONDIR": str(GENERATED / "ipython-onednn")},
+                         lambda notebook, stem: [cell for cell in notebook.cells if cell.cell_type == "code"]),
+}
+
+
+def _write(path, text):
+    """Write atomically: pytest-xdist workers may write the same file at the same time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def write_notebook_runs():
+    """The generated copies of every notebook, their kernel specs and the oneDNN startup file."""
+    _write(GENERATED / "ipython-onednn" / "profile_default" / "startup" / "00_onednn.py", ONEDNN_STARTUP)
+    for name, (environment, cells) in NOTEBOOK_RUNS.items():
+        spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": f"course ({name})", "language": "python",
+                "env": {**KERNEL_ENVIRONMENT, **environment}}
+        _write(GENERATED / "kernels" / f"course-{name}" / "kernel.json", json.dumps(spec, indent=1))
+        for path in NOTEBOOKS:
+            notebook = nbformat.read(path, as_version=4)
+            notebook.cells = cells(notebook, path.stem)
+            notebook.metadata["kernelspec"] = {"name": f"course-{name}", "display_name": spec["display_name"],
+                                               "language": "python"}
+            _write(GENERATED / name / path.name, nbformat.writes(notebook))
+    # Where jupyter_client looks for kernel specs (read when a kernel starts).
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(GENERATED), os.environ.get("JUPYTER_PATH")]))
+
+
+class NotebookRuns(pytest.File):
+    """A notebook of notebooks/, collected as nbval's runs of its generated copies (module docstring)."""
+
+    written = False
+
+    def collect(self):
+        from nbval.plugin import IPyNbFile
+
+        if not NotebookRuns.written:
+            write_notebook_runs()
+            NotebookRuns.written = True
+        for name in NOTEBOOK_RUNS:
+            yield IPyNbFile.from_parent(self, path=GENERATED / name / self.path.name, name=name,
+                                        nodeid=f"{self.nodeid}::{name}")
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path in NOTEBOOKS:
+        return NotebookRuns.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    """Each nbval copy runs in one kernel: keep its cells together on one pytest-xdist worker, in order."""
+    for item in items:
+        if item.path.is_relative_to(GENERATED):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group(item.parent.nodeid))
+
+
+def browser_missing():
+    """Why the real-browser test cannot run here (Debian's Chromium and playwright are needed), or None."""
+    if not Path(CHROMIUM).is_file():
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium; then `make test-browser`)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -r requirements.txt)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def student_edition(tmp_path_factory):
+    """The student edition of every notebook, written once: the folder that holds it."""
+    from course_utils.workbook import write_student_edition
+
+    folder = tmp_path_factory.mktemp("student")
+    write_student_edition(NOTEBOOKS, folder)
+    return folder
