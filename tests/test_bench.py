@@ -1,33 +1,45 @@
-"""The benchmark runs (on one small notebook) and writes valid JSON; timing goals are not tested here."""
+"""The benchmark's bookkeeping, on a one-cell notebook and a floor without TensorFlow (timing goals are not tested)."""
 
+import importlib.util
 import json
 import statistics
-import subprocess
-import sys
 
 import nbformat
+import pytest
 
 from conftest import ROOT
 
 
-def test_benchmark_runs_on_one_notebook_and_writes_json(tmp_path):
+@pytest.fixture
+def bench(monkeypatch):
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "FLOOR_SOURCE", "import numpy")
+    return module
+
+
+@pytest.mark.slow
+def test_benchmark_times_every_cell_against_the_floor_and_writes_json(bench, tmp_path, capsys):
+    notebook = tmp_path / "01_tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"),
+                                                   nbformat.v4.new_markdown_cell("text"),
+                                                   nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)")]),
+                   notebook)
     out = tmp_path / "bench.json"
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"),
-                             str(ROOT / "notebooks" / "00_start_here.ipynb"), "--out", str(out)],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    assert bench.main([str(notebook), "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     (row,) = data["notebooks"]
-    assert row["notebook"] == "00_start_here.ipynb" and row["seconds"] > 0 and data["floor_seconds"] > 0
-    code_cells = [c for c in nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", 4).cells if c.cell_type == "code"]
-    assert len(row["cells"]) == len(code_cells) and row["cells"][row["slowest_cell"]] == max(row["cells"])
-    assert data["course_floor_ratio"] == row["seconds"] / data["floor_seconds"]
+    assert row["notebook"] == "01_tiny.ipynb" and len(row["cells"]) == 2
+    assert row["slowest_cell"] == 1 and row["cells"][1] >= 0.3 and row["seconds"] > sum(row["cells"])
     floors = data["floor_runs_seconds"]
-    assert len(floors) >= 3 and data["floor_seconds"] == statistics.median(floors)
-    assert "course total" in result.stdout and "time / floor" in result.stdout
+    assert len(floors) >= bench.FLOOR_RUNS and data["floor_seconds"] == statistics.median(floors)
+    assert data["course_floor_ratio"] == row["seconds"] / data["floor_seconds"]
+    printed = capsys.readouterr().out
+    assert "course total" in printed and "time / floor" in printed
 
 
-def test_benchmark_rejects_a_missing_notebook(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "nope.ipynb"],
-                            capture_output=True, text=True)
-    assert result.returncode != 0 and "no notebook at nope.ipynb" in result.stderr
+def test_benchmark_rejects_a_missing_notebook(bench, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["nope.ipynb"])
+    assert "no notebook at nope.ipynb" in capsys.readouterr().err

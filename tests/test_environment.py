@@ -86,6 +86,7 @@ def test_importing_course_utils_does_not_import_tensorflow():
     ), "False"]
 
 
+@pytest.mark.slow
 def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
     out, err = run_python(
         """
@@ -114,6 +115,7 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
     assert err == "", err  # not one TensorFlow log line
 
 
+@pytest.mark.slow
 def test_setup_warns_when_tensorflow_was_imported_first():
     _, err = run_python(
         """

@@ -72,6 +72,7 @@ def running(process, port, token):
             process.wait()
 
 
+@pytest.mark.slow
 def test_make_lab_serves_the_workbook_on_localhost_with_a_token(lab_server):
     base, token, runtime_dir = lab_server
     assert status(f"{base}/api/status", token) == 200
