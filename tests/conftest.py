@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.workbook import KERNEL_ENVIRONMENT
+from tools.execute import KERNEL_ENVIRONMENT
 
 os.environ.update(KERNEL_ENVIRONMENT)
 

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, ROOT
-from course_utils.workbook import KERNEL_ENVIRONMENT
+from tools.execute import KERNEL_ENVIRONMENT
 from test_lab import free_port, running, status
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")

@@ -20,7 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import NOTEBOOKS, ROOT
-from course_utils.workbook import KERNEL_ENVIRONMENT
+from tools.execute import KERNEL_ENVIRONMENT
 
 CLAIMS = ROOT / "tests" / "lessons"
 WITH_CLAIMS = [path for path in NOTEBOOKS if (CLAIMS / f"{path.stem}.py").exists()]

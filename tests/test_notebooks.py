@@ -9,7 +9,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_utils.workbook import COURSE_PLAN, STUDENT_BANNER, hygiene_problems
+from course_utils.course import COURSE_PLAN
+from tools.lint import hygiene_problems
+from tools.student import STUDENT_BANNER
 from conftest import NOTEBOOKS
 
 

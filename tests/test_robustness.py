@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from conftest import NOTEBOOKS, ROOT
-from course_utils.workbook import KERNEL_ENVIRONMENT
+from tools.execute import KERNEL_ENVIRONMENT
 
 OFFLINE_GUARD = '''
 import socket
