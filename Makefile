@@ -1,4 +1,5 @@
 # The workbook's commands. A newcomer needs two: `make lab` and `make test` (see README.md).
+# The maintainer's commands run the tooling in tools/ (python -m tools ...), from this folder.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -17,7 +18,7 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test test-fast test-browser execute student slides lint bench clean clean-all
+.PHONY: help setup lab test test-fast test-browser execute student slides lint solutions bench clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
@@ -27,7 +28,8 @@ help:
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"
 	@echo "make slides     write reveal.js slides of every notebook to build/slides/"
-	@echo "make lint       check the notebooks against the course's hygiene rules"
+	@echo "make lint       check the notebooks against the course's rules (shape, outputs, widget state)"
+	@echo "make solutions  store the notebooks' solutions for ex1.solution() (after changing an exercise)"
 	@echo "make bench      time every notebook and cell against the floor; writes build/benchmark.json"
 	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
 
@@ -55,19 +57,22 @@ test-browser: $(STAMP)
 	COURSE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/test_browser.py $(PYTEST_ARGS)
 
 execute: $(STAMP)
-	$(BIN)/python -m course_utils.workbook execute $(NOTEBOOKS)
+	$(BIN)/python -m tools execute $(NOTEBOOKS)
 
 student: $(STAMP)
-	$(BIN)/python -m course_utils.workbook student $(NOTEBOOKS) --out build/student
+	$(BIN)/python -m tools student $(NOTEBOOKS) --out build/student
 
 slides: $(STAMP)
-	$(BIN)/jupyter nbconvert --to slides --output-dir build/slides $(NOTEBOOKS)
+	$(BIN)/python -m tools slides $(NOTEBOOKS) --out build/slides
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP)
-	$(BIN)/python -m course_utils.workbook lint $(NOTEBOOKS)
+	$(BIN)/python -m tools lint $(NOTEBOOKS)
+
+solutions: $(STAMP)
+	$(BIN)/python -m tools solutions $(NOTEBOOKS)
 
 clean:
 	rm -rf build .pytest_cache *.egg-info

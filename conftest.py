@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_utils.workbook import KERNEL_ENVIRONMENT
+from tools.execute import KERNEL_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -33,6 +33,17 @@ CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 
 # Kernels that tests start themselves (nbclient) get the course's environment from here.
 os.environ.update(KERNEL_ENVIRONMENT)
+
+
+def pytest_configure(config):
+    """Configure TensorFlow as the notebooks do (course_utils.setup: quiet, deterministic, its thread pools) before
+    any test module is imported: its threads can be set only before its first op. The pytest-xdist controller,
+    which runs no test, skips it."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        return
+    import course_utils
+
+    course_utils.setup(quiet=True)
 
 OFFLINE_GUARD = '''\
 import socket
@@ -201,7 +212,7 @@ def browser_missing():
 @pytest.fixture(scope="session")
 def student_edition(tmp_path_factory):
     """The student edition of every notebook, written once: the folder that holds it."""
-    from course_utils.workbook import write_student_edition
+    from tools.student import write_student_edition
 
     folder = tmp_path_factory.mktemp("student")
     write_student_edition(NOTEBOOKS, folder)

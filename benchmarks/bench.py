@@ -21,9 +21,11 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.workbook import run_notebook
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tools/ is not installed: it sits beside benchmarks/ at the root
+
+from tools.execute import run_notebook  # noqa: E402
+
 FLOOR_RUNS = 3
 FLOOR_SOURCE = "import matplotlib.pyplot\nimport numpy\nimport tensorflow\n\nimport course_utils"
 

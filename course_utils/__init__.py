@@ -13,7 +13,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("checks", "environment", "plotting", "workbook")
+_SUBMODULES = ("checks", "environment", "plotting")
 _LAZY_ATTRIBUTES = {
     "setup": "environment",
     "environment_summary": "environment",

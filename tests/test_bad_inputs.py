@@ -12,20 +12,19 @@ import pkgutil
 import re
 import types
 
-import nbformat
 import numpy as np
 import pytest
 
-from course_utils import (autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck,
-                          landscapes, nn, optimizers, plotting, widgets, workbook)
+from course_utils import (autodiff, basins, callbacks, checks, course, data, descent, digits, environment,
+                          gradcheck, landscapes, nn, optimizers, plotting, widgets)
 
 import course_utils.exercises  # noqa: E402
 
 environment.setup(quiet=True)  # before the exercise modules create TensorFlow objects
 EXERCISES = [importlib.import_module(f"course_utils.exercises.{module.name}")
              for module in pkgutil.iter_modules(course_utils.exercises.__path__)]
-MODULES = [autodiff, basins, callbacks, checks, data, descent, digits, environment, gradcheck, landscapes, nn,
-           optimizers, plotting, widgets, workbook, course_utils.exercises, *EXERCISES]
+MODULES = [autodiff, basins, callbacks, checks, course, data, descent, digits, environment, gradcheck, landscapes,
+           nn, optimizers, plotting, widgets, course_utils.exercises, *EXERCISES]
 
 NAN, INF = float("nan"), float("inf")
 # What a good message says about what is allowed.
@@ -289,26 +288,8 @@ CASES = [
     ("widgets.make_optimizer", lambda: widgets.make_optimizer("momentum", 0.1, momentum=2.0), "momentum"),
     ("widgets.optimizer_playground", lambda: widgets.optimizer_playground(steps=0), "steps"),
     ("widgets.optimizer_playground", lambda: widgets.optimizer_playground(landscape="rosenbrock"), "landscape"),
-    # workbook
-    ("workbook.course_map", lambda: workbook.course_map("/no/such/folder"), "notebook_dir"),
-    ("workbook.course_map", lambda: workbook.course_map(42), "notebook_dir"),
-    ("workbook.stub_solutions", lambda: workbook.stub_solutions(["x = 1"]), "source"),
-    ("workbook.stub_solutions", lambda: workbook.stub_solutions("### BEGIN SOLUTION\nx = 1"), "SOLUTION"),
-    ("workbook.student_notebook", lambda: workbook.student_notebook("notebook.ipynb"), "notebook"),
-    ("workbook.write_student_edition", lambda: workbook.write_student_edition(["/no/such.ipynb"], "/tmp"), "paths"),
-    ("workbook.write_student_edition", lambda: workbook.write_student_edition("00.ipynb", "/tmp"), "paths"),
-    ("workbook.slide_type", lambda: workbook.slide_type("## Title"), "cell"),
-    ("workbook.add_slide_metadata", lambda: workbook.add_slide_metadata([]), "notebook"),
-    ("workbook.run_notebook", lambda: workbook.run_notebook("notebook", "."), "notebook"),
-    ("workbook.run_notebook", lambda: workbook.run_notebook(nbformat.v4.new_notebook(), "/no/such/dir"),
-     "directory"),
-    ("workbook.run_notebook",
-     lambda: workbook.run_notebook(nbformat.v4.new_notebook(), ".", timeout=0), "timeout"),
-    ("workbook.execute_notebook", lambda: workbook.execute_notebook("/no/such.ipynb"), "path"),
-    ("workbook.next_notebook", lambda: workbook.next_notebook("99_extra"), "stem"),
-    ("workbook.hygiene_problems", lambda: workbook.hygiene_problems("/no/such.ipynb"), "path"),
-    ("workbook.hygiene_problems",
-     lambda: workbook.hygiene_problems("notebooks/00_start_here.ipynb", max_bytes=0), "max_bytes"),
+    # course (the maintainer's tools/ are not the learner's boundary: tests/test_tools.py)
+    ("course.next_notebook", lambda: course.next_notebook("99_extra"), "stem"),
     # checks: the arguments an author passes (a learner's wrong answer gets Feedback instead, see test_checks)
     ("checks.compare_numbers", lambda: checks.compare_numbers(1.0, 1.0, rtol=-1), "rtol"),
     ("checks.compare_numbers", lambda: checks.compare_numbers(1.0, 1.0, name=3), "name"),
@@ -322,11 +303,6 @@ CASES = [
     ("checks.Reply", lambda: checks.Reply("wrong"), "feedback"),
     ("checks.stored_solution", lambda: checks.stored_solution("no_such_notebook", "ex1"), "module"),
     ("checks.stored_solution", lambda: checks.stored_solution("start_here", "ex9"), "label"),
-    ("workbook.exercises_module", lambda: workbook.exercises_module("gradients"), "stem"),
-    ("workbook.exercises_module", lambda: workbook.exercises_module(1), "stem"),
-    ("workbook.solutions", lambda: workbook.solutions("00_start_here.ipynb"), "notebook"),
-    ("workbook.solutions_file", lambda: workbook.solutions_file("start_here"), "stem"),
-    ("workbook.write_solutions", lambda: workbook.write_solutions("/no/such.ipynb"), "path"),
     ("exercises.learning_rate.make_model",
      lambda: importlib.import_module("course_utils.exercises.learning_rate").make_model(-1), "seed"),
     ("exercises.learning_rate.make_model",
@@ -358,11 +334,11 @@ EXEMPT = {
     "environment.CourseEnvironmentError": "an exception class",
     "plotting.apply_style": "takes no arguments",
     "callbacks.BatchLossHistory": "takes no arguments",
-    "workbook.main": "the command line: argparse reports bad arguments (tested in test_workbook)",
     "landscapes.Minimum": "a record built only by the landscapes themselves",
     "gradcheck.GradientCheck": "a record built only by gradient_check",
     "digits.Result": "a record built only by digits.summarise",
-    "workbook.PlannedNotebook": "a record of the course plan, written in the source",
+    "course.PlannedNotebook": "a record of the course plan, written in the source",
+    "course.course_map": "takes no arguments",
     "checks.Help": "a record built only by Exercise.hint and Exercise.solution",
     "checks.passed": "builds a verdict from a check's own text; any text will do",
     "checks.wrong": "builds a verdict from a check's own text; any text will do",

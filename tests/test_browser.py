@@ -24,10 +24,18 @@ import urllib.request
 import nbformat
 import pytest
 
+<<<<<<< HEAD
 from conftest import CHROMIUM, NOTEBOOKS, ROOT, browser_missing
-from course_utils.workbook import BEGIN_SOLUTION, KERNEL_ENVIRONMENT, write_student_edition
+from tools.execute import KERNEL_ENVIRONMENT
+from tools.solutions import BEGIN_SOLUTION
+from tools.student import write_student_edition
 from test_lab import free_port, running
 from test_notebooks import NOT_SOLVED, check_cells
+=======
+from conftest import NOTEBOOKS, ROOT
+from tools.execute import KERNEL_ENVIRONMENT
+from test_lab import free_port, running, status
+>>>>>>> tools
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -75,7 +75,7 @@ def test_importing_course_utils_does_not_import_tensorflow():
         """
         import sys
         import course_utils
-        from course_utils import checks, plotting, workbook
+        from course_utils import checks, course, plotting
         course_utils.setup(seed=3, tensorflow=False)
         print("tensorflow" in sys.modules)
         """

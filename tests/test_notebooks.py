@@ -10,16 +10,13 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import LESSONS, NOTEBOOKS, browser_missing
-from course_utils.workbook import COURSE_PLAN, STUDENT_BANNER, hygiene_problems
+from tools.lint import hygiene_problems
+from tools.student import STUDENT_BANNER
 
 #: The reply of a check cell in the student edition: "not solved yet", and how to ask for help. No hint, formula or
 #: value before an attempt.
 NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
                         r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.\s*")
-
-
-def test_every_notebook_is_in_the_plan_in_order():
-    assert [path.stem for path in NOTEBOOKS] == [entry.stem for entry in COURSE_PLAN]
 
 
 def test_every_notebook_with_prose_to_hold_has_a_claims_file():

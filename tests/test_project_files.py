@@ -97,4 +97,4 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
     assert re.search(r"^make test$", ci, re.M)
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
     workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
-    assert "run: make test" in workflow
+    assert "run: bash .ci/run" in workflow, "GitHub runs the same entry point as the course's CI"

@@ -15,13 +15,15 @@ import pytest
 import tensorflow as tf
 from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
 
-from course_utils import checks, workbook
+from course_utils import checks
 from course_utils.checks import stored_solution
 from course_utils.exercises import gradients
 from course_utils.exercises.gradients import ex1, ex2
+from tools.solutions import solutions
+from tools.student import stub_solutions
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_gradients.ipynb"
-SHIPPED = workbook.solutions(nbformat.read(NOTEBOOK, as_version=4))
+SHIPPED = solutions(nbformat.read(NOTEBOOK, as_version=4))
 
 
 def himmelblau(x, y):
@@ -54,7 +56,7 @@ def test_the_student_stubs_get_exactly_the_not_solved_reply():
     cells = nbformat.read(NOTEBOOK, as_version=4).cells
     for exercise, name in ((ex1, "numerical_gradient"), (ex2, "train_line")):
         cell = next(c.source for c in cells if c.cell_type == "code" and f"def {name}(" in c.source)
-        stub = workbook.stub_solutions(cell)
+        stub = stub_solutions(cell)
         assert "return ..." in stub
         assert_not_solved(exercise.check(define(stub, name)))
         assert_not_solved(exercise.check(...))

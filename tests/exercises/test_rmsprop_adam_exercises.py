@@ -18,7 +18,8 @@ from course_utils.descent import descend
 from course_utils.exercises import rmsprop_adam
 from course_utils.exercises.rmsprop_adam import ex1, ex2
 from course_utils.optimizers import Adam, RMSprop
-from course_utils.workbook import BEGIN_SOLUTION, stub_solutions
+from tools.solutions import BEGIN_SOLUTION
+from tools.student import stub_solutions
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,13 @@
+"""Maintainer tooling for the course: not imported by the notebooks, not installed with course_utils.
+
+Run from the repository's root (the Makefile does)::
+
+    python -m tools execute notebooks/*.ipynb     # re-execute in place: outputs and widget state (make execute)
+    python -m tools student notebooks/*.ipynb     # student edition into build/student (make student)
+    python -m tools slides notebooks/*.ipynb      # reveal.js slides into build/slides (make slides)
+    python -m tools lint notebooks/*.ipynb        # the course's notebook rules (make lint); --rules lists them
+    python -m tools solutions notebooks/*.ipynb   # store what ex1.solution() shows (make solutions)
+
+Modules: ``execute`` (run notebooks in a fresh kernel), ``student`` and ``slides`` (nbconvert preprocessors),
+``lint`` (the rules), ``solutions`` (the solution markers and the stored solutions).
+"""

@@ -1,0 +1,85 @@
+"""The command line the Makefile runs: ``python -m tools COMMAND NOTEBOOKS...`` (see tools/__init__.py)."""
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def execute(args):
+    from tools.execute import execute_notebook
+
+    for path in args.notebooks:
+        print(f"executing {path}", flush=True)
+        execute_notebook(path)
+    return 0
+
+
+def student(args):
+    from tools.student import write_student_edition
+
+    for path in write_student_edition(args.notebooks, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def slides(args):
+    from tools.slides import write_slides
+
+    for path in write_slides(args.notebooks, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def lint(args):
+    from tools.lint import RULES, hygiene_problems
+
+    if args.rules:
+        for each in RULES:
+            print(f"{each.name}: {each.message}")
+        return 0
+    failures = {path: hygiene_problems(path) for path in args.notebooks}
+    for path, problems in failures.items():
+        for problem in problems:
+            print(f"{path}: {problem}")
+    if any(failures.values()):
+        return 1
+    print(f"{len(failures)} notebooks follow the rules")
+    return 0
+
+
+def solutions(args):
+    from tools.solutions import write_solutions
+
+    for path in args.notebooks:
+        print(f"wrote {write_solutions(path)}")
+    return 0
+
+
+COMMANDS = {
+    execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
+    student: "write the student edition (solutions stubbed, outputs cleared) into --out",
+    slides: "write reveal.js slides (headings start slides, solutions are skipped) into --out",
+    lint: "check the notebooks against the course's rules (--rules lists the rules)",
+    solutions: "store the notebooks' solutions in the package, for ex1.solution()",
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools", description="Maintain the course's notebooks.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for command, text in COMMANDS.items():
+        sub = commands.add_parser(command.__name__, help=text, description=text)
+        sub.set_defaults(run=command)
+        sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
+        if command in (student, slides):
+            sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
+        if command is lint:
+            sub.add_argument("--rules", action="store_true", help="list the rules and exit")
+    args = parser.parse_args(argv)
+    if args.command == "lint" and not (args.notebooks or args.rules):
+        parser.error("lint needs notebooks to check (or --rules)")
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
