@@ -13,6 +13,11 @@ JUNK = [None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 
         np.array([np.nan]), print, Ellipsis.__class__]
 
 
+def stable_id(value):
+    """A test id without object addresses: pytest-xdist needs the same ids in every worker."""
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+
 def assert_not_solved(feedback):
     """The 📝 reply: exactly the template, so it holds no part of any answer."""
     assert not feedback.passed

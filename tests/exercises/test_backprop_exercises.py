@@ -17,7 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
 from course_utils import nn
 from course_utils.autodiff import Value
@@ -240,7 +240,7 @@ def test_ex1_not_solved_says_only_that():
     assert_not_solved(ex1.check(defined("def sigmoid(v):\n    return ...", "sigmoid")))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex1_junk_is_rejected_without_a_traceback(answer):
     feedback = ex1.check(answer)
     assert_rejected(feedback)
@@ -617,7 +617,7 @@ def test_ex2_not_solved_says_only_that():
     assert_not_solved(ex2.check(quick_tape(), ERRORS(), ...))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex2_junk_is_rejected_without_a_traceback(answer):
     for feedback in (ex2.check(answer, ERRORS(), WRONG), ex2.check(quick_tape(), answer, WRONG),
                      ex2.check(quick_tape(), ERRORS(), answer)):
@@ -856,7 +856,7 @@ def test_ex3_not_solved_says_only_that():
                                         "backward_fixed")))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex3_junk_is_rejected_without_a_traceback(answer):
     feedback = ex3.check(answer)
     assert_rejected(feedback)

@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
 from course_utils.callbacks import LRFinder, lr_range_test
 from course_utils.checks import stored_solution
@@ -199,7 +199,7 @@ def test_ex2_the_shipped_solution_passes_and_is_the_count_a_loop_gives():
 
 @pytest.mark.parametrize("steps", [152, 152.0, np.int64(152), np.float32(152), np.array(152), [152],
                                    tf.constant(152), tf.constant(152.0), tf.Variable(152.0), Fraction(152),
-                                   Decimal("152")], ids=repr)
+                                   Decimal("152")], ids=stable_id)
 def test_ex2_right_answers_in_other_types_pass(steps):
     assert_passed(ex2.check(steps))
 
@@ -362,7 +362,7 @@ def test_ex3_the_candidates_of_the_default_range_test_get_the_verdicts_the_lesso
     assert_rejected(_reply(learning_rate._verdict, finder, 0.01), "too small")  # Keras's default rate for SGD
 
 
-@pytest.mark.parametrize("rate", [0.1, 0.05, 0.01, 0.02, 0.03, 1e-3, 3.0], ids=repr)
+@pytest.mark.parametrize("rate", [0.1, 0.05, 0.01, 0.02, 0.03, 1e-3, 3.0], ids=stable_id)
 def test_ex3_a_rate_that_is_not_one_of_the_candidates_is_refused_before_training(rate, finder):
     """The review's guesses: any exploded range test plus 0.1 or 0.05 passed; "choose by evidence" went unchecked."""
     assert_rejected(ex3.check(finder, rate), "not one of your range test's candidates", "finder.candidates()")
@@ -377,7 +377,7 @@ def test_ex3_a_rate_of_any_numeric_type_passes(kind, finder):
 
 @pytest.mark.parametrize("compile_with", [{"optimizer": "sgd"}, {"loss": "mean_squared_error"},
                                           {"loss": keras.losses.MeanSquaredError()},
-                                          {"optimizer": keras.optimizers.SGD(learning_rate=0.5)}], ids=repr)
+                                          {"optimizer": keras.optimizers.SGD(learning_rate=0.5)}], ids=stable_id)
 def test_ex3_equivalent_range_tests_pass(compile_with):
     other = range_test(compile_with)
     assert_passed(ex3.check(other, other.candidates()["minimum / 10"]))

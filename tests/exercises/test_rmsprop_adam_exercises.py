@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
 from course_utils import landscapes
 from course_utils.checks import stored_solution
@@ -665,7 +665,7 @@ def test_ex1_not_solved_says_only_that():
     assert_not_solved(ex1.check(student_stub("ex1")["adamw_step"]))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex1_junk_is_rejected_without_a_traceback(answer):
     feedback = ex1.check(answer)
     assert_rejected(feedback)
@@ -730,7 +730,7 @@ def test_ex2_in_float32_the_steep_coordinate_underflows_to_zero_and_stays():
 
 @pytest.mark.parametrize("answer", [0.995, np.float32(0.995), np.float64(0.995), np.array(0.995), np.array([0.995]),
                                     [0.995], tf.constant(0.995), tf.Variable(0.995), 1 - 1 / 200, Fraction(199, 200),
-                                    Decimal("0.995"), 0.993, 0.997], ids=repr)
+                                    Decimal("0.995"), 0.993, 0.997], ids=stable_id)
 def test_ex2_right_forms_pass(answer):
     assert_passed(ex2.check(answer))
 
@@ -760,7 +760,7 @@ SHORTER = ("A shorter memory", "smaller rho")
     (keras.optimizers.RMSprop(rho=0.995), ("optimizer", "number rho")),
     (1 - 1e-12, ("`chosen_rho` = 0.999999999999,", *SHORTER)),  # shown as itself, not rounded to 1
     ([[1.0], [2.0, 3.0]], ("cannot be read",)),
-], ids=repr)
+], ids=stable_id)
 def test_ex2_plausible_mistakes_are_named(answer, words):
     feedback = ex2.check(answer)
     assert_rejected(feedback, *words)
@@ -788,7 +788,7 @@ def test_ex2_not_solved_says_only_that():
     assert_not_solved(ex2.check(student_stub("ex2")["chosen_rho"]))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex2_junk_is_rejected_without_a_traceback(answer):
     feedback = ex2.check(answer)
     assert_rejected(feedback)

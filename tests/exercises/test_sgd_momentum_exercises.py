@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
 from course_utils import optimizers as course_optimizers
 from course_utils.checks import stored_solution
@@ -465,7 +465,7 @@ def test_ex1_what_is_not_a_step_function_is_named(answer, words):
     assert_rejected(ex1.check(answer), words)
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex1_junk_is_rejected_without_a_traceback(answer):
     assert_rejected(ex1.check(answer))
 
@@ -552,7 +552,7 @@ def test_ex2_not_solved_says_only_that():
     assert_not_solved(ex2.check(...))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex2_junk_is_rejected_without_a_traceback(answer):
     assert_rejected(ex2.check(answer))
 
@@ -735,7 +735,7 @@ def test_ex3_not_solved_says_only_that():
     assert_not_solved(ex3.check(...))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_ex3_junk_is_rejected_without_a_traceback(answer):
     assert_rejected(ex3.check(answer))
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
 from course_utils.checks import stored_solution
 from course_utils.exercises.start_here import ex1, y_pred, y_true
@@ -49,7 +49,7 @@ def test_not_solved_says_only_that():
     assert_not_solved(ex1.check(...))
 
 
-@pytest.mark.parametrize("answer", JUNK, ids=repr)
+@pytest.mark.parametrize("answer", JUNK, ids=stable_id)
 def test_junk_is_rejected_without_a_traceback(answer):
     assert_rejected(ex1.check(answer))
 
