@@ -89,15 +89,6 @@ os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 '''
 
 CLAIMS_START = '''\
-__lesson_claims = []
-
-
-def claim(quote, holds, detail=""):
-    """Record that the passage ``quote`` of the prose is what the experiment shows (``holds``)."""
-    __lesson_claims.append({"quote": str(quote), "holds": bool(holds), "detail": str(detail)})
-'''
-
-CLAIMS_VERDICT = '''\
 import re as __re
 
 
@@ -106,11 +97,19 @@ def __squash(text):
 
 
 __prose = __squash({prose!r})
-__problems = [f"no longer in the prose: {{c['quote']!r}}" for c in __lesson_claims
-              if __squash(c["quote"]) not in __prose]
-__problems += [f"no longer shown by the experiment: {{c['quote']!r}} ({{c['detail']}})"
+__lesson_claims = []
+
+
+def claim(quote, holds, detail=""):
+    """Record that the passage ``quote`` of the prose is what the experiment shows (``holds``)."""
+    __lesson_claims.append({{"quote": str(quote), "holds": bool(holds), "detail": str(detail)}})
+'''
+
+CLAIMS_VERDICT = '''\
+__problems = [f"no longer in the prose: {c['quote']!r}" for c in __lesson_claims if __squash(c["quote"]) not in __prose]
+__problems += [f"no longer shown by the experiment: {c['quote']!r} ({c['detail']})"
                for c in __lesson_claims if not c["holds"]]
-assert len(__lesson_claims) >= 3, f"only {{len(__lesson_claims)}} claims; hold every conclusion the prose draws"
+assert len(__lesson_claims) >= 3, f"only {len(__lesson_claims)} claims; hold every conclusion the prose draws"
 assert not __problems, "\\n".join(__problems)
 '''
 
@@ -122,13 +121,20 @@ def _silent_cell(source):
     return cell
 
 
+def _test_cell(source):
+    """A generated cell of test code: it must not raise; what it prints (NumPy's warnings, say) is not compared."""
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["nbval-ignore-output"]})
+    cell.execution_count = 1
+    return cell
+
+
 def _twice(notebook, stem):
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     claims = []
     if (LESSONS / f"{stem}.py").exists():
         prose = " ".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-        claims = [_silent_cell(CLAIMS_START), _silent_cell((LESSONS / f"{stem}.py").read_text(encoding="utf-8")),
-                  _silent_cell(CLAIMS_VERDICT.format(prose=prose))]
+        claims = [_test_cell(CLAIMS_START.format(prose=prose)),
+                  _test_cell((LESSONS / f"{stem}.py").read_text(encoding="utf-8")), _test_cell(CLAIMS_VERDICT)]
     again = [nbformat.from_dict({**cell, "id": f"{cell.id}-again"}) for cell in code]
     return [_silent_cell(OFFLINE_GUARD), *code, *claims, *again]
 

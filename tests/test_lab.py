@@ -7,9 +7,11 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -43,8 +45,12 @@ def status(url, token=None):
 def lab_server(tmp_path):
     port, token = free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    # `make lab` with the environment running the tests, and its install stamp taken as up to date: a test never
+    # creates a venv or installs packages.
+    venv = Path(sys.executable).parent.parent
     process = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"PORT={port}",
+        ["make", "--no-print-directory", f"VENV={venv}", f"--old-file={venv}/.requirements-installed", "lab",
+         f"PORT={port}",
          "LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.news_url=None"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
