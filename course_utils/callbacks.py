@@ -36,6 +36,7 @@ def __getattr__(name):
 
 
 def __dir__():
+    """The module's names, with the two that are made on first use."""
     return sorted([*globals(), "BatchLossHistory", "LRFinder"])
 
 
