@@ -82,7 +82,7 @@ def as_array(name, value, *, ndim=None, finite=True, empty=False, dtype=np.float
     return array
 
 
-def as_learning_rates(value, name="learning_rate"):
+def as_learning_rates(name, value):
     """One learning rate or an array of them, as a float array; each must be a number >= 0."""
     rates = as_array(name, value)
     if np.any(rates < 0):
@@ -90,7 +90,7 @@ def as_learning_rates(value, name="learning_rate"):
     return rates
 
 
-def as_landscape(value, name="landscape"):
+def as_landscape(name, value):
     """``value`` if it is a :class:`course_utils.landscapes.Landscape`."""
     from course_utils.landscapes import Landscape
 

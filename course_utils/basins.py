@@ -22,7 +22,7 @@ NOWHERE = -1  # the label of a run that diverged or did not settle near any know
 
 def nearest_minimum(landscape, points, tolerance=1e-2):
     """Index (into landscape.minima) of the minimum within ``tolerance`` of each point, else NOWHERE."""
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     return _nearest(landscape, landscape.as_points(points), as_float("tolerance", tolerance, low=0))
 
 
@@ -49,7 +49,7 @@ def basins(landscape, starts, learning_rate, steps):
 
 def basin_map(landscape, learning_rate, steps, n=201):
     """Labels over a grid of starts covering the landscape's bounds: (x, labels) in 1-D, (X, Y, labels) in 2-D."""
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     grid = landscape.grid(n)
     if landscape.dim == 1:
         return grid, basins(landscape, grid, learning_rate, steps)
@@ -59,7 +59,7 @@ def basin_map(landscape, learning_rate, steps, n=201):
 
 def random_starts(landscape, shape, rng):
     """Start points drawn uniformly over the landscape's bounds, of batch shape ``shape``."""
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     shape = tuple(as_int("shape", s) for s in (shape if isinstance(shape, tuple) else (shape,)))
     return _uniform_starts(landscape, shape, _as_generator(rng))
 
@@ -82,9 +82,9 @@ def restart_success_rate(landscape, restarts, trials, learning_rate, steps, rng)
 
     All trials x restarts runs are computed at once. Each trial keeps the run with the lowest final loss.
     """
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     restarts, trials = as_int("restarts", restarts, 1), as_int("trials", trials, 1)
-    as_learning_rates(learning_rate)  # before the random starts are drawn from rng
+    as_learning_rates("learning_rate", learning_rate)  # before the random starts are drawn from rng
     run = gradient_descent(landscape, _uniform_starts(landscape, (trials, restarts), _as_generator(rng)),
                            learning_rate, steps)
     final_loss = np.where(np.isfinite(run.final_loss), run.final_loss, np.inf)
@@ -111,7 +111,7 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
 
     from course_utils.plotting import PALETTE, plot_landscape
 
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     colours = list(PALETTE.values())[: len(landscape.minima)]
     if len(colours) < len(landscape.minima):
         raise ValueError("more minima than colours in the palette")

@@ -52,7 +52,7 @@ class DescentRun:
 
 def _checked(landscape, start, steps, blowup):
     """The arguments every runner shares, checked: (landscape, start as a float array, steps, blowup)."""
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     start = landscape.as_points(as_array("start", start), name="start")
     return landscape, start, as_int("steps", steps, 1), as_float("blowup", blowup, low=1, low_open=True)
 
@@ -104,7 +104,7 @@ def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
     learning_rate: a number, or an array of rates: one run per rate (the start is shared, or one
     start per rate), all computed at once.
     """
-    rates = as_learning_rates(learning_rate)
+    rates = as_learning_rates("learning_rate", learning_rate)
     landscape, start, steps, blowup = _checked(landscape, start, steps, blowup)
     point_ndim = len(landscape.point_shape)
     batch_shape = np.broadcast_shapes(start.shape[: start.ndim - point_ndim], rates.shape)
@@ -123,7 +123,7 @@ def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blow
     """
     from course_utils.optimizers import Optimizer
 
-    rates = as_learning_rates(rates, name="rates")
+    rates = as_learning_rates("rates", rates)
     if rates.ndim != 1:
         raise ValueError(f"rates must be a 1-D list of learning rates, got shape {rates.shape}")
     landscape, start, steps, blowup = _checked(landscape, start, steps, blowup)

@@ -116,7 +116,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
     runs: {label: DescentRun of one run}; a path that diverged ends in an x.
     log_levels: space the contours logarithmically (for valleys such as Rosenbrock's).
     """
-    landscape = as_landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     levels = as_int("levels", levels, 2)
     n = as_int("n", n, 2)
     if not isinstance(runs, (dict, type(None))):
@@ -178,7 +178,7 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     """
     from matplotlib.colors import LogNorm
 
-    if as_landscape(landscape).dim != 2:
+    if as_landscape("landscape", landscape).dim != 2:
         raise ValueError(f"landscape must be 2-D for a gradient field, got {landscape.name!r} of dim {landscape.dim}")
     n = as_int("n", n, 2)
     ax = _axes(ax)

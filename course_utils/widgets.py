@@ -41,7 +41,7 @@ class PathFigure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        landscape = as_landscape(landscape)
+        landscape = as_landscape("landscape", landscape)
         start = landscape.as_points(as_array("start", start), name="start")
         if start.shape != landscape.point_shape:
             raise ValueError(f"start must be one point of shape {landscape.point_shape}, got {start.tolist()!r}")
@@ -125,8 +125,8 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     """A slider for the learning rate (log scale) that redraws the path and the loss curve."""
     import ipywidgets as widgets
 
-    landscape = quadratic(4.0) if landscape is None else as_landscape(landscape)
-    low, high = as_learning_rates(rates, name="rates").tolist() if np.size(rates) == 2 else (None, None)
+    landscape = quadratic(4.0) if landscape is None else as_landscape("landscape", landscape)
+    low, high = as_learning_rates("rates", rates).tolist() if np.size(rates) == 2 else (None, None)
     if low is None or not 0 < low < high:
         raise ValueError(f"rates must be (lowest, highest) with 0 < lowest < highest, got {rates!r}")
     if not low <= as_float("value", value) <= high:
@@ -162,7 +162,7 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
     """Choose an optimizer and its settings; the path on the landscape redraws at once."""
     import ipywidgets as widgets
 
-    landscape = rosenbrock() if landscape is None else as_landscape(landscape)
+    landscape = rosenbrock() if landscape is None else as_landscape("landscape", landscape)
     explorer = OptimizerExplorer(landscape, start, steps, log_levels=landscape.dim == 2)
     style, layout = {"description_width": "initial"}, {"width": "420px"}
     controls = {
