@@ -37,10 +37,13 @@ os.environ.update(KERNEL_ENVIRONMENT)
 
 def pytest_configure(config):
     """Configure TensorFlow as the notebooks do (course_utils.setup: quiet, deterministic, its thread pools) before
-    any test module is imported: its threads can be set only before its first op. The pytest-xdist controller,
-    which runs no test, skips it."""
+    any test module is imported: its threads can be set only before its first op, and some test modules build
+    Keras objects when they are collected. The pytest-xdist controller, which runs no test, skips it."""
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
+    import matplotlib
+
+    matplotlib.use("Agg")  # figures drawn by the tests are never shown (the notebook kernels keep their backend)
     import course_utils
 
     course_utils.setup(quiet=True)

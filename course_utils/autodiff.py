@@ -171,8 +171,9 @@ def draw_graph(output, ax=None, local_derivatives=False, parameters=()):
             ax.annotate("", xy=(x - 0.33, -y), xytext=(px + 0.33, -py),
                         arrowprops=dict(arrowstyle="->", color="0.5", shrinkA=2, shrinkB=2))
             if local_derivatives and local is not None:
-                ax.text((x + px) / 2, -(y + py) / 2, f"×{local:.3g}".replace("-", "\u2212"), ha="center", va="center", fontsize=8,
-                        style="italic", bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+                ax.text((x + px) / 2, -(y + py) / 2, f"×{local:.3g}".replace("-", "\u2212"), ha="center", va="center",
+                        fontsize=8, style="italic",
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         name = " ".join(filter(None, [node.label, f"({node.op})" if node.op else ""])) or "const"
         kind = "computed" if node.parents else "parameter" if node in parameters else "data"
         ax.text(x, -y, f"{name}\ndata {node.data:.3g}\ngrad {node.grad:.3g}", ha="center", va="center",

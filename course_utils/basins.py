@@ -14,25 +14,20 @@ networks at once (for the success rate of random initialisation).
 
 import numpy as np
 
-from course_utils._validate import instance, number, whole
-
-from course_utils.descent import check_learning_rate, gradient_descent
-from course_utils.landscapes import Landscape
+from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates
+from course_utils.descent import gradient_descent
 
 NOWHERE = -1  # the label of a run that diverged or did not settle near any known minimum
 
 
-def _landscape(landscape):
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
-    return landscape
-
-
 def nearest_minimum(landscape, points, tolerance=1e-2):
     """Index (into landscape.minima) of the minimum within ``tolerance`` of each point, else NOWHERE."""
-    landscape = _landscape(landscape)
-    points = landscape.points(points)
-    number("tolerance", tolerance, low=0)
+    landscape = as_landscape("landscape", landscape)
+    return _nearest(landscape, landscape.as_points(points), as_float("tolerance", tolerance, low=0))
+
+
+def _nearest(landscape, points, tolerance=1e-2):
+    """:func:`nearest_minimum` on arguments already checked."""
     locations = np.array([m.location for m in landscape.minima])
     if landscape.dim == 1:
         distances = np.abs(points[..., None] - locations)
@@ -48,13 +43,13 @@ def basins(landscape, starts, learning_rate, steps):
     """Run gradient descent from every start at once and label the minimum each one ends in."""
     if np.size(starts) == 0:
         raise ValueError("starts must hold at least one start point, got none")
-    run = gradient_descent(_landscape(landscape), starts, learning_rate, steps)
-    return nearest_minimum(landscape, run.final_point)
+    run = gradient_descent(landscape, starts, learning_rate, steps)
+    return _nearest(landscape, run.final_point)
 
 
 def basin_map(landscape, learning_rate, steps, n=201):
     """Labels over a grid of starts covering the landscape's bounds: (x, labels) in 1-D, (X, Y, labels) in 2-D."""
-    landscape = _landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     grid = landscape.grid(n)
     if landscape.dim == 1:
         return grid, basins(landscape, grid, learning_rate, steps)
@@ -64,13 +59,19 @@ def basin_map(landscape, learning_rate, steps, n=201):
 
 def random_starts(landscape, shape, rng):
     """Start points drawn uniformly over the landscape's bounds, of batch shape ``shape``."""
-    landscape = _landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
+    shape = tuple(as_int("shape", s) for s in (shape if isinstance(shape, tuple) else (shape,)))
+    return _uniform_starts(landscape, shape, _as_generator(rng))
+
+
+def _as_generator(rng):
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
-    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, tuple) or not all(isinstance(s, (int, np.integer)) and s >= 0 for s in shape):
-        raise ValueError(f"shape must be a whole number >= 0 or a tuple of them, got {shape!r}")
+    return rng
+
+
+def _uniform_starts(landscape, shape, rng):
+    """:func:`random_starts` on arguments already checked."""
     low, high = np.array(landscape.bounds, dtype=float).T
     points = rng.uniform(low, high, size=(*shape, landscape.dim))
     return points[..., 0] if landscape.dim == 1 else points
@@ -81,23 +82,22 @@ def restart_success_rate(landscape, restarts, trials, learning_rate, steps, rng)
 
     All trials x restarts runs are computed at once. Each trial keeps the run with the lowest final loss.
     """
-    landscape = _landscape(landscape)
-    for name, value in (("restarts", restarts), ("trials", trials)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
-    check_learning_rate(learning_rate)
-    run = gradient_descent(landscape, random_starts(landscape, (trials, restarts), rng), learning_rate, steps)
+    landscape = as_landscape("landscape", landscape)
+    restarts, trials = as_int("restarts", restarts, 1), as_int("trials", trials, 1)
+    as_learning_rates("learning_rate", learning_rate)  # before the random starts are drawn from rng
+    run = gradient_descent(landscape, _uniform_starts(landscape, (trials, restarts), _as_generator(rng)),
+                           learning_rate, steps)
     final_loss = np.where(np.isfinite(run.final_loss), run.final_loss, np.inf)
     best = np.argmin(final_loss, axis=1)
     best_points = np.take_along_axis(run.final_point, best.reshape((trials, 1) + (1,) * (landscape.dim > 1)), axis=1)
-    labels = nearest_minimum(landscape, best_points[:, 0])
+    labels = _nearest(landscape, best_points[:, 0])
     global_index = landscape.minima.index(landscape.global_minimum)
     return float(np.mean(labels == global_index))
 
 
 def predicted_success_rate(share, restarts):
     """1 - (1 - share)^restarts: the chance that at least one of ``restarts`` independent starts succeeds."""
-    share = number("share", share, low=0, high=1)
+    share = as_float("share", share, low=0, high=1)
     restarts = np.asarray(restarts)
     if restarts.dtype.kind not in "iu" or np.any(restarts < 1):
         raise ValueError(f"restarts must be whole numbers >= 1, got {restarts.tolist()!r}")
@@ -111,7 +111,7 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
 
     from course_utils.plotting import PALETTE, plot_landscape
 
-    landscape = _landscape(landscape)
+    landscape = as_landscape("landscape", landscape)
     colours = list(PALETTE.values())[: len(landscape.minima)]
     if len(colours) < len(landscape.minima):
         raise ValueError("more minima than colours in the palette")
@@ -135,7 +135,8 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
         ax.plot([], [], "s", color=colour, alpha=0.8, markersize=10,
                 label=f"basin of {where} (f = {minimum.value:.3g}): {np.mean(labels == index):.0%} of starts")
     if np.any(labels == NOWHERE):
-        ax.plot([], [], "s", color="0.85", markersize=10, label=f"nowhere yet (on a ridge or saddle): {np.mean(labels == NOWHERE):.1%}")
+        ax.plot([], [], "s", color="0.85", markersize=10,
+                label=f"nowhere yet (on a ridge or saddle): {np.mean(labels == NOWHERE):.1%}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     return ax
 
@@ -170,8 +171,7 @@ def hessian(gradients, parameters, h=1e-5):
 
     gradients = _gradient_function(gradients)
     parameters = _parameters(parameters)
-    if not (isinstance(h, float) and 0 < h < 1):
-        raise ValueError(f"h must be a small positive float, got {h!r}")
+    h = as_float("h", h, low=0, high=1, low_open=True, high_open=True)
     columns = []
     for array in parameters:
         for index in np.ndindex(array.shape):
@@ -189,13 +189,8 @@ def hessian(gradients, parameters, h=1e-5):
 def curvature_kind(eigenvalues, tolerance=1e-8):
     """What the Hessian's eigenvalues say about a critical point: "minimum" (all > tolerance), "maximum" (all <
     -tolerance), "saddle" (some of each sign), else "flat in some direction" (second derivatives cannot tell)."""
-    try:
-        eigenvalues = np.asarray(eigenvalues, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"eigenvalues must be numbers, got {type(eigenvalues).__name__}") from None
-    if eigenvalues.ndim != 1 or eigenvalues.size == 0 or not np.all(np.isfinite(eigenvalues)):
-        raise ValueError(f"eigenvalues must be a non-empty 1-D array of finite numbers, got shape {eigenvalues.shape}")
-    tolerance = number("tolerance", tolerance, low=0)
+    eigenvalues = as_array("eigenvalues", eigenvalues, ndim=1)
+    tolerance = as_float("tolerance", tolerance, low=0)
     up, down = np.any(eigenvalues > tolerance), np.any(eigenvalues < -tolerance)
     if up and down:
         return "saddle"
@@ -213,23 +208,21 @@ def train_networks(networks, x, targets, learning_rate, steps):
     network, written back into each network's own arrays. Returns the losses, shape (steps, networks): row t is
     the loss before update t.
     """
-    from course_utils.nn import ACTIVATIONS, DERIVATIVES_FROM_OUTPUT, Network, _finite_matrix
+    from course_utils.nn import ACTIVATIONS, DERIVATIVES_FROM_OUTPUT, Network, _matrix
 
-    if not isinstance(networks, (list, tuple)) or not networks:
-        raise TypeError("networks must be a non-empty list of course_utils.nn.Network")
-    for network in networks:
-        instance("networks", network, Network, "a list of course_utils.nn.Network")
+    if not isinstance(networks, (list, tuple)) or not networks or not all(isinstance(n, Network) for n in networks):
+        raise TypeError(f"networks must be a non-empty list of course_utils.nn.Network, got {networks!r:.80}")
     shape = [(layer.weights.shape, layer.activation) for layer in networks[0].layers]
     if any([(layer.weights.shape, layer.activation) for layer in network.layers] != shape for network in networks):
         raise ValueError("networks must all have the same layer sizes and activations")
-    x = _finite_matrix("x", x, columns=shape[0][0][0])
+    x = _matrix("x", x, columns=shape[0][0][0])
     outputs = shape[-1][0][1]
     if np.size(targets) != len(x) * outputs:
         raise ValueError(f"targets must hold {len(x) * outputs} values ({len(x)} samples x {outputs} outputs), "
                          f"got {np.size(targets)}")
-    targets = _finite_matrix("targets", np.reshape(targets, (len(x), outputs)))
-    learning_rate = number("learning_rate", learning_rate, low=0)
-    steps = whole("steps", steps, 1)
+    targets = _matrix("targets", np.reshape(targets, (len(x), outputs)))
+    learning_rate = as_float("learning_rate", learning_rate, low=0)
+    steps = as_int("steps", steps, 1)
     weights = [np.stack([network.layers[i].weights for network in networks]) for i in range(len(shape))]
     biases = [np.stack([network.layers[i].bias for network in networks])[:, None, :] for i in range(len(shape))]
     losses = np.empty((steps, len(networks)))

@@ -11,26 +11,47 @@ unstable direction, shrunk almost to nothing below the limit, needs steps to gro
 step or two). The callback stops there and restores the model's weights and its optimizer. It offers
 candidate rates (the steepest fall, the minimum / 10, the minimum): which one trains best depends on the model,
 so train each briefly and keep the best.
+
+Importing this module does not import Keras (nor TensorFlow): :class:`BatchLossHistory` and :class:`LRFinder` are
+Keras callbacks, so they subclass ``keras.callbacks.Callback``, and that class exists only once Keras is imported.
+Their code is written below in plain classes (``_BatchLossHistory``, ``_LRFinder``); the Keras classes that combine
+them with ``keras.callbacks.Callback`` are made on first use, when ``from course_utils.callbacks import LRFinder``
+asks for them (a module ``__getattr__``, PEP 562).
 """
 
+import functools
 import math
 
-import keras
 import numpy as np
 
 from course_utils import data
-from course_utils._validate import number
+from course_utils._validate import as_float, as_int
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+def __getattr__(name):
+    """``BatchLossHistory`` and ``LRFinder``, made (once) when first asked for; see the module's docstring."""
+    if name in ("BatchLossHistory", "LRFinder"):
+        return _keras_callbacks()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class BatchLossHistory(keras.callbacks.Callback):
+def __dir__():
+    """The module's names, with the two that are made on first use."""
+    return sorted([*globals(), "BatchLossHistory", "LRFinder"])
+
+
+@functools.cache
+def _keras_callbacks():
+    """The Keras callback classes: the plain classes below with ``keras.callbacks.Callback`` as their base."""
+    import keras
+
+    history = type("BatchLossHistory", (_BatchLossHistory, keras.callbacks.Callback),
+                   {"__module__": __name__, "__doc__": _BatchLossHistory.__doc__})
+    finder = type("LRFinder", (_LRFinder, history), {"__module__": __name__, "__doc__": _LRFinder.__doc__})
+    return {"BatchLossHistory": history, "LRFinder": finder}
+
+
+class _BatchLossHistory:
     """Record the loss of every training batch in ``losses`` (a list, over all epochs).
 
     Once the epoch's running mean is infinite or NaN, that value is recorded: a batch's own loss can no longer be
@@ -57,7 +78,7 @@ class BatchLossHistory(keras.callbacks.Callback):
         self._previous_mean = mean
 
 
-class LRFinder(BatchLossHistory):
+class _LRFinder(_BatchLossHistory):
     """Record the loss of each batch while the learning rate grows from min_lr to max_lr in ``steps``.
 
     min_lr, max_lr: the range of rates (max_lr > min_lr > 0); steps: batches over that range.
@@ -70,23 +91,24 @@ class LRFinder(BatchLossHistory):
 
     def __init__(self, min_lr=1e-6, max_lr=10.0, steps=100, stop_factor=4.0, beta=0.9):
         super().__init__()
-        self.min_lr, self.max_lr = _positive("min_lr", min_lr), _positive("max_lr", max_lr)
+        self.min_lr = as_float("min_lr", min_lr, low=0, low_open=True)
+        self.max_lr = as_float("max_lr", max_lr, low=0, low_open=True)
         if self.max_lr <= self.min_lr:
             raise ValueError(f"max_lr must be larger than min_lr, got min_lr={min_lr}, max_lr={max_lr}")
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 5:
-            raise ValueError(f"steps must be a whole number >= 5, got {steps!r}")
-        self.steps = steps
-        self.stop_factor = _positive("stop_factor", stop_factor)
-        number("beta", beta, low=0, high=1, high_open=True)
-        self.beta = float(beta)
+        self.steps = as_int("steps", steps, 5)
+        self.stop_factor = as_float("stop_factor", stop_factor, low=0, low_open=True)
+        self.beta = as_float("beta", beta, low=0, high=1, high_open=True)
         self.factor = (self.max_lr / self.min_lr) ** (1 / (steps - 1))
         self.rates, self.smoothed = [], []
         self.batch_size = None
 
     def on_train_begin(self, logs=None):
+        import keras
+
         optimizer = self.model.optimizer
         if not isinstance(optimizer._learning_rate, keras.Variable):
-            raise TypeError("LRFinder needs an optimizer with a fixed learning rate, not a schedule or a function")
+            raise TypeError("the model's optimizer must have a fixed learning rate (a number) for an LRFinder, not a "
+                            f"schedule or a function; got {type(optimizer._learning_rate).__name__}")
         super().on_train_begin(logs)
         self._saved_weights = self.model.get_weights()
         self._saved_optimizer = {v.path: v.numpy() for v in optimizer.variables}
@@ -173,18 +195,20 @@ def lr_range_test(model, x, y, *, min_lr=1e-6, max_lr=10.0, steps=100, batch_siz
     """Run an :class:`LRFinder` on a compiled model and return it; the model comes back unchanged.
 
     The data are cut to a whole number of batches (the callback needs batches of equal size) and fed in
-    order, repeated until ``steps`` batches have run: there is no need to tile small data sets.
+    order, repeated until ``steps`` batches have run, so a small data set needs no tiling.
     """
+    import keras
+
     if not isinstance(model, keras.Model) or getattr(model, "optimizer", None) is None:
         raise TypeError("model must be a compiled keras.Model (call model.compile(optimizer, loss) first)")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    batch_size = as_int("batch_size", batch_size, 1)
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same number of samples, got {len(x)} and {len(y)}")
     whole_batches = len(x) // batch_size
     if whole_batches < 1:
-        raise ValueError(f"need at least one full batch: {len(x)} samples < batch_size {batch_size}")
-    finder = LRFinder(min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
+        raise ValueError(f"batch_size must be at most the number of samples (one full batch), got {batch_size} for "
+                         f"{len(x)} samples")
+    finder = _keras_callbacks()["LRFinder"](min_lr=min_lr, max_lr=max_lr, steps=steps, **finder_options)
     finder.batch_size = batch_size  # the rates found hold for this batch size
     n = whole_batches * batch_size  # the whole batches in order, again and again: one epoch of ``steps`` batches
     in_order = data.batches(x[:n], y[:n], batch_size, shuffle=False).repeat()

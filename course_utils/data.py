@@ -11,9 +11,7 @@ A pipeline built once costs about 1 ms per epoch::
 arrays, and Keras warns when it is left on for a pipeline).
 """
 
-import numpy as np
-
-from course_utils._validate import flag, whole
+from course_utils._validate import as_array, as_bool, as_int
 
 
 def batches(x, y, batch_size=32, *, shuffle=True, seed=0):
@@ -26,27 +24,19 @@ def batches(x, y, batch_size=32, *, shuffle=True, seed=0):
     """
     import tensorflow as tf
 
-    x, y = _array("x", x), _array("y", y)
+    x, y = _samples("x", x), _samples("y", y)
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same number of samples, got {len(x)} and {len(y)}")
-    batch_size, seed = whole("batch_size", batch_size, 1), whole("seed", seed, 0)
+    batch_size, seed = as_int("batch_size", batch_size, 1), as_int("seed", seed, 0)
     dataset = tf.data.Dataset.from_tensor_slices((x, y))
-    if flag("shuffle", shuffle):
+    if as_bool("shuffle", shuffle):
         dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size)
 
 
-def _array(name, value):
-    """``value`` as a NumPy array of at least one sample, float32 for floats, with finite values."""
-    if isinstance(value, (str, bytes, dict, set)) or value is None:
-        raise TypeError(f"{name} must be an array of samples (NumPy array or list), got {type(value).__name__}")
-    array = np.asarray(value)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got an array of dtype {array.dtype}")
-    if array.ndim == 0 or len(array) == 0:
-        raise ValueError(f"{name} must hold at least one sample, got shape {array.shape}")
-    if array.dtype.kind == "f":
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} must be finite, got NaN or inf")
-        array = array.astype("float32")
-    return array
+def _samples(name, value):
+    """``value`` as a NumPy array of at least one sample, finite; floats as float32, integers (labels) as they are."""
+    array = as_array(name, value, dtype=None)
+    if array.ndim == 0:
+        raise ValueError(f"{name} must be an array of samples (one row per sample), got a single number")
+    return array.astype("float32") if array.dtype.kind == "f" else array

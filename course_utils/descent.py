@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates
 from course_utils.landscapes import Landscape
 
 
@@ -20,10 +21,6 @@ class DescentRun:
     path: np.ndarray  # (steps + 1, *batch, *point_shape)
     losses: np.ndarray  # (steps + 1, *batch)
     diverged_at: np.ndarray  # (*batch): the step at which the run diverged, -1 if it did not
-
-    def __post_init__(self):
-        if not isinstance(self.landscape, Landscape):
-            raise TypeError(f"landscape must be a Landscape, got {type(self.landscape).__name__}")
 
     @property
     def steps(self):
@@ -53,34 +50,11 @@ class DescentRun:
         return "\n".join(lines)
 
 
-def _numbers(name, value):
-    if isinstance(value, (str, bytes, bool)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__} {value!r}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__}") from None
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return array
-
-
-def check_learning_rate(learning_rate):
-    """The learning rate(s) as a float array; a clear error if one is not a number >= 0."""
-    rates = _numbers("learning_rate", learning_rate)
-    if np.any(rates < 0):
-        raise ValueError(f"learning_rate must be >= 0 (a step downhill), got {learning_rate!r}")
-    return rates
-
-
-def _whole_number(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return int(value)
+def _checked(landscape, start, steps, blowup):
+    """The arguments every runner shares, checked: (landscape, start as a float array, steps, blowup)."""
+    landscape = as_landscape("landscape", landscape)
+    start = landscape.as_points(as_array("start", start), name="start")
+    return landscape, start, as_int("steps", steps, 1), as_float("blowup", blowup, low=1, low_open=True)
 
 
 def descend(landscape, start, steps, update, *, blowup=1e6):
@@ -91,14 +65,14 @@ def descend(landscape, start, steps, update, *, blowup=1e6):
         gradient step or an optimizer's ``step`` method.
     blowup: a run diverges when its loss is not finite or exceeds blowup * (1 + |its start loss|).
     """
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
     if not callable(update):
         raise TypeError(f"update must be a function of (params, grads), got {type(update).__name__}")
-    steps = _whole_number("steps", steps, 1)
-    if not (isinstance(blowup, (int, float)) and blowup > 1):
-        raise ValueError(f"blowup must be a number > 1, got {blowup!r}")
-    params = landscape.points(_numbers("start", start), name="start").copy()
+    return _descend(*_checked(landscape, start, steps, blowup), update)
+
+
+def _descend(landscape, start, steps, blowup, update):
+    """:func:`descend` on arguments already checked."""
+    params = start.copy()
     batch_shape = params.shape[: params.ndim - len(landscape.point_shape)]
     point_axes = tuple(range(len(batch_shape), params.ndim))
 
@@ -130,16 +104,13 @@ def gradient_descent(landscape, start, learning_rate, steps, *, blowup=1e6):
     learning_rate: a number, or an array of rates: one run per rate (the start is shared, or one
     start per rate), all computed at once.
     """
-    rates = check_learning_rate(learning_rate)
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
-    start = landscape.points(_numbers("start", start), name="start")
+    rates = as_learning_rates("learning_rate", learning_rate)
+    landscape, start, steps, blowup = _checked(landscape, start, steps, blowup)
     point_ndim = len(landscape.point_shape)
     batch_shape = np.broadcast_shapes(start.shape[: start.ndim - point_ndim], rates.shape)
     start = np.broadcast_to(start, batch_shape + landscape.point_shape)
     rates = rates.reshape(rates.shape + (1,) * point_ndim)
-    return descend(landscape, start, steps, lambda params, grads: params - rates * grads, blowup=blowup)
-
+    return _descend(landscape, start, steps, blowup, lambda params, grads: params - rates * grads)
 
 
 def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blowup=1e6):
@@ -152,37 +123,34 @@ def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blow
     """
     from course_utils.optimizers import Optimizer
 
-    rates = _numbers("rates", rates)
-    if np.any(rates < 0):
-        raise ValueError(f"rates must be learning rates >= 0, got {rates.tolist()!r}")
+    rates = as_learning_rates("rates", rates)
     if rates.ndim != 1:
         raise ValueError(f"rates must be a 1-D list of learning rates, got shape {rates.shape}")
+    landscape, start, steps, blowup = _checked(landscape, start, steps, blowup)
+    if start.shape != landscape.point_shape:
+        raise ValueError(f"start must be one point of shape {landscape.point_shape}, got shape {start.shape}")
     if not callable(make_optimizer):
         raise TypeError(f"make_optimizer must be a function of the rate, got {type(make_optimizer).__name__}")
     optimizer = make_optimizer(1.0)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"make_optimizer must return an optimizer of course_utils.optimizers, got {optimizer!r}")
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
-    start = landscape.points(_numbers("start", start), name="start")
-    if start.shape != landscape.point_shape:
-        raise ValueError(f"start must be one point of shape {landscape.point_shape}, got shape {start.shape}")
     scale = rates.reshape(rates.shape + (1,) * start.ndim)
     starts = np.broadcast_to(start, rates.shape + start.shape).copy()
 
     def update(params, grads):
         return params + scale * (optimizer.step(params, grads) - params)
 
-    return descend(landscape, starts, steps, update, blowup=blowup)
+    return _descend(landscape, starts, steps, blowup, update)
 
 
-REGIMES = ("converges monotonically", "converges in one step", "oscillates and converges", "bounces forever", "diverges")
+REGIMES = ("converges monotonically", "converges in one step", "oscillates and converges", "bounces forever",
+           "diverges")
 
 
 def classify_run(run):
     """Name what one 1-D run did around the minimum it ends nearest to: one of :data:`REGIMES`."""
     if not isinstance(run, DescentRun) or run.landscape.dim != 1 or run.diverged_at.shape != ():
-        raise ValueError("classify_run needs a DescentRun of a single 1-D run")
+        raise ValueError(f"run must be a DescentRun of a single 1-D run (one start, one rate), got {run!r:.80}")
     if run.diverged:
         return "diverges"
     minima = np.array([float(m.location) for m in run.landscape.minima])

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validate import choice, flag, number, whole
+from course_utils._validate import as_bool, as_float, as_int, one_of
 from course_utils.data import batches
 
 
@@ -16,8 +16,8 @@ def load(seed=0, validation=0.2):
     """(x_train, y_train, x_val, y_val): pixels scaled to [0, 1], integer labels 0-9."""
     from sklearn.datasets import load_digits
 
-    seed = whole("seed", seed, 0)
-    number("validation", validation, low=0, high=1, low_open=True, high_open=True)
+    seed = as_int("seed", seed, 0)
+    as_float("validation", validation, low=0, high=1, low_open=True, high_open=True)
     digits = load_digits()
     x, y = (digits.data / 16.0).astype("float32"), digits.target.astype("int64")
     order = np.random.default_rng(seed).permutation(len(x))
@@ -29,7 +29,7 @@ def build_model(seed=0):
     """A small classifier: 64 pixels -> 32 ReLU units -> 10 softmax outputs, with seeded initial weights."""
     import keras
 
-    keras.utils.set_random_seed(whole("seed", seed, 0))
+    keras.utils.set_random_seed(as_int("seed", seed, 0))
     return _network()
 
 
@@ -52,7 +52,7 @@ def train(optimizer, epochs=15, batch_size=32, seed=0):
     """
     import keras
 
-    epochs, batch_size = whole("epochs", epochs, 1), whole("batch_size", batch_size, 1)
+    epochs, batch_size = as_int("epochs", epochs, 1), as_int("batch_size", batch_size, 1)
     if not isinstance(optimizer, (str, keras.optimizers.Optimizer)):
         raise TypeError(f"optimizer must be a keras optimizer or its name such as 'adam', got {optimizer!r}")
     x_train, y_train, x_val, y_val = load(seed)
@@ -89,7 +89,7 @@ class Trainer:
                              f"not a schedule; got {optimizer.learning_rate!r:.80}")
         if optimizer.built:
             raise ValueError("optimizer must be new: this one was built for another model's variables")
-        self.optimizer, self.batch_size = optimizer, whole("batch_size", batch_size, 1)
+        self.optimizer, self.batch_size = optimizer, as_int("batch_size", batch_size, 1)
         self.model = _network()  # its weights are replaced by a seed's initial weights before each run
         self.model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
                            steps_per_execution=math.ceil(len(_start(0)[1][0]) / self.batch_size))
@@ -113,7 +113,7 @@ class Trainer:
 
     def reset(self, learning_rate, seed=0):
         """Start again: the seed's initial weights, the optimizer as new, ``learning_rate`` in its rate variable."""
-        learning_rate, seed = number("learning_rate", learning_rate, low=0, low_open=True), whole("seed", seed, 0)
+        learning_rate, seed = as_float("learning_rate", learning_rate, low=0, low_open=True), as_int("seed", seed, 0)
         self.model.set_weights(_start(seed)[0])
         for variable, start in zip(self.optimizer.variables, self._optimizer_start):
             variable.assign(start)
@@ -127,7 +127,7 @@ class Trainer:
         """
         import keras
 
-        epochs = whole("epochs", epochs, 1)
+        epochs = as_int("epochs", epochs, 1)
         if not isinstance(callbacks, (list, tuple)) or not all(isinstance(c, keras.callbacks.Callback)
                                                                for c in callbacks):
             raise TypeError(f"callbacks must be a list of keras callbacks, got {callbacks!r:.80}")
@@ -194,15 +194,15 @@ def sweep(trainer, rates, seeds=(0, 1), epochs=10, stop_at_failure=False, broken
     ``broken``), skip that rate's other seeds. :func:`summarise` calls a rate failed when any seed fails, so the
     verdict is the same; the failed rate just has fewer histories, and the time of the skipped runs is saved.
     """
-    stop_at_failure, broken = flag("stop_at_failure", stop_at_failure), number("broken", broken, low=0, high=1)
+    stop_at_failure, broken = as_bool("stop_at_failure", stop_at_failure), as_float("broken", broken, low=0, high=1)
     if not isinstance(trainer, Trainer):
         raise TypeError(f"trainer must be a course_utils.digits.Trainer, got {type(trainer).__name__}")
     rates, seeds = _sequence("rates", rates), _sequence("seeds", seeds)
     for rate in rates:
-        number("rates", rate, low=0, low_open=True)
+        as_float("rates", rate, low=0, low_open=True)
     for seed in seeds:
-        whole("seeds", seed, 0)
-    epochs = whole("epochs", epochs, 1)
+        as_int("seeds", seed, 0)
+    epochs = as_int("epochs", epochs, 1)
     # Every pipeline is built first, so that no change of seed (which clears TensorFlow's kernel cache) comes
     # between the runs and forces the traced step to be rebuilt.
     pipelines = {(rate, i): trainer._pipeline(seed) for i, seed in enumerate(seeds) for rate in rates}
@@ -224,7 +224,7 @@ def _failed(history, key, broken):
 def epochs_to(accuracies, target=0.95):
     """The first epoch (counting from 1) whose accuracy reaches ``target``, or None if none does."""
     accuracies = _sequence("accuracies", accuracies)
-    target = number("target", target, low=0, high=1)
+    target = as_float("target", target, low=0, high=1)
     return next((epoch for epoch, accuracy in enumerate(accuracies, start=1) if accuracy >= target), None)
 
 
@@ -267,8 +267,8 @@ def summarise(runs, target=0.95, broken=0.5, key="val_accuracy"):
     """
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"runs must be the dict that sweep returns ({{rate: [history, ...]}}), got {runs!r:.80}")
-    target, broken = number("target", target, low=0, high=1), number("broken", broken, low=0, high=1)
-    key = choice("key", key, ACCURACIES)
+    target, broken = as_float("target", target, low=0, high=1), as_float("broken", broken, low=0, high=1)
+    key = one_of("key", key, ACCURACIES)
     results = []
     for rate, histories in runs.items():
         if not isinstance(histories, (list, tuple)) or not all(isinstance(h, dict) and key in h for h in histories):

@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 
+from course_utils._validate import as_bool, as_int
+
 #: What the course was written and tested for (``requirements.txt`` pins the exact releases).
 MIN_PYTHON = (3, 11)
 EXPECTED_VERSIONS = {"tensorflow": "2.21", "keras": "3.15"}
@@ -41,8 +43,6 @@ def _major_minor(version):
 def installed_version(distribution, *alternatives):
     """Version string of the first installed distribution among the names given, else None."""
     for name in (distribution, *alternatives):
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"distribution names must be non-empty strings such as 'tensorflow', got {name!r}")
         try:
             return importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -50,7 +50,7 @@ def installed_version(distribution, *alternatives):
     return None
 
 
-def check_versions(versions, python=None):
+def require_versions(versions, python=None):
     """Raise :class:`CourseEnvironmentError` if Python or the packages in ``versions`` are not the course's.
 
     versions: package name -> installed version (None: not installed), for names in EXPECTED_VERSIONS.
@@ -59,9 +59,6 @@ def check_versions(versions, python=None):
     """
     if not isinstance(versions, dict):
         raise TypeError(f"versions must be a dict of package name -> version string, got {type(versions).__name__}")
-    if python is not None and not (isinstance(python, (tuple, list)) and len(python) == 2
-                                   and all(isinstance(part, int) for part in python)):
-        raise TypeError(f"python must be a (major, minor) tuple of ints such as (3, 11), got {python!r}")
     python = tuple(sys.version_info[:2]) if python is None else tuple(python)
     problems = []
     if python < MIN_PYTHON:
@@ -103,20 +100,9 @@ def _quiet_tensorflow_environment():
         )
 
 
-def _validated_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number such as 0 or 42, got {seed!r} ({type(seed).__name__})")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be between 0 and 2**32 - 1, got {seed}")
-    return int(seed)
-
-
 def environment_summary(seed=None, tensorflow=True):
     """One line naming the versions in use (major.minor only, so it is stable across patch releases)."""
     import matplotlib
-
-    if seed is not None:
-        seed = _validated_seed(seed)
 
     parts = [f"Python {sys.version_info[0]}.{sys.version_info[1]}", f"NumPy {_major_minor(np.__version__)}"]
     if tensorflow:
@@ -138,13 +124,12 @@ def setup(seed=0, *, tensorflow=True, quiet=False):
     tensorflow: import and configure TensorFlow (False for NumPy-only notebooks: faster start).
     quiet: do not print the one-line environment summary.
     """
-    seed = _validated_seed(seed)
-    if not isinstance(tensorflow, bool):
-        raise TypeError(f"tensorflow must be True or False, got {tensorflow!r}")
+    seed = as_int("seed", seed, 0, 2**32 - 1)
+    tensorflow = as_bool("tensorflow", tensorflow)
 
     if tensorflow:
         _quiet_tensorflow_environment()
-        check_versions(
+        require_versions(
             {
                 "tensorflow": installed_version("tensorflow", "tensorflow-cpu"),
                 "keras": installed_version("keras"),
@@ -152,7 +137,7 @@ def setup(seed=0, *, tensorflow=True, quiet=False):
         )
         _configure_tensorflow(seed)
     else:
-        check_versions({})
+        require_versions({})
     random.seed(seed)
     np.random.seed(seed)
 

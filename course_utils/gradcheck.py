@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validate import number, whole
+from course_utils._validate import as_array, as_float, as_int
 
 #: CS231n's rule of thumb for the relative error of a gradient check (cs231n.github.io/neural-networks-3,
 #: "Gradient checks"): (upper bound, what it means), from the smallest errors to the largest.
@@ -28,7 +28,7 @@ CS231N_THRESHOLDS = (
 
 def relative_error_verdict(error):
     """What CS231n's thresholds say about a gradient check's max relative ``error`` (a number >= 0)."""
-    error = number("error", error, 0.0)
+    error = as_float("error", error, low=0)
     return next(meaning for bound, meaning in CS231N_THRESHOLDS if error < bound)
 
 
@@ -56,7 +56,8 @@ def _parameters(parameters):
         raise TypeError("parameters must be a non-empty list of NumPy arrays (the model's own, not copies)")
     for index, array in enumerate(parameters):
         if not isinstance(array, np.ndarray) or array.dtype != np.float64:
-            raise TypeError(f"parameter {index} must be a float64 NumPy array (finite differences need float64)")
+            raise TypeError(f"parameters[{index}] must be a float64 NumPy array (finite differences need float64), "
+                            f"got {type(array).__name__} {getattr(array, 'dtype', '')}")
     return parameters
 
 
@@ -65,12 +66,23 @@ def numerical_gradients(loss, parameters, h=1e-6):
 
     loss: a function of no arguments that reads the parameters, which are changed in place and restored.
     """
+    return _central_differences(_loss_function(loss), _parameters(parameters), _step(h))
+
+
+def _loss_function(loss):
     if not callable(loss):
         raise TypeError(f"loss must be a function of no arguments, got {type(loss).__name__}")
-    if not (isinstance(h, float) and 0 < h < 1):
-        raise ValueError(f"h must be a small positive float, got {h!r}")
+    return loss
+
+
+def _step(h):
+    return as_float("h", h, low=0, high=1, low_open=True, high_open=True)
+
+
+def _central_differences(loss, parameters, h):
+    """:func:`numerical_gradients` on arguments already checked."""
     gradients = []
-    for array in _parameters(parameters):
+    for array in parameters:
         gradient = np.zeros_like(array)
         for index in np.ndindex(array.shape):
             original = array[index]
@@ -86,10 +98,8 @@ def numerical_gradients(loss, parameters, h=1e-6):
 
 def relative_error(a, b):
     """|a - b| / max(|a| + |b|, 1e-12), elementwise: scale-free, and 0 when both are 0."""
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, (str, bytes)) or np.asarray(value).dtype.kind not in "biuf":
-            raise TypeError(f"{name} must be numbers or an array of numbers, got {type(value).__name__}")
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a = as_array("a", a, finite=False, empty=True)
+    b = as_array("b", b, finite=False, empty=True)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)
@@ -103,10 +113,9 @@ def gradient_check(loss, parameters, gradients, h=1e-6):
         raise ValueError(f"gradients must be a list of {len(parameters)} arrays, one per parameter")
     for index, (p, g) in enumerate(zip(parameters, gradients)):
         if np.shape(g) != p.shape:
-            raise ValueError(f"gradient {index} must have the shape of parameter {index}, {p.shape}; "
+            raise ValueError(f"gradients[{index}] must have the shape of parameters[{index}], {p.shape}; "
                              f"got {np.shape(g)}")
-    if not callable(loss):
-        raise TypeError(f"loss must be a function of no arguments, got {type(loss).__name__}")
+    loss, h = _loss_function(loss), _step(h)
     evaluations = 0
 
     def counted_loss():
@@ -114,7 +123,7 @@ def gradient_check(loss, parameters, gradients, h=1e-6):
         evaluations += 1
         return loss()
 
-    numerical = numerical_gradients(counted_loss, parameters, h)
+    numerical = _central_differences(counted_loss, parameters, h)
     errors = [relative_error(g, n) for g, n in zip(gradients, numerical)]
     worst_parameter = int(np.argmax([e.max() for e in errors]))
     worst_element = np.unravel_index(int(np.argmax(errors[worst_parameter])), errors[worst_parameter].shape)
@@ -159,12 +168,12 @@ def gradient_costs(widths, inputs=10, samples=32, repeats=5, seed=0, finite_diff
     """
     from course_utils.nn import Network, mse
 
-    widths = list(widths)
-    if not widths or any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 1 for w in widths):
-        raise ValueError(f"widths must be whole numbers >= 1, got {widths!r}")
-    inputs, samples, repeats = whole("inputs", inputs, 1), whole("samples", samples, 1), whole("repeats", repeats, 1)
-    finite_differences_up_to = whole("finite_differences_up_to", finite_differences_up_to, 0)
-    finite_difference_repeats = repeats if finite_difference_repeats is None else whole(
+    widths = [as_int("widths", width, 1) for width in widths]
+    if not widths:
+        raise ValueError("widths must hold at least one whole number >= 1, got none")
+    inputs, samples, repeats = as_int("inputs", inputs, 1), as_int("samples", samples, 1), as_int("repeats", repeats, 1)
+    finite_differences_up_to = as_int("finite_differences_up_to", finite_differences_up_to, 0)
+    finite_difference_repeats = repeats if finite_difference_repeats is None else as_int(
         "finite_difference_repeats", finite_difference_repeats, 1)
     rng = np.random.default_rng(seed)
     x, y = rng.normal(size=(samples, inputs)), rng.normal(size=(samples, 1))

@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from course_utils._validate import number
+from course_utils._validate import as_array, as_float, as_int
 
 
 @dataclass(frozen=True)
@@ -44,16 +44,10 @@ class Landscape:
     def global_minimum(self):
         return min(self.minima, key=lambda minimum: minimum.value)
 
-    def points(self, points, name="points"):
-        """``points`` as a float array, checked against the landscape's dimension."""
-        if isinstance(points, (str, bytes)) or (
-            isinstance(points, np.ndarray) and points.dtype.kind not in "biuf"
-        ):
-            raise TypeError(f"{name} must be numbers, got {type(points).__name__} {points!r}")
-        try:
-            points = np.asarray(points, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"{name} must be numbers or arrays of numbers, got {type(points).__name__}") from None
+    def as_points(self, points, name="points"):
+        """``points`` as a float array, checked against the landscape's dimension (NaN and inf are allowed: the
+        value there is NaN or inf)."""
+        points = as_array(name, points, finite=False, empty=True)
         if self.dim > 1 and (points.ndim == 0 or points.shape[-1] != self.dim):
             raise ValueError(
                 f"{self.name} is a function of {self.dim} variables: {name} must have shape (..., {self.dim}), "
@@ -64,17 +58,16 @@ class Landscape:
     def __call__(self, points):
         """The function's value at each point (NaN or inf where the point is not finite)."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return self.value_function(self.points(points))
+            return self.value_function(self.as_points(points))
 
     def gradient(self, points):
         """The analytic gradient at each point, of the same shape as ``points``."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return self.gradient_function(self.points(points))
+            return self.gradient_function(self.as_points(points))
 
     def grid(self, n=201):
         """Sample points over ``bounds``: x of shape (n,) in 1-D; X, Y of shape (n, n) in 2-D."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"n must be a whole number >= 2, got {n!r}")
+        n = as_int("n", n, 2)
         axes = [np.linspace(low, high, n) for low, high in self.bounds]
         return axes[0] if self.dim == 1 else np.meshgrid(*axes)
 
@@ -90,23 +83,16 @@ def _stack(gx, gy):
     return np.stack([gx, gy], axis=-1)
 
 
-def _positive_numbers(name, values):
-    values = _as_finite_array(name, values)
-    if values.size == 0 or np.any(values <= 0):
-        raise ValueError(f"{name} must be one or more positive numbers, got {values.tolist()}")
-    return values
-
-
 def quadratic(*curvatures, bound=3.0):
     """f(x) = a x^2 / 2 in 1-D, or f(x, y) = (a1 x^2 + a2 y^2) / 2 in 2-D: curvature a per axis.
 
     Its Hessian is diag(a): gradient descent is stable for 0 < lr < 2 / max(a), and the condition
     number max(a) / min(a) says how much slower the flattest direction converges.
     """
-    a = _positive_numbers("curvatures", curvatures)
-    if a.size > 2:
-        raise ValueError(f"curvatures must be one number (1-D) or two (2-D), got {a.size}")
-    number("bound", bound, low=0, low_open=True)
+    a = as_array("curvatures", curvatures, ndim=1)
+    if np.any(a <= 0) or a.size > 2:
+        raise ValueError(f"curvatures must be one positive number (1-D) or two (2-D), got {a.tolist()}")
+    as_float("bound", bound, low=0, low_open=True)
     if a.size == 1:
         (a1,) = a
         return Landscape(
@@ -131,7 +117,7 @@ def quadratic(*curvatures, bound=3.0):
 
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana valley, f = (a - x)^2 + b (y - x^2)^2: one minimum at (a, a^2), value 0."""
-    a, b = number("a", a), number("b", b, low=0, low_open=True)
+    a, b = as_float("a", a), as_float("b", b, low=0, low_open=True)
     return Landscape(
         name="Rosenbrock",
         formula=rf"$f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2$",
@@ -143,31 +129,6 @@ def rosenbrock(a=1.0, b=100.0):
         ),
         minima=(Minimum(np.array([a, a**2]), 0.0),),
         bounds=((-2.0, 2.0), (-1.0, 3.0)),
-    )
-
-
-def _beale_terms(p):
-    x, y = _xy(p)
-    return (1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3), (x, y)
-
-
-def _beale_gradient(p):
-    (t1, t2, t3), (x, y) = _beale_terms(p)
-    gx = 2 * t1 * (y - 1) + 2 * t2 * (y**2 - 1) + 2 * t3 * (y**3 - 1)
-    gy = 2 * t1 * x + 2 * t2 * 2 * x * y + 2 * t3 * 3 * x * y**2
-    return _stack(gx, gy)
-
-
-def beale():
-    """Beale's function: flat plateaus and steep walls; one minimum at (3, 0.5), value 0."""
-    return Landscape(
-        name="Beale",
-        formula=r"$f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2$",
-        dim=2,
-        value_function=lambda p: sum(t**2 for t in _beale_terms(p)[0]),
-        gradient_function=_beale_gradient,
-        minima=(Minimum(np.array([3.0, 0.5]), 0.0),),
-        bounds=((-4.5, 4.5), (-4.5, 4.5)),
     )
 
 
@@ -229,12 +190,11 @@ def several_minima(critical_points=(-2.4, -1.4, 0.5, 1.5, 2.4), scale=0.5, bound
     With five critical points the 1st, 3rd and 5th are minima and the others maxima, so the basin
     of each minimum is exactly the interval between its neighbouring maxima.
     """
-    c = np.sort(_as_finite_array("critical_points", critical_points))
+    c = np.sort(as_array("critical_points", critical_points, ndim=1))
     if c.size % 2 == 0 or np.any(np.diff(c) <= 0):
         raise ValueError(f"critical_points must be an odd number of distinct values, got {critical_points!r}")
-    number("bound", bound, low=0, low_open=True)
-    if not (isinstance(scale, (int, float)) and np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive number, got {scale!r}")
+    as_float("bound", bound, low=0, low_open=True)
+    scale = as_float("scale", scale, low=0, low_open=True)
     slope = np.polynomial.Polynomial.fromroots(c) * scale
     poly = slope.integ()
     minima = tuple(Minimum(np.array(x), float(poly(x))) for x in c[::2])
@@ -250,25 +210,15 @@ def several_minima(critical_points=(-2.4, -1.4, 0.5, 1.5, 2.4), scale=0.5, bound
     )
 
 
-def _as_finite_array(name, values):
-    try:
-        values = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be finite numbers, got {values!r}") from None
-    if values.ndim != 1 or not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} must be a list of finite numbers, got {values!r}")
-    return values
-
-
 def mse_of_line(x, y, margin=3.0):
     """The mean squared error of the line w x + b on data (x, y), as a landscape over (w, b).
 
     Its minimum is the least-squares line; its Hessian is 2 [[mean x^2, mean x], [mean x, 1]].
     """
-    x, y = _as_finite_array("x", x), _as_finite_array("y", y)
+    x, y = as_array("x", x, ndim=1), as_array("y", y, ndim=1)
     if x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must have the same length >= 2, got {x.size} and {y.size}")
-    number("margin", margin, low=0, low_open=True)
+    as_float("margin", margin, low=0, low_open=True)
 
     def errors(p):
         return p[..., 0, None] * x + p[..., 1, None] - y

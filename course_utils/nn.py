@@ -16,6 +16,8 @@ also counts the multiply-adds of its matrix products (``multiply_adds``).
 
 import numpy as np
 
+from course_utils._validate import as_array, as_int, one_of
+
 
 def _sigmoid(z):
     return 0.5 * (1 + np.tanh(0.5 * z))  # = 1 / (1 + exp(-z)), without overflow
@@ -40,19 +42,11 @@ DERIVATIVES_FROM_OUTPUT = {
 }
 
 
-def _finite_matrix(name, values, columns=None):
-    if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got a string")
-    try:
-        values = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers, got {type(values).__name__}") from None
-    if values.ndim != 2 or values.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (rows x columns), got shape {values.shape}")
+def _matrix(name, values, columns=None):
+    """``values`` as a finite 2-D float array (rows x columns), with ``columns`` columns if given."""
+    values = as_array(name, values, ndim=2)
     if columns is not None and values.shape[1] != columns:
         raise ValueError(f"{name} must have {columns} columns (the layer's inputs), got {values.shape[1]}")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
     return values
 
 
@@ -60,10 +54,9 @@ class Dense:
     """A fully connected layer: a = activation(x @ weights + bias)."""
 
     def __init__(self, weights, bias, activation="linear"):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(ACTIVATIONS)}")
-        self.weights = _finite_matrix("weights", weights)
-        bias = _finite_matrix("bias", np.reshape(bias, (1, -1)))[0]
+        one_of("activation", activation, ACTIVATIONS)
+        self.weights = _matrix("weights", weights)
+        bias = as_array("bias", bias).ravel()
         if bias.shape != (self.weights.shape[1],):
             raise ValueError(f"bias must have {self.weights.shape[1]} values (one per output), got {bias.size}")
         self.bias, self.activation = bias, activation
@@ -76,7 +69,7 @@ class Dense:
         return cls(rng.uniform(-limit, limit, size=(inputs, outputs)), np.zeros(outputs), activation)
 
     def forward(self, x):
-        x = _finite_matrix("x", x, columns=self.weights.shape[0])
+        x = _matrix("x", x, columns=self.weights.shape[0])
         self.multiply_adds = {}
         self.x = x  # cached: the backward pass needs this layer's input ...
         self.a = ACTIVATIONS[self.activation][0](self._product(x, self.weights, "forward") + self.bias)
@@ -109,17 +102,17 @@ class Dense:
 
 def mse(predictions, targets):
     """Mean squared error over all entries (as Keras's "mse"), and its gradient w.r.t. the predictions."""
-    predictions = _finite_matrix("predictions", predictions)
+    predictions = _matrix("predictions", predictions)
     if np.size(targets) != predictions.size:
         raise ValueError(f"targets must have one value per prediction ({predictions.size}), got {np.size(targets)}")
-    targets = _finite_matrix("targets", np.reshape(targets, predictions.shape))
+    targets = _matrix("targets", np.reshape(targets, predictions.shape))
     error = predictions - targets
     return np.mean(error**2), 2 * error / error.size
 
 
 def softmax_cross_entropy(logits, labels):
     """Mean cross-entropy of softmax(logits) against integer class labels, and its gradient w.r.t. the logits."""
-    logits = _finite_matrix("logits", logits)
+    logits = _matrix("logits", logits)
     labels = np.asarray(labels)
     if labels.shape != (logits.shape[0],) or labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be {logits.shape[0]} whole numbers (one class per sample), got {labels!r}")
@@ -145,8 +138,9 @@ class Network:
             raise TypeError("layers must be a non-empty list of Dense layers")
         for before, after in zip(layers, layers[1:]):
             if before.weights.shape[1] != after.weights.shape[0]:
-                raise ValueError(f"each layer's inputs must match the previous layer's outputs: a layer with "
-                                 f"{before.weights.shape[1]} outputs cannot feed one with {after.weights.shape[0]} inputs")
+                raise ValueError(f"layers must each take the previous layer's outputs as inputs: a layer with "
+                                 f"{before.weights.shape[1]} outputs cannot feed one with {after.weights.shape[0]} "
+                                 "inputs")
         self.layers = layers
 
     @classmethod
@@ -154,9 +148,9 @@ class Network:
         """Layers of the given sizes, e.g. (2, 8, 1): hidden layers use ``activation``."""
         rng = np.random.default_rng() if rng is None else rng
         sizes = tuple(sizes)
-        if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1
-                                     for s in sizes):
+        if len(sizes) < 2:
             raise ValueError(f"sizes must be two or more whole numbers >= 1 (inputs, ..., outputs), got {sizes!r}")
+        sizes = [as_int("sizes", size, 1) for size in sizes]
         count = len(sizes) - 1
         return cls(Dense.random(n_in, n_out, activation if i < count - 1 else output_activation, rng)
                    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])))
@@ -176,14 +170,10 @@ class Network:
         return [array for layer in self.layers for array in (layer.weights, layer.bias)]
 
     def loss(self, x, targets, loss="mse"):
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
-        return LOSSES[loss](self.forward(x), targets)[0]
+        return LOSSES[one_of("loss", loss, LOSSES)](self.forward(x), targets)[0]
 
     def gradients(self, x, targets, loss="mse"):
         """The loss and its gradient with respect to every parameter (same order as ``parameters``)."""
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}")
-        value, grad_output = LOSSES[loss](self.forward(x), targets)
+        value, grad_output = LOSSES[one_of("loss", loss, LOSSES)](self.forward(x), targets)
         self.backward(grad_output)
         return value, [g for layer in self.layers for g in (layer.grad_weights, layer.grad_bias)]

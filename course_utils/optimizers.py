@@ -1,7 +1,7 @@
 """SGD, RMSprop and Adam from scratch in NumPy, computing exactly what Keras 3.15 computes.
 
 Each update rule is Keras's own (``keras/src/optimizers/{sgd,rmsprop,adam}.py``), in the same order of
-operations, so that the results agree to the last digit. Two details that matter for that:
+operations, so that the results agree to the last digit. Three details matter for that:
 
 - Keras keeps the learning rate in a float32 variable and casts it to each parameter's dtype, so even
   float64 parameters step with a float32-rounded rate;
@@ -19,7 +19,7 @@ Usage::
 
 import numpy as np
 
-from course_utils._validate import flag, number as _number
+from course_utils._validate import as_bool, as_float
 
 
 def keras_cast(value, dtype):
@@ -37,7 +37,7 @@ class Optimizer:
             name = type(self).__name__
             raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}: this from-scratch "
                             f"{name} (course_utils.optimizers) takes no schedule; for one, use keras.optimizers.{name}")
-        self.learning_rate = _number("learning_rate", learning_rate, low=0)
+        self.learning_rate = as_float("learning_rate", learning_rate, low=0)
         self.iterations = 0  # steps taken so far
         self._state = {}  # (slot name, parameter position) -> array
 
@@ -89,10 +89,9 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0):
         super().__init__(learning_rate)
-        self.momentum = _number("momentum", momentum, low=0, high=1)
-        flag("nesterov", nesterov)
-        self.nesterov = nesterov
-        self.decay = _number("decay", decay, low=0)
+        self.momentum = as_float("momentum", momentum, low=0, high=1)
+        self.nesterov = as_bool("nesterov", nesterov)
+        self.decay = as_float("decay", decay, low=0)
 
     def _rate(self, dtype):
         if self.decay == 0:
@@ -120,11 +119,10 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
         super().__init__(learning_rate)
-        self.rho = _number("rho", rho, low=0, high=1, high_open=True)
-        self.momentum = _number("momentum", momentum, low=0, high=1)
-        self.epsilon = _number("epsilon", epsilon, low=0)
-        flag("centered", centered)
-        self.centered = centered
+        self.rho = as_float("rho", rho, low=0, high=1, high_open=True)
+        self.momentum = as_float("momentum", momentum, low=0, high=1)
+        self.epsilon = as_float("epsilon", epsilon, low=0)
+        self.centered = as_bool("centered", centered)
 
     def _update(self, index, w, g, lr):
         v = self._slot("velocity", index, w)
@@ -152,11 +150,10 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
         super().__init__(learning_rate)
-        self.beta_1 = _number("beta_1", beta_1, low=0, high=1, high_open=True)
-        self.beta_2 = _number("beta_2", beta_2, low=0, high=1, high_open=True)
-        self.epsilon = _number("epsilon", epsilon, low=0)
-        flag("amsgrad", amsgrad)
-        self.amsgrad = amsgrad
+        self.beta_1 = as_float("beta_1", beta_1, low=0, high=1, high_open=True)
+        self.beta_2 = as_float("beta_2", beta_2, low=0, high=1, high_open=True)
+        self.epsilon = as_float("epsilon", epsilon, low=0)
+        self.amsgrad = as_bool("amsgrad", amsgrad)
 
     def _update(self, index, w, g, lr):
         t = w.dtype.type(self.iterations + 1)

@@ -1,9 +1,9 @@
 """The course's plot style: a colour-blind-safe palette and sizes that read well in JupyterLab."""
 
 import numpy as np
-
-from course_utils._validate import whole
 from cycler import cycler
+
+from course_utils._validate import as_array, as_bool, as_int, as_landscape
 
 #: Okabe & Ito's palette, distinguishable with every common form of colour blindness.
 PALETTE = {
@@ -55,26 +55,22 @@ def _axes(ax):
 
 def _curve(values, label):
     """Values as a 1-D float array, and the index of the last finite one before any NaN/inf (None: all finite)."""
-    try:
-        values = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"run {label!r} must be a DescentRun or a sequence of losses, got {values!r:.60}") from None
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"run {label!r}: a loss curve must be 1-D and not empty (one value per step), "
-                         f"got shape {values.shape}")
+    values = as_array(f"runs[{label!r}], a DescentRun or a list of losses (one per step),", values, ndim=1,
+                      finite=False)
     bad = ~np.isfinite(values)
     if not bad.any():
         return values, None
     return values, int(np.argmax(bad)) - 1  # -1: not one finite loss
 
 
-def _single(run, label):
-    """A DescentRun of one run, or anything else unchanged."""
+def _single_run(run, label):
+    """``run`` if it is a DescentRun of one run; None if it is not a DescentRun (a list of losses, perhaps)."""
     from course_utils.descent import DescentRun
 
     if isinstance(run, DescentRun):
         if run.diverged_at.shape != ():
-            raise ValueError(f"{label!r}: pass one run per label, got a batch of shape {run.diverged_at.shape}")
+            raise ValueError(f"runs[{label!r}] must be one run (one per label), got a batch of shape "
+                             f"{run.diverged_at.shape}")
         return run
     return None
 
@@ -93,14 +89,15 @@ def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during trai
     """
     ax = _axes(ax)
     for label, run in _labelled(runs, "runs").items():
-        single = _single(run, label)
+        single = _single_run(run, label)
         losses, last = _curve(single.losses if single is not None else run, label)
         gap = losses - minimum
         if single is not None and single.diverged_at >= 0:
             label = f"{label} (diverged at step {single.diverged_at})"
             last = int(np.flatnonzero(np.isfinite(losses))[-1])
         elif last is not None:
-            label = f"{label} (diverged: NaN after step {last})" if last >= 0 else f"{label} (diverged: NaN from the start)"
+            label = f"{label} (diverged: NaN after step {last})" if last >= 0 else (
+                f"{label} (diverged: NaN from the start)")
         (line,) = ax.plot(np.arange(len(gap)), gap, label=label)
         if last is not None and last >= 0:
             ax.plot([last], [gap[last]], "x", color=line.get_color(), markersize=12, markeredgewidth=3)
@@ -119,12 +116,9 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
     runs: {label: DescentRun of one run}; a path that diverged ends in an x.
     log_levels: space the contours logarithmically (for valleys such as Rosenbrock's).
     """
-    from course_utils.landscapes import Landscape
-
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape, got {type(landscape).__name__}")
-    levels = whole("levels", levels, 2)
-    n = whole("n", n, 2)
+    landscape = as_landscape("landscape", landscape)
+    levels = as_int("levels", levels, 2)
+    n = as_int("n", n, 2)
     if not isinstance(runs, (dict, type(None))):
         raise TypeError(f"runs must be a dict of label -> DescentRun, got {type(runs).__name__}")
     ax = _axes(ax)
@@ -155,8 +149,8 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
     else:
         ax.plot(locations[:, 0], locations[:, 1], "*", color="black", markersize=12, label=label)
     for label, run in (runs or {}).items():
-        if _single(run, label) is None:
-            raise TypeError(f"runs must map labels to DescentRun results of one run; {label!r} is not one")
+        if _single_run(run, label) is None:
+            raise TypeError(f"runs[{label!r}] must be a DescentRun of one run, got {type(run).__name__}")
         _plot_path(ax, landscape, run, label)
     ax.set_title(f"{landscape.name}\n{landscape.formula}")
     ax.legend(loc="best")
@@ -184,9 +178,9 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     """
     from matplotlib.colors import LogNorm
 
-    if getattr(landscape, "dim", None) != 2:
-        raise ValueError("plot_gradient_field needs a 2-D landscape: landscape must have dim 2")
-    n = whole("n", n, 2)
+    if as_landscape("landscape", landscape).dim != 2:
+        raise ValueError(f"landscape must be 2-D for a gradient field, got {landscape.name!r} of dim {landscape.dim}")
+    n = as_int("n", n, 2)
     ax = _axes(ax)
     X, Y = landscape.grid(n)
     G = landscape.gradient(np.stack([X, Y], axis=-1))
@@ -209,11 +203,10 @@ def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False, log=False):
     """
     from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
-    if not isinstance(candidates, bool):
-        raise TypeError(f"candidates must be True or False, got {candidates!r}")
-    if not isinstance(log, bool):
-        raise TypeError(f"log must be True or False, got {log!r}")
-    rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float) for name in ("rates", "losses", "smoothed"))
+    as_bool("candidates", candidates)
+    as_bool("log", log)
+    rates, losses, smoothed = (np.asarray(getattr(finder, name, []), dtype=float)
+                               for name in ("rates", "losses", "smoothed"))
     if rates.size == 0 or rates.size != smoothed.size:
         raise ValueError("finder must be an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
     ax = _axes(ax)

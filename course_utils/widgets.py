@@ -5,21 +5,33 @@ redraws only the path, the loss line and the verdict over that background (about
 about 400 ms for a full redraw), and the frame is shown as a PNG in an ``Image`` widget.
 """
 
+import functools
 import io
 
 import numpy as np
 
-from course_utils._validate import number, whole
-from course_utils.descent import check_learning_rate, classify_run, descend, gradient_descent
-from course_utils.landscapes import Landscape, quadratic, rosenbrock
+from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates, one_of
+from course_utils.descent import classify_run, descend, gradient_descent
+from course_utils.landscapes import quadratic, rosenbrock
 from course_utils.optimizers import SGD, Adam, Optimizer, RMSprop
 from course_utils.plotting import PALETTE, plot_landscape
 
 
-def _landscape(landscape):
-    if not isinstance(landscape, Landscape):
-        raise TypeError(f"landscape must be a Landscape (see course_utils.landscapes), got {type(landscape).__name__}")
-    return landscape
+@functools.cache
+def _described_box():
+    """An ipywidgets VBox whose repr is a sentence: what a reader without a running kernel sees instead of the
+    widget. Made on first use, so that importing this module does not import ipywidgets."""
+    import ipywidgets
+
+    class DescribedBox(ipywidgets.VBox):
+        def __init__(self, children, description):
+            super().__init__(children)
+            self._description = description
+
+        def __repr__(self):
+            return self._description
+
+    return DescribedBox
 
 
 class PathFigure:
@@ -29,11 +41,11 @@ class PathFigure:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        landscape = _landscape(landscape)
-        start = landscape.points(start, name="start")
-        if start.shape != landscape.point_shape or not np.all(np.isfinite(start)):
-            raise ValueError(f"start must be one finite point of shape {landscape.point_shape}, got {start.tolist()!r}")
-        steps = whole("steps", steps, 1)
+        landscape = as_landscape("landscape", landscape)
+        start = landscape.as_points(as_array("start", start), name="start")
+        if start.shape != landscape.point_shape:
+            raise ValueError(f"start must be one point of shape {landscape.point_shape}, got {start.tolist()!r}")
+        steps = as_int("steps", steps, 1)
         self.landscape, self.start, self.steps = landscape, start, steps
         self.figure = Figure(figsize=(10, 3.8), dpi=72)
         self.canvas = FigureCanvasAgg(self.figure)
@@ -67,7 +79,10 @@ class PathFigure:
         last = int(np.flatnonzero(finite)[-1])
         ends = [self.path.get_data(), ([last], [gap[last]])]
         for cross, (x, y) in zip(self.crosses, ends):
-            cross.set_data(np.asarray(x)[-1:], np.asarray(y)[-1:]) if run.diverged else cross.set_data([], [])
+            if run.diverged:
+                cross.set_data(np.asarray(x)[-1:], np.asarray(y)[-1:])
+            else:
+                cross.set_data([], [])
         self.verdict.set_text(verdict)
 
         self.canvas.restore_region(self.background)
@@ -86,7 +101,7 @@ class LearningRateExplorer(PathFigure):
 
     def render(self, learning_rate):
         """The picture for one learning rate, as PNG bytes."""
-        rate = float(check_learning_rate(learning_rate))
+        rate = as_float("learning_rate", learning_rate, low=0)
         run = gradient_descent(self.landscape, self.start, rate, self.steps)
         verdict = classify_run(run) if self.landscape.dim == 1 else ("diverges" if run.diverged else "converges")
         return self.draw(run, f"learning rate {rate:.3g}: {verdict}")
@@ -110,11 +125,11 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     """A slider for the learning rate (log scale) that redraws the path and the loss curve."""
     import ipywidgets as widgets
 
-    landscape = quadratic(4.0) if landscape is None else _landscape(landscape)
-    low, high = check_learning_rate(rates).tolist() if np.size(rates) == 2 else (None, None)
+    landscape = quadratic(4.0) if landscape is None else as_landscape("landscape", landscape)
+    low, high = as_learning_rates("rates", rates).tolist() if np.size(rates) == 2 else (None, None)
     if low is None or not 0 < low < high:
         raise ValueError(f"rates must be (lowest, highest) with 0 < lowest < highest, got {rates!r}")
-    if not low <= number("value", value) <= high:
+    if not low <= as_float("value", value) <= high:
         raise ValueError(f"value must lie within rates {tuple(rates)}, got {value!r}")
     explorer = LearningRateExplorer(landscape, start, steps)
     slider = widgets.FloatLogSlider(
@@ -124,12 +139,9 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     )
     image = widgets.Image(value=explorer.render(value), format="png")
     slider.observe(lambda change: setattr(image, "value", explorer.render(change["new"])), names="value")
-
-    class Explorer(widgets.VBox):
-        def __repr__(self):  # what a reader without a running kernel sees instead of the widget
-            return f"[learning-rate explorer: run this cell in JupyterLab and move the slider ({low:g} to {high:g})]"
-
-    return Explorer([slider, image])
+    return _described_box()(
+        [slider, image],
+        f"[learning-rate explorer: run this cell in JupyterLab and move the slider ({low:g} to {high:g})]")
 
 
 PLAYGROUND_OPTIMIZERS = ("SGD", "momentum", "Nesterov", "RMSprop", "Adam")
@@ -137,9 +149,7 @@ PLAYGROUND_OPTIMIZERS = ("SGD", "momentum", "Nesterov", "RMSprop", "Adam")
 
 def make_optimizer(name, learning_rate, momentum=0.9, rho=0.9, beta_1=0.9, beta_2=0.999):
     """One of PLAYGROUND_OPTIMIZERS, configured from the playground's sliders."""
-    if name not in PLAYGROUND_OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; name must be one of {list(PLAYGROUND_OPTIMIZERS)}")
-    if name == "SGD":
+    if one_of("name", name, PLAYGROUND_OPTIMIZERS) == "SGD":
         return SGD(learning_rate)
     if name in ("momentum", "Nesterov"):
         return SGD(learning_rate, momentum=momentum, nesterov=name == "Nesterov")
@@ -152,8 +162,8 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
     """Choose an optimizer and its settings; the path on the landscape redraws at once."""
     import ipywidgets as widgets
 
-    landscape = rosenbrock() if landscape is None else _landscape(landscape)
-    explorer = OptimizerExplorer(landscape, np.asarray(start, dtype=float), steps, log_levels=landscape.dim == 2)
+    landscape = rosenbrock() if landscape is None else as_landscape("landscape", landscape)
+    explorer = OptimizerExplorer(landscape, start, steps, log_levels=landscape.dim == 2)
     style, layout = {"description_width": "initial"}, {"width": "420px"}
     controls = {
         "name": widgets.Dropdown(options=PLAYGROUND_OPTIMIZERS, value="Adam", description="optimizer"),
@@ -177,10 +187,6 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
     image = widgets.Image(value=current(), format="png")
     for control in controls.values():
         control.observe(lambda change: setattr(image, "value", current()), names="value")
-
-    class Playground(widgets.VBox):
-        def __repr__(self):  # what a reader without a running kernel sees instead of the widget
-            return "[optimizer playground: run this cell in JupyterLab and change the optimizer and its settings]"
-
-    return Playground([widgets.HBox([widgets.VBox(list(controls.values())[:3]),
-                                     widgets.VBox(list(controls.values())[3:])]), image])
+    return _described_box()(
+        [widgets.HBox([widgets.VBox(list(controls.values())[:3]), widgets.VBox(list(controls.values())[3:])]), image],
+        "[optimizer playground: run this cell in JupyterLab and change the optimizer and its settings]")

@@ -1,9 +1,10 @@
-"""Bad input to any public function of course_utils gets a clear ValueError or TypeError, never a deep traceback.
+"""Bad input to a function that notebooks call gets a clear ValueError or TypeError, never a deep traceback.
 
-One table: each row calls one public function with one bad argument (wrong type, wrong shape, NaN/inf, empty,
-out of range, unknown name). The error must be a ValueError or TypeError whose message names the argument and
-says what is allowed. A second test keeps the table complete: every public function or class of the package is
-in it, or in EXEMPT with the reason.
+The one table of bad inputs: each row calls one function with one bad argument (wrong type, wrong shape, NaN/inf,
+empty, out of range, unknown name). The error must be a ValueError or TypeError whose message names the argument
+as a word, says what is allowed and shows what came. A second test keeps the table complete: every public function
+and class of the learner-facing modules (course_utils, without the maintainer tooling) has a row that calls it, or
+an entry in EXEMPT with the reason.
 """
 
 import importlib
@@ -11,24 +12,47 @@ import inspect
 import pkgutil
 import re
 import types
+from typing import NamedTuple
 
 import numpy as np
 import pytest
 
+import course_utils
 from course_utils import (autodiff, basins, callbacks, checks, course, data, descent, digits, environment,
                           gradcheck, landscapes, nn, optimizers, plotting, widgets)
+from course_utils.exercises import learning_rate, optimizers_in_keras
 
-import course_utils.exercises  # noqa: E402
 
-environment.setup(quiet=True)  # before the exercise modules create TensorFlow objects
-EXERCISES = [importlib.import_module(f"course_utils.exercises.{module.name}")
-             for module in pkgutil.iter_modules(course_utils.exercises.__path__)]
-MODULES = [autodiff, basins, callbacks, checks, course, data, descent, digits, environment, gradcheck, landscapes,
-           nn, optimizers, plotting, widgets, course_utils.exercises, *EXERCISES]
 
 NAN, INF = float("nan"), float("inf")
-# What a good message says about what is allowed.
-ALLOWED = re.compile(r"must|expected|choose|needs|need |only|one of|should|allowed|>=|<=|between|in \[|in \(")
+
+#: A message says what is allowed: "must be ...", "must all have ...", "one of ...". Python's and NumPy's own
+#: messages do not (see test_the_wording_check_can_fail).
+ALLOWED = re.compile(r"\b(must|should|needs?)( \w+)? (be|have|hold|lie|match|return|take)\b|\bone of\b|\bexpected\b")
+
+
+class Later:
+    """An argument made when its row runs (a Keras model, a figure), not when the table is built."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __repr__(self):
+        return f"Later({getattr(self.make, '__name__', 'make')})"
+
+
+class Case(NamedTuple):
+    func: object  # the function, class or method the row calls
+    args: tuple
+    kwargs: dict
+    argument: str  # the argument the message must name, as a word
+    says: str  # a pattern the message must also match ("" for none)
+
+
+def bad(func, *args, argument, says="", **kwargs):
+    """A row: ``func(*args, **kwargs)`` must refuse ``argument``."""
+    return Case(func, args, kwargs, argument, says)
+
 
 bowl = landscapes.quadratic(1.0, 4.0)
 line = landscapes.quadratic(1.0)
@@ -36,6 +60,8 @@ rng = np.random.default_rng(0)
 weights = [np.ones((2, 3)), np.zeros(3)]
 small_net = nn.Network([nn.Dense(np.ones((1, 2)), np.zeros(2), "tanh"), nn.Dense(np.ones((2, 1)), np.zeros(1))])
 wide_net = nn.Network([nn.Dense(np.ones((1, 3)), np.zeros(3), "tanh"), nn.Dense(np.ones((3, 1)), np.zeros(1))])
+batch_run = descent.gradient_descent(line, [1.0, 2.0], 0.1, 3)
+exercise = checks.Exercise("ex1", "start_here", print, ["nudge"])
 
 
 def dense(**changes):
@@ -43,302 +69,363 @@ def dense(**changes):
     return nn.Dense(**arguments)
 
 
+def forwarded():
+    layer = dense()
+    layer.forward(np.ones((4, 2)))
+    return layer
+
+
 def network():
     return nn.Network([dense(), nn.Dense(np.ones((3, 1)), np.zeros(1))])
 
 
-def compiled_model():
+def compiled_model(optimizer="sgd"):
     import keras
 
     model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
+    model.compile(optimizer=optimizer, loss="mse")
     return model
 
 
-# (public function, the call with one bad argument, the argument's name as the message must give it)
+def uncompiled_model():
+    import keras
+
+    return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+
+
+def model_with_a_schedule():
+    import keras
+
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.9)
+    return compiled_model(keras.optimizers.SGD(learning_rate=schedule))
+
+
+def keras_schedule():
+    import keras
+
+    return keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)
+
+
 CASES = [
+    bad(course.next_notebook, "99_extra", argument="stem"),
     # environment
-    ("environment.installed_version", lambda: environment.installed_version(3), "distribution"),
-    ("environment.check_versions", lambda: environment.check_versions(["tensorflow"]), "versions"),
-    ("environment.check_versions", lambda: environment.check_versions({"torch": "2.0"}), "versions"),
-    ("environment.check_versions", lambda: environment.check_versions({}, python="3.11"), "python"),
-    ("environment.environment_summary", lambda: environment.environment_summary(seed="zero"), "seed"),
-    ("environment.setup", lambda: environment.setup(seed="zero"), "seed"),
-    ("environment.setup", lambda: environment.setup(seed=-1), "seed"),
-    ("environment.setup", lambda: environment.setup(seed=1.5), "seed"),
+    bad(environment.require_versions, ["tensorflow"], argument="versions"),
+    bad(environment.require_versions, {"torch": "2.0"}, argument="versions", says="expected names among"),
+    bad(environment.setup, seed="zero", argument="seed"),
+    bad(environment.setup, seed=-1, argument="seed"),
+    bad(environment.setup, seed=2**32, argument="seed", says=r"in \[0, 4294967295\]"),
+    bad(environment.setup, seed=1.5, argument="seed"),
+    bad(environment.setup, seed=True, argument="seed"),
+    bad(environment.setup, tensorflow="yes", argument="tensorflow", says="True or False"),
     # landscapes
-    ("landscapes.quadratic", lambda: landscapes.quadratic(), "curvatures"),
-    ("landscapes.quadratic", lambda: landscapes.quadratic(-1.0), "curvatures"),
-    ("landscapes.quadratic", lambda: landscapes.quadratic("steep"), "curvatures"),
-    ("landscapes.quadratic", lambda: landscapes.quadratic(NAN), "curvatures"),
-    ("landscapes.quadratic", lambda: landscapes.quadratic(1, 2, 3), "curvature"),
-    ("landscapes.quadratic", lambda: landscapes.quadratic(1.0, bound=0), "bound"),
-    ("landscapes.rosenbrock", lambda: landscapes.rosenbrock(a="one"), "a"),
-    ("landscapes.rosenbrock", lambda: landscapes.rosenbrock(b=-100.0), "b"),
-    ("landscapes.rosenbrock", lambda: landscapes.rosenbrock(a=INF), "a"),
-    ("landscapes.several_minima", lambda: landscapes.several_minima((1.0, 2.0)), "critical_points"),
-    ("landscapes.several_minima", lambda: landscapes.several_minima(()), "critical_points"),
-    ("landscapes.several_minima", lambda: landscapes.several_minima(scale=0), "scale"),
-    ("landscapes.several_minima", lambda: landscapes.several_minima(bound=-3.0), "bound"),
-    ("landscapes.mse_of_line", lambda: landscapes.mse_of_line([1.0], [2.0]), "x and y"),
-    ("landscapes.mse_of_line", lambda: landscapes.mse_of_line([1.0, 2.0], [1.0, NAN]), "y"),
-    ("landscapes.mse_of_line", lambda: landscapes.mse_of_line([1.0, 2.0], [1.0, 2.0], margin=-1), "margin"),
-    ("landscapes.Landscape", lambda: bowl("here"), "points"),
-    ("landscapes.Landscape", lambda: bowl(np.ones(3)), "points"),
-    ("landscapes.Landscape", lambda: bowl.gradient([[1.0, 2.0, 3.0]]), "points"),
-    ("landscapes.Landscape", lambda: bowl.grid(n=1), "n"),
-    ("landscapes.beale", lambda: landscapes.beale()([NAN, "x"]), "points"),
-    ("landscapes.himmelblau", lambda: landscapes.himmelblau()(None), "points"),
-    ("landscapes.six_hump_camel", lambda: landscapes.six_hump_camel().gradient({}), "points"),
+    bad(landscapes.quadratic, argument="curvatures"),
+    bad(landscapes.quadratic, -1.0, argument="curvatures", says="positive"),
+    bad(landscapes.quadratic, "steep", argument="curvatures"),
+    bad(landscapes.quadratic, NAN, argument="curvatures", says="finite"),
+    bad(landscapes.quadratic, 1.0, 2.0, 3.0, argument="curvatures", says=r"one .* or two"),
+    bad(landscapes.quadratic, 1.0, bound=0, argument="bound"),
+    bad(landscapes.rosenbrock, a="one", argument="a"),
+    bad(landscapes.rosenbrock, b=-100.0, argument="b"),
+    bad(landscapes.rosenbrock, a=INF, argument="a"),
+    bad(landscapes.several_minima, (1.0, 2.0), argument="critical_points", says="odd number of distinct"),
+    bad(landscapes.several_minima, (), argument="critical_points"),
+    bad(landscapes.several_minima, scale=0, argument="scale"),
+    bad(landscapes.several_minima, scale=-1.0, argument="scale"),
+    bad(landscapes.several_minima, bound=-3.0, argument="bound"),
+    bad(landscapes.mse_of_line, [1.0], [2.0], argument="x and y"),
+    bad(landscapes.mse_of_line, [1.0, 2.0], [1.0], argument="x and y", says="same length"),
+    bad(landscapes.mse_of_line, [1.0, 2.0], [1.0, NAN], argument="y"),
+    bad(landscapes.mse_of_line, [1.0, 2.0], [1.0, 2.0], margin=-1, argument="margin"),
+    bad(landscapes.Landscape.__call__, bowl, "here", argument="points"),
+    bad(landscapes.Landscape.__call__, line, {"x": 1}, argument="points"),
+    bad(landscapes.Landscape.__call__, bowl, np.ones(3), argument="points", says=r"must have shape \(\.\.\., 2\)"),
+    bad(landscapes.Landscape.__call__, bowl, 1.0, argument="points", says=r"must have shape \(\.\.\., 2\)"),
+    bad(landscapes.Landscape.gradient, bowl, [[1.0, 2.0, 3.0]], argument="points"),
+    bad(landscapes.Landscape.grid, bowl, n=1, argument="n", says="whole number >= 2"),
     # descent
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate(-0.1), "learning_rate"),
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate(NAN), "learning_rate"),
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate(INF), "learning_rate"),
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate("0.1"), "learning_rate"),
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate(None), "learning_rate"),
-    ("descent.check_learning_rate", lambda: descent.check_learning_rate([]), "learning_rate"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(line, 1.0, -0.1, 10), "learning_rate"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(line, 1.0, 0.1, 0), "steps"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(line, 1.0, 0.1, 2.5), "steps"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent("parabola", 1.0, 0.1, 10), "landscape"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(bowl, [1.0, 2.0, 3.0], 0.1, 10), "start"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(line, NAN, 0.1, 10), "start"),
-    ("descent.gradient_descent", lambda: descent.gradient_descent(line, 1.0, 0.1, 10, blowup=-1), "blowup"),
-    ("descent.descend", lambda: descent.descend(line, 1.0, 10, "sgd"), "update"),
-    ("descent.descend", lambda: descent.descend(line, "one", 10, lambda p, g: p), "start"),
-    ("descent.descend", lambda: descent.descend(line, 1.0, -5, lambda p, g: p), "steps"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [1.0, 1.0], 10, optimizers.SGD, [0.1, -0.1]), "rates"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [1.0, 1.0], 10, optimizers.SGD, [[0.1]]), "rates"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [1.0, 1.0], 10, "adam", [0.1]), "make_optimizer"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [1.0, 1.0], 10, lambda rate: rate, [0.1]), "make_optimizer"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [[1.0, 1.0]], 10, optimizers.SGD, [0.1]), "start"),
-    ("descent.sweep_learning_rates",
-     lambda: descent.sweep_learning_rates(bowl, [1.0, 1.0], 0, optimizers.SGD, [0.1]), "steps"),
-    ("descent.classify_run", lambda: descent.classify_run([1.0, 0.5]), "run"),
-    ("descent.DescentRun", lambda: descent.DescentRun("line", np.zeros((2, 1)), np.zeros(2), np.array(-1)),
-     "landscape"),
+    bad(descent.gradient_descent, line, 1.0, -0.1, 10, argument="learning_rate", says=">= 0"),
+    bad(descent.gradient_descent, line, 1.0, NAN, 10, argument="learning_rate", says="finite"),
+    bad(descent.gradient_descent, line, 1.0, INF, 10, argument="learning_rate"),
+    bad(descent.gradient_descent, line, 1.0, "0.1", 10, argument="learning_rate"),
+    bad(descent.gradient_descent, line, 1.0, None, 10, argument="learning_rate"),
+    bad(descent.gradient_descent, line, 1.0, True, 10, argument="learning_rate"),
+    bad(descent.gradient_descent, line, 1.0, [], 10, argument="learning_rate", says="at least one number"),
+    bad(descent.gradient_descent, line, 1.0, 0.1, 0, argument="steps", says="whole number >= 1"),
+    bad(descent.gradient_descent, line, 1.0, 0.1, 2.5, argument="steps"),
+    bad(descent.gradient_descent, "parabola", 1.0, 0.1, 10, argument="landscape", says="Landscape"),
+    bad(descent.gradient_descent, lambda x: x**2, 1.0, 0.1, 10, argument="landscape"),
+    bad(descent.gradient_descent, bowl, [1.0, 2.0, 3.0], 0.1, 10, argument="start"),
+    bad(descent.gradient_descent, line, NAN, 0.1, 10, argument="start", says="finite"),
+    bad(descent.gradient_descent, line, "origin", 0.1, 10, argument="start"),
+    bad(descent.gradient_descent, line, 1.0, 0.1, 10, blowup=-1, argument="blowup"),
+    bad(descent.gradient_descent, line, 1.0, 0.1, 10, blowup=0.5, argument="blowup", says="> 1"),
+    bad(descent.descend, line, 1.0, 10, "sgd", argument="update"),
+    bad(descent.descend, line, "one", 10, lambda p, g: p, argument="start"),
+    bad(descent.descend, line, INF, 10, lambda p, g: p, argument="start"),
+    bad(descent.descend, line, 1.0, -5, lambda p, g: p, argument="steps"),
+    bad(descent.descend, "parabola", 1.0, 10, lambda p, g: p, argument="landscape"),
+    bad(descent.descend, line, 1.0, 10, lambda p, g: p, blowup=0.5, argument="blowup"),
+    bad(descent.sweep_learning_rates, bowl, [1.0, 1.0], 10, optimizers.SGD, [0.1, -0.1], argument="rates"),
+    bad(descent.sweep_learning_rates, bowl, [1.0, 1.0], 10, optimizers.SGD, [[0.1]], argument="rates"),
+    bad(descent.sweep_learning_rates, bowl, [1.0, 1.0], 10, "adam", [0.1], argument="make_optimizer"),
+    bad(descent.sweep_learning_rates, bowl, [1.0, 1.0], 10, lambda rate: rate, [0.1], argument="make_optimizer"),
+    bad(descent.sweep_learning_rates, bowl, [[1.0, 1.0]], 10, optimizers.SGD, [0.1], argument="start"),
+    bad(descent.sweep_learning_rates, bowl, [1.0, 1.0], 0, optimizers.SGD, [0.1], argument="steps"),
+    bad(descent.classify_run, [1.0, 0.5], argument="run"),
     # plotting
-    ("plotting.plot_losses", lambda: plotting.plot_losses([1.0, 0.5]), "runs"),
-    ("plotting.plot_losses", lambda: plotting.plot_losses({}), "runs"),
-    ("plotting.plot_losses", lambda: plotting.plot_losses({"run": np.ones((3, 3))}), "loss curve"),
-    ("plotting.plot_losses", lambda: plotting.plot_losses({"run": "falling"}), "run"),
-    ("plotting.plot_losses", lambda: plotting.plot_losses({"run": []}), "run"),
-    ("plotting.plot_losses", lambda: plotting.plot_losses({"run": [1.0]}, ax="left"), "ax"),
-    ("plotting.plot_landscape", lambda: plotting.plot_landscape("bowl"), "landscape"),
-    ("plotting.plot_landscape", lambda: plotting.plot_landscape(bowl, {"run": [1, 2]}), "runs"),
-    ("plotting.plot_landscape", lambda: plotting.plot_landscape(bowl, n=1), "n"),
-    ("plotting.plot_landscape", lambda: plotting.plot_landscape(bowl, levels=0), "levels"),
-    ("plotting.plot_gradient_field", lambda: plotting.plot_gradient_field(line), "landscape"),
-    ("plotting.plot_gradient_field", lambda: plotting.plot_gradient_field(bowl, n=1), "n"),
-    ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder()), "finder"),
-    ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder(), candidates="yes"), "candidates"),
-    ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder(callbacks.LRFinder(), log="yes"), "log"),
-    ("plotting.plot_lr_finder", lambda: plotting.plot_lr_finder("finder"), "finder"),
+    bad(plotting.plot_losses, [1.0, 0.5], argument="runs", says="non-empty dict"),
+    bad(plotting.plot_losses, {}, argument="runs"),
+    bad(plotting.plot_losses, {"run": np.ones((3, 3))}, argument="runs", says="1-D"),
+    bad(plotting.plot_losses, {"run": "falling"}, argument="runs"),
+    bad(plotting.plot_losses, {"run": []}, argument="runs"),
+    bad(plotting.plot_losses, {"run": batch_run}, argument="runs", says="one run"),
+    bad(plotting.plot_losses, {"run": [1.0]}, ax="left", argument="ax"),
+    bad(plotting.plot_landscape, "bowl", argument="landscape"),
+    bad(plotting.plot_landscape, bowl, {"run": [1, 2]}, argument="runs", says="DescentRun"),
+    bad(plotting.plot_landscape, bowl, [1, 2], argument="runs"),
+    bad(plotting.plot_landscape, bowl, n=1, argument="n"),
+    bad(plotting.plot_landscape, bowl, levels=0, argument="levels"),
+    bad(plotting.plot_gradient_field, line, argument="landscape", says="2-D"),
+    bad(plotting.plot_gradient_field, "bowl", argument="landscape"),
+    bad(plotting.plot_gradient_field, bowl, n=1, argument="n"),
+    bad(plotting.plot_lr_finder, Later(callbacks.LRFinder), argument="finder", says="has run"),
+    bad(plotting.plot_lr_finder, "finder", argument="finder"),
+    bad(plotting.plot_lr_finder, Later(callbacks.LRFinder), candidates="yes", argument="candidates"),
+    bad(plotting.plot_lr_finder, Later(callbacks.LRFinder), log="yes", argument="log"),
     # data
-    ("data.batches", lambda: data.batches("pixels", [1, 2]), "x"),
-    ("data.batches", lambda: data.batches([[1.0], [2.0]], ["a", "b"]), "y"),
-    ("data.batches", lambda: data.batches(np.zeros((0, 2)), np.zeros(0)), "x"),
-    ("data.batches", lambda: data.batches([[1.0], [NAN]], [1, 2]), "x"),
-    ("data.batches", lambda: data.batches([[1.0], [2.0]], [1.0, INF]), "y"),
-    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(3)), "x and y"),
-    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), batch_size=0), "batch_size"),
-    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), batch_size=2.5), "batch_size"),
-    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), shuffle="yes"), "shuffle"),
-    ("data.batches", lambda: data.batches(np.zeros((4, 2)), np.zeros(4), seed=-1), "seed"),
+    bad(data.batches, "pixels", [1, 2], argument="x"),
+    bad(data.batches, [[1.0], [2.0]], ["a", "b"], argument="y"),
+    bad(data.batches, np.zeros((0, 2)), np.zeros(0), argument="x"),
+    bad(data.batches, 3.0, [1.0], argument="x", says="array of samples"),
+    bad(data.batches, [[1.0], [NAN]], [1, 2], argument="x"),
+    bad(data.batches, [[1.0], [2.0]], [1.0, INF], argument="y"),
+    bad(data.batches, np.zeros((4, 2)), np.zeros(3), argument="x and y"),
+    bad(data.batches, np.zeros((4, 2)), np.zeros(4), batch_size=0, argument="batch_size"),
+    bad(data.batches, np.zeros((4, 2)), np.zeros(4), batch_size=2.5, argument="batch_size"),
+    bad(data.batches, np.zeros((4, 2)), np.zeros(4), shuffle="yes", argument="shuffle"),
+    bad(data.batches, np.zeros((4, 2)), np.zeros(4), seed=-1, argument="seed"),
     # callbacks
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=0), "min_lr"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr="small"), "min_lr"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(min_lr=1.0, max_lr=0.1), "max_lr"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(max_lr=INF), "max_lr"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(steps=2), "steps"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(stop_factor=-1), "stop_factor"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(beta=1.0), "beta"),
-    ("callbacks.LRFinder", lambda: callbacks.LRFinder(beta="0.9"), "beta"),
-    ("callbacks.lr_range_test", lambda: callbacks.lr_range_test("model", np.ones((8, 2)), np.ones(8)), "model"),
-    ("callbacks.lr_range_test",
-     lambda: callbacks.lr_range_test(compiled_model(), np.ones((8, 2)), np.ones(8), batch_size=0), "batch_size"),
-    ("callbacks.lr_range_test",
-     lambda: callbacks.lr_range_test(compiled_model(), np.ones((8, 2)), np.ones(8), batch_size=16), "batch_size"),
-    ("callbacks.lr_range_test",
-     lambda: callbacks.lr_range_test(compiled_model(), np.ones((8, 2)), np.ones(7)), "x and y"),
+    bad(callbacks.LRFinder, min_lr=0, argument="min_lr", says="> 0"),
+    bad(callbacks.LRFinder, min_lr="small", argument="min_lr"),
+    bad(callbacks.LRFinder, min_lr=1.0, max_lr=0.1, argument="max_lr", says="larger than min_lr"),
+    bad(callbacks.LRFinder, max_lr=INF, argument="max_lr"),
+    bad(callbacks.LRFinder, steps=2, argument="steps", says="whole number >= 5"),
+    bad(callbacks.LRFinder, stop_factor=-1, argument="stop_factor"),
+    bad(callbacks.LRFinder, beta=1.0, argument="beta", says=r"in \[0, 1\)"),
+    bad(callbacks.LRFinder, beta="0.9", argument="beta"),
+    bad(callbacks.lr_range_test, "model", np.ones((8, 2)), np.ones(8), argument="model"),
+    bad(callbacks.lr_range_test, Later(uncompiled_model), np.ones((8, 2)), np.ones(8), argument="model",
+        says="compiled"),
+    bad(callbacks.lr_range_test, Later(model_with_a_schedule), np.ones((8, 2)), np.ones(8), batch_size=4,
+        argument="model", says="not a schedule"),
+    bad(callbacks.lr_range_test, Later(compiled_model), np.ones((8, 2)), np.ones(8), batch_size=0,
+        argument="batch_size"),
+    bad(callbacks.lr_range_test, Later(compiled_model), np.ones((8, 2)), np.ones(8), batch_size=16,
+        argument="batch_size", says="one full batch"),
+    bad(callbacks.lr_range_test, Later(compiled_model), np.ones((8, 2)), np.ones(7), argument="x and y"),
     # basins
-    ("basins.nearest_minimum", lambda: basins.nearest_minimum("bowl", [0.0, 0.0]), "landscape"),
-    ("basins.nearest_minimum", lambda: basins.nearest_minimum(bowl, [0.0, 0.0], tolerance=-1), "tolerance"),
-    ("basins.nearest_minimum", lambda: basins.nearest_minimum(bowl, [0.0, 0.0, 0.0]), "points"),
-    ("basins.basins", lambda: basins.basins(line, [0.5], -0.1, 10), "learning_rate"),
-    ("basins.basins", lambda: basins.basins(line, [0.5], 0.1, 0), "steps"),
-    ("basins.basins", lambda: basins.basins(line, [], 0.1, 10), "starts"),
-    ("basins.basin_map", lambda: basins.basin_map(line, 0.1, 10, n=1), "n"),
-    ("basins.basin_map", lambda: basins.basin_map(line, NAN, 10), "learning_rate"),
-    ("basins.random_starts", lambda: basins.random_starts(line, 5, 0), "rng"),
-    ("basins.random_starts", lambda: basins.random_starts(line, -5, rng), "shape"),
-    ("basins.restart_success_rate", lambda: basins.restart_success_rate(line, 0, 10, 0.1, 10, rng), "restarts"),
-    ("basins.restart_success_rate", lambda: basins.restart_success_rate(line, 2, 1.5, 0.1, 10, rng), "trials"),
-    ("basins.predicted_success_rate", lambda: basins.predicted_success_rate(1.5, [1, 2]), "share"),
-    ("basins.predicted_success_rate", lambda: basins.predicted_success_rate("half", [1, 2]), "share"),
-    ("basins.predicted_success_rate", lambda: basins.predicted_success_rate(0.5, [0, 2]), "restarts"),
-    ("basins.plot_basins", lambda: basins.plot_basins("bowl", np.zeros(3), np.zeros(3)), "landscape"),
-    ("basins.plot_basins", lambda: basins.plot_basins(line), "grid_and_labels"),
-    ("basins.hessian", lambda: basins.hessian("gradients", [np.zeros((1, 1))]), "gradients must be a function"),
-    ("basins.hessian", lambda: basins.hessian(lambda: [np.zeros(2)], [np.zeros((1, 1))]), "shape of parameter 0"),
-    ("basins.hessian", lambda: basins.hessian(lambda: np.zeros(1), [np.zeros((1, 1))]), "list of 1 arrays"),
-    ("basins.hessian", lambda: basins.hessian(lambda: [np.zeros((1, 1))], [np.zeros((1, 1))], h=2.0), "h must be"),
-    ("basins.curvature_kind", lambda: basins.curvature_kind([]), "eigenvalues"),
-    ("basins.curvature_kind", lambda: basins.curvature_kind([1.0, NAN]), "eigenvalues"),
-    ("basins.curvature_kind", lambda: basins.curvature_kind(["a", None]), "eigenvalues"),
-    ("basins.curvature_kind", lambda: basins.curvature_kind([1.0], tolerance=-1), "tolerance"),
-    ("basins.train_networks", lambda: basins.train_networks([], np.zeros((2, 1)), np.zeros(2), 0.1, 1), "networks"),
-    ("basins.train_networks", lambda: basins.train_networks(["net"], np.zeros((2, 1)), np.zeros(2), 0.1, 1), "networks"),
-    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(3), 0.1, 1), "targets"),
-    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(2), -0.1, 1), "learning_rate"),
-    ("basins.train_networks", lambda: basins.train_networks([small_net], np.zeros((2, 1)), np.zeros(2), 0.1, 0), "steps"),
-    ("basins.train_networks", lambda: basins.train_networks([small_net, wide_net], np.zeros((2, 1)), np.zeros(2), 0.1, 1),
-     "same layer sizes"),
+    bad(basins.nearest_minimum, "bowl", [0.0, 0.0], argument="landscape"),
+    bad(basins.nearest_minimum, bowl, [0.0, 0.0], tolerance=-1, argument="tolerance"),
+    bad(basins.nearest_minimum, bowl, [0.0, 0.0, 0.0], argument="points"),
+    bad(basins.basins, "f", [0.0], 0.1, 10, argument="landscape"),
+    bad(basins.basins, line, [0.5], -0.1, 10, argument="learning_rate"),
+    bad(basins.basins, line, [0.5], 0.1, 0, argument="steps"),
+    bad(basins.basins, line, [], 0.1, 10, argument="starts"),
+    bad(basins.basin_map, line, 0.1, 10, n=1, argument="n"),
+    bad(basins.basin_map, line, NAN, 10, argument="learning_rate"),
+    bad(basins.basin_map, "line", 0.1, 10, argument="landscape"),
+    bad(basins.random_starts, line, 5, 0, argument="rng", says="Generator"),
+    bad(basins.random_starts, line, -5, rng, argument="shape"),
+    bad(basins.random_starts, line, 2.5, rng, argument="shape"),
+    bad(basins.restart_success_rate, line, 0, 10, 0.1, 10, rng, argument="restarts", says="whole number >= 1"),
+    bad(basins.restart_success_rate, line, 2, 1.5, 0.1, 10, rng, argument="trials"),
+    bad(basins.restart_success_rate, line, 2, 10, -0.1, 10, rng, argument="learning_rate"),
+    bad(basins.restart_success_rate, line, 2, 10, 0.1, 10, 42, argument="rng"),
+    bad(basins.predicted_success_rate, 1.5, [1, 2], argument="share", says=r"in \[0, 1\]"),
+    bad(basins.predicted_success_rate, "half", [1, 2], argument="share"),
+    bad(basins.predicted_success_rate, 0.5, [0, 2], argument="restarts"),
+    bad(basins.plot_basins, "bowl", np.zeros(3), np.zeros(3), argument="landscape"),
+    bad(basins.plot_basins, line, argument="grid_and_labels"),
+    bad(basins.hessian, "gradients", [np.zeros((1, 1))], argument="gradients", says="function"),
+    bad(basins.hessian, lambda: [np.zeros(2)], [np.zeros((1, 1))], argument="gradients", says="shape of parameter 0"),
+    bad(basins.hessian, lambda: np.zeros(1), [np.zeros((1, 1))], argument="gradients", says="list of 1 arrays"),
+    bad(basins.hessian, lambda: [np.zeros((1, 1))], [], argument="parameters"),
+    bad(basins.hessian, lambda: [np.zeros((1, 1))], [np.zeros((1, 1))], h=2.0, argument="h"),
+    bad(basins.curvature_kind, [], argument="eigenvalues"),
+    bad(basins.curvature_kind, [1.0, NAN], argument="eigenvalues"),
+    bad(basins.curvature_kind, ["a", None], argument="eigenvalues"),
+    bad(basins.curvature_kind, [[1.0, 2.0]], argument="eigenvalues", says="1-D"),
+    bad(basins.curvature_kind, [1.0], tolerance=-1, argument="tolerance"),
+    bad(basins.train_networks, [], np.zeros((2, 1)), np.zeros(2), 0.1, 1, argument="networks"),
+    bad(basins.train_networks, ["net"], np.zeros((2, 1)), np.zeros(2), 0.1, 1, argument="networks"),
+    bad(basins.train_networks, [small_net], np.zeros((2, 1)), np.zeros(3), 0.1, 1, argument="targets"),
+    bad(basins.train_networks, [small_net], np.zeros((2, 2)), np.zeros(2), 0.1, 1, argument="x"),
+    bad(basins.train_networks, [small_net], np.zeros((2, 1)), np.zeros(2), -0.1, 1, argument="learning_rate"),
+    bad(basins.train_networks, [small_net], np.zeros((2, 1)), np.zeros(2), 0.1, 0, argument="steps"),
+    bad(basins.train_networks, [small_net, wide_net], np.zeros((2, 1)), np.zeros(2), 0.1, 1, argument="networks",
+        says="same layer sizes"),
     # nn
-    ("nn.Dense", lambda: dense(activation="swishy"), "activation"),
-    ("nn.Dense", lambda: dense(weights="ones"), "weights"),
-    ("nn.Dense", lambda: dense(weights=np.ones(3)), "weights"),
-    ("nn.Dense", lambda: dense(weights=np.full((2, 3), NAN)), "weights"),
-    ("nn.Dense", lambda: dense(bias=np.zeros(4)), "bias"),
-    ("nn.Dense", lambda: dense(weights=np.ones((0, 3))), "weights"),
-    ("nn.Dense", lambda: dense().forward(np.ones((4, 5))), "x"),
-    ("nn.Dense", lambda: dense().forward(np.full((4, 2), INF)), "x"),
-    ("nn.Dense", lambda: (lambda layer: (layer.forward(np.ones((4, 2))), layer.backward(np.ones((4, 2)))))(dense()),
-     "grad_output"),
-    ("nn.mse", lambda: nn.mse(np.ones((4, 1)), np.ones(5)), "targets"),
-    ("nn.mse", lambda: nn.mse(np.full((4, 1), NAN), np.ones(4)), "predictions"),
-    ("nn.softmax_cross_entropy", lambda: nn.softmax_cross_entropy(np.ones((2, 3)), np.array([0.5, 1.0])), "labels"),
-    ("nn.softmax_cross_entropy", lambda: nn.softmax_cross_entropy(np.ones((2, 3)), np.array([0, 3])), "labels"),
-    ("nn.softmax_cross_entropy", lambda: nn.softmax_cross_entropy("logits", np.array([0, 1])), "logits"),
-    ("nn.Network", lambda: nn.Network([]), "layers"),
-    ("nn.Network", lambda: nn.Network([dense(), dense()]), "layer"),
-    ("nn.Network", lambda: nn.Network.random((2,), rng=rng), "sizes"),
-    ("nn.Network", lambda: nn.Network.random((2, 0, 1), rng=rng), "sizes"),
-    ("nn.Network", lambda: nn.Network.random((2, 3, 1), activation="gelu9", rng=rng), "activation"),
-    ("nn.Network", lambda: network().loss(np.ones((4, 2)), np.ones((4, 1)), loss="hinge"), "loss"),
-    ("nn.Network", lambda: network().gradients(np.ones((4, 3)), np.ones((4, 1))), "x"),
+    bad(nn.Dense, np.ones((2, 3)), np.zeros(3), "swishy", argument="activation", says="one of"),
+    bad(nn.Dense, "ones", np.zeros(3), argument="weights"),
+    bad(nn.Dense, np.ones(3), np.zeros(3), argument="weights", says="2-D"),
+    bad(nn.Dense, np.full((2, 3), NAN), np.zeros(3), argument="weights", says="finite"),
+    bad(nn.Dense, np.ones((0, 3)), np.zeros(3), argument="weights"),
+    bad(nn.Dense, np.ones((2, 3)), np.zeros(4), argument="bias", says="3 values"),
+    bad(nn.Dense.forward, dense(), np.ones((4, 5)), argument="x", says="2 columns"),
+    bad(nn.Dense.forward, dense(), np.full((4, 2), INF), argument="x"),
+    bad(nn.Dense.forward, dense(), "data", argument="x"),
+    bad(nn.Dense.backward, Later(forwarded), np.ones((4, 2)), argument="grad_output", says=r"\(4, 3\); got \(4, 2\)"),
+    bad(nn.mse, np.ones((4, 1)), np.ones(5), argument="targets", says="one value per prediction"),
+    bad(nn.mse, np.full((4, 1), NAN), np.ones(4), argument="predictions"),
+    bad(nn.softmax_cross_entropy, np.ones((2, 3)), np.array([0.5, 1.0]), argument="labels", says="whole numbers"),
+    bad(nn.softmax_cross_entropy, np.ones((2, 3)), np.array([0, 3]), argument="labels", says=r"lie in 0 \.\. 2"),
+    bad(nn.softmax_cross_entropy, "logits", np.array([0, 1]), argument="logits"),
+    bad(nn.Network, [], argument="layers"),
+    bad(nn.Network, [dense(), dense()], argument="layers", says="3 outputs cannot feed one with 2 inputs"),
+    bad(nn.Network.random, (2,), rng=rng, argument="sizes"),
+    bad(nn.Network.random, (2, 0, 1), rng=rng, argument="sizes"),
+    bad(nn.Network.random, (2, 3, 1), activation="gelu9", rng=rng, argument="activation"),
+    bad(nn.Network.loss, network(), np.ones((4, 2)), np.ones((4, 1)), loss="hinge", argument="loss"),
+    bad(nn.Network.gradients, network(), np.ones((4, 3)), np.ones((4, 1)), argument="x"),
+    bad(nn.Network.gradients, network(), np.ones((4, 2)), np.ones((4, 1)), loss="mae", argument="loss"),
     # autodiff
-    ("autodiff.Value", lambda: autodiff.Value("two"), "data"),
-    ("autodiff.Value", lambda: autodiff.Value(NAN), "data"),
-    ("autodiff.Value", lambda: autodiff.Value(2.0) ** autodiff.Value(3.0), "exponent"),
-    ("autodiff.Value", lambda: autodiff.Value(2.0) + "three", "other"),
-    ("autodiff.draw_graph", lambda: autodiff.draw_graph(3.0), "output"),
-    ("autodiff.draw_graph", lambda: autodiff.draw_graph(autodiff.Value(1.0) * 2, parameters=[1.0]), "parameters"),
-    ("autodiff.draw_graph", lambda: autodiff.draw_graph(autodiff.Value(1.0) * 2, local_derivatives=1),
-     "local_derivatives"),
+    bad(autodiff.Value, "two", argument="data"),
+    bad(autodiff.Value, NAN, argument="data"),
+    bad(autodiff.Value, True, argument="data"),
+    bad(autodiff.Value.__pow__, autodiff.Value(2.0), autodiff.Value(3.0), argument="exponent"),
+    bad(autodiff.Value.__add__, autodiff.Value(2.0), "three", argument="other"),
+    bad(autodiff.draw_graph, 3.0, argument="output"),
+    bad(autodiff.draw_graph, autodiff.Value(1.0) * 2, parameters=[1.0], argument="parameters"),
+    bad(autodiff.draw_graph, autodiff.Value(1.0) * 2, parameters=[autodiff.Value(3.0)], argument="parameters",
+        says="input Values"),
+    bad(autodiff.draw_graph, autodiff.Value(1.0) * 2, local_derivatives=1, argument="local_derivatives"),
     # gradcheck
-    ("gradcheck.numerical_gradients", lambda: gradcheck.numerical_gradients(3.0, weights), "loss"),
-    ("gradcheck.numerical_gradients", lambda: gradcheck.numerical_gradients(lambda: 0.0, []), "parameters"),
-    ("gradcheck.numerical_gradients",
-     lambda: gradcheck.numerical_gradients(lambda: 0.0, [np.ones(2, dtype="float32")]), "parameter"),
-    ("gradcheck.numerical_gradients", lambda: gradcheck.numerical_gradients(lambda: 0.0, weights, h=0.0), "h"),
-    ("gradcheck.gradient_check", lambda: gradcheck.gradient_check(lambda: 0.0, weights, [np.ones(2)]), "gradients"),
-    ("gradcheck.gradient_check",
-     lambda: gradcheck.gradient_check(lambda: 0.0, weights, [np.ones((3, 2)), np.ones(3)]), "gradient"),
-    ("gradcheck.relative_error", lambda: gradcheck.relative_error(np.ones(2), np.ones(3)), "a and b"),
-    ("gradcheck.relative_error", lambda: gradcheck.relative_error("a", np.ones(3)), "a"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([0, 2]), "widths"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([]), "widths"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([2], inputs=0), "inputs"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([2], samples=-1), "samples"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([2], repeats=0), "repeats"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([2], finite_differences_up_to=-1),
-     "finite_differences_up_to"),
-    ("gradcheck.gradient_costs", lambda: gradcheck.gradient_costs([2], finite_difference_repeats=0),
-     "finite_difference_repeats"),
-    ("gradcheck.gradient_check", lambda: gradcheck.gradient_check("loss", weights, weights), "loss"),
-    ("gradcheck.relative_error_verdict", lambda: gradcheck.relative_error_verdict(-1e-3), "error"),
-    ("gradcheck.relative_error_verdict", lambda: gradcheck.relative_error_verdict("small"), "error"),
-    ("gradcheck.relative_error_verdict", lambda: gradcheck.relative_error_verdict(NAN), "error"),
+    bad(gradcheck.numerical_gradients, 3.0, weights, argument="loss"),
+    bad(gradcheck.numerical_gradients, lambda: 0.0, [], argument="parameters"),
+    bad(gradcheck.numerical_gradients, lambda: 0.0, [np.ones(2, dtype="float32")], argument="parameters",
+        says="float64"),
+    bad(gradcheck.numerical_gradients, lambda: 0.0, weights, h=0.0, argument="h"),
+    bad(gradcheck.gradient_check, lambda: 0.0, weights, [np.ones(2)], argument="gradients"),
+    bad(gradcheck.gradient_check, lambda: 0.0, weights, [np.ones((3, 2)), np.ones(3)], argument="gradients",
+        says="shape of parameters"),
+    bad(gradcheck.gradient_check, "loss", weights, weights, argument="loss"),
+    bad(gradcheck.gradient_check, lambda: 0.0, weights, weights, h=2, argument="h"),
+    bad(gradcheck.relative_error, np.ones(2), np.ones(3), argument="a and b"),
+    bad(gradcheck.relative_error, "a", np.ones(3), argument="a"),
+    bad(gradcheck.gradient_costs, [0, 2], argument="widths"),
+    bad(gradcheck.gradient_costs, [], argument="widths"),
+    bad(gradcheck.gradient_costs, [2], inputs=0, argument="inputs"),
+    bad(gradcheck.gradient_costs, [2], samples=-1, argument="samples"),
+    bad(gradcheck.gradient_costs, [2], repeats=0, argument="repeats"),
+    bad(gradcheck.gradient_costs, [2], finite_differences_up_to=-1, argument="finite_differences_up_to"),
+    bad(gradcheck.gradient_costs, [2], finite_difference_repeats=0, argument="finite_difference_repeats"),
+    bad(gradcheck.relative_error_verdict, -1e-3, argument="error"),
+    bad(gradcheck.relative_error_verdict, "small", argument="error"),
+    bad(gradcheck.relative_error_verdict, NAN, argument="error"),
     # optimizers
-    ("optimizers.SGD", lambda: optimizers.SGD(learning_rate=-0.01), "learning_rate"),
-    ("optimizers.SGD", lambda: optimizers.SGD(learning_rate="0.01"), "learning_rate"),
-    ("optimizers.SGD", lambda: optimizers.SGD(learning_rate=NAN), "learning_rate"),
-    ("optimizers.SGD", lambda: optimizers.SGD(momentum=1.5), "momentum"),
-    ("optimizers.SGD", lambda: optimizers.SGD(nesterov="yes"), "nesterov"),
-    ("optimizers.SGD", lambda: optimizers.SGD(decay=-1e-3), "decay"),
-    ("optimizers.RMSprop", lambda: optimizers.RMSprop(rho=1.0), "rho"),
-    ("optimizers.RMSprop", lambda: optimizers.RMSprop(epsilon=-1e-7), "epsilon"),
-    ("optimizers.RMSprop", lambda: optimizers.RMSprop(momentum=-0.1), "momentum"),
-    ("optimizers.RMSprop", lambda: optimizers.RMSprop(centered=1), "centered"),
-    ("optimizers.Adam", lambda: optimizers.Adam(beta_1=1.0), "beta_1"),
-    ("optimizers.Adam", lambda: optimizers.Adam(beta_2=-0.1), "beta_2"),
-    ("optimizers.Adam", lambda: optimizers.Adam(epsilon=INF), "epsilon"),
-    ("optimizers.Adam", lambda: optimizers.Adam(amsgrad="no"), "amsgrad"),
-    ("optimizers.Optimizer", lambda: optimizers.Adam().step(np.ones(3), np.ones(4)), "grads[0]"),
-    ("optimizers.Optimizer", lambda: optimizers.Adam().step(np.ones(3), ["a", "b", "c"]), "grads[0]"),
-    ("optimizers.Optimizer", lambda: optimizers.Adam().step([np.ones(3)], [np.ones(3)] * 2), "grads"),
-    ("optimizers.Optimizer", lambda: optimizers.SGD().step(np.arange(3), np.ones(3)), "params[0]"),
-    ("optimizers.keras_cast", lambda: optimizers.keras_cast(0.1, "int32"), "dtype"),
+    bad(optimizers.SGD, learning_rate=-0.01, argument="learning_rate", says=">= 0, got -0.01"),
+    bad(optimizers.SGD, learning_rate="0.01", argument="learning_rate", says="got str"),
+    bad(optimizers.SGD, learning_rate=NAN, argument="learning_rate", says="finite"),
+    bad(optimizers.SGD, learning_rate=lambda step: 0.1, argument="learning_rate",
+        says="takes no schedule; for one, use keras.optimizers.SGD"),
+    bad(optimizers.Adam, learning_rate=Later(keras_schedule), argument="learning_rate",
+        says="got InverseTimeDecay: this from-scratch Adam .* use keras.optimizers.Adam"),
+    bad(optimizers.SGD, momentum=1.5, argument="momentum", says=r"in \[0, 1\], got 1.5"),
+    bad(optimizers.SGD, momentum=-0.1, argument="momentum"),
+    bad(optimizers.SGD, nesterov="yes", argument="nesterov", says="True or False"),
+    bad(optimizers.SGD, decay=-1e-3, argument="decay"),
+    bad(optimizers.RMSprop, rho=1.0, argument="rho", says=r"in \[0, 1\), got 1.0"),
+    bad(optimizers.RMSprop, epsilon=-1e-7, argument="epsilon"),
+    bad(optimizers.RMSprop, momentum=2.0, argument="momentum"),
+    bad(optimizers.RMSprop, centered=1, argument="centered"),
+    bad(optimizers.Adam, beta_1=1.0, argument="beta_1"),
+    bad(optimizers.Adam, beta_2=-0.1, argument="beta_2"),
+    bad(optimizers.Adam, epsilon=INF, argument="epsilon"),
+    bad(optimizers.Adam, amsgrad=None, argument="amsgrad"),
+    bad(optimizers.Optimizer.step, optimizers.Adam(), np.ones(3), np.ones(4), argument="grads[0]",
+        says=r"shape of params\[0\], \(3,\); got \(4,\)"),
+    bad(optimizers.Optimizer.step, optimizers.Adam(), np.ones(3), ["a", "b", "c"], argument="grads[0]"),
+    bad(optimizers.Optimizer.step, optimizers.Adam(), np.ones(2), "0.5", argument="grads[0]"),
+    bad(optimizers.Optimizer.step, optimizers.Adam(), [np.ones(3)], [np.ones(3)] * 2, argument="grads",
+        says="list of 1 arrays"),
+    bad(optimizers.Optimizer.step, optimizers.Adam(), [np.ones(2)], np.ones(2), argument="grads"),
+    bad(optimizers.Optimizer.step, optimizers.SGD(), np.arange(3), np.ones(3), argument="params[0]",
+        says="float32 or float64 array, got dtype int64"),
+    bad(optimizers.keras_cast, 0.1, "int32", argument="dtype"),
     # widgets
-    ("widgets.PathFigure", lambda: widgets.PathFigure("bowl", [1.0, 1.0], 10), "landscape"),
-    ("widgets.LearningRateExplorer", lambda: widgets.LearningRateExplorer(line, 1.0, 0), "steps"),
-    ("widgets.OptimizerExplorer", lambda: widgets.OptimizerExplorer(bowl, [1.0, 2.0, 3.0], 10), "start"),
-    ("widgets.OptimizerExplorer", lambda: widgets.OptimizerExplorer(bowl, [1.0, 2.0], 10).render("adam"), "optimizer"),
-    ("widgets.learning_rate_explorer", lambda: widgets.learning_rate_explorer(rates=(1.0, 0.1)), "rates"),
-    ("widgets.learning_rate_explorer", lambda: widgets.learning_rate_explorer(value=5.0), "value"),
-    ("widgets.learning_rate_explorer", lambda: widgets.learning_rate_explorer(landscape="bowl"), "landscape"),
-    ("widgets.make_optimizer", lambda: widgets.make_optimizer("adagrad", 0.1), "name"),
-    ("widgets.make_optimizer", lambda: widgets.make_optimizer("Adam", -0.1), "learning_rate"),
-    ("widgets.make_optimizer", lambda: widgets.make_optimizer("momentum", 0.1, momentum=2.0), "momentum"),
-    ("widgets.optimizer_playground", lambda: widgets.optimizer_playground(steps=0), "steps"),
-    ("widgets.optimizer_playground", lambda: widgets.optimizer_playground(landscape="rosenbrock"), "landscape"),
-    # course (the maintainer's tools/ are not the learner's boundary: tests/test_tools.py)
-    ("course.next_notebook", lambda: course.next_notebook("99_extra"), "stem"),
+    bad(widgets.PathFigure, "bowl", [1.0, 1.0], 10, argument="landscape"),
+    bad(widgets.LearningRateExplorer, line, 1.0, 0, argument="steps"),
+    bad(widgets.OptimizerExplorer, bowl, [1.0, 2.0, 3.0], 10, argument="start"),
+    bad(widgets.OptimizerExplorer, line, NAN, 10, argument="start"),
+    bad(widgets.LearningRateExplorer.render, Later(lambda: widgets.LearningRateExplorer(line, 2.5, 5)), -0.1,
+        argument="learning_rate", says=">= 0"),
+    bad(widgets.OptimizerExplorer.render, Later(lambda: widgets.OptimizerExplorer(bowl, [1.0, 2.0], 10)), "adam",
+        argument="optimizer", says="course_utils.optimizers"),
+    bad(widgets.learning_rate_explorer, rates=(1.0, 0.1), argument="rates", says="0 < lowest < highest"),
+    bad(widgets.learning_rate_explorer, rates=(0.1,), argument="rates"),
+    bad(widgets.learning_rate_explorer, rates=(-1.0, 1.0), argument="rates", says=">= 0"),
+    bad(widgets.learning_rate_explorer, value=5.0, argument="value", says="within rates"),
+    bad(widgets.learning_rate_explorer, landscape="bowl", argument="landscape"),
+    bad(widgets.make_optimizer, "adagrad", 0.1, argument="name", says="one of"),
+    bad(widgets.make_optimizer, "Adam", -0.1, argument="learning_rate"),
+    bad(widgets.make_optimizer, "momentum", 0.1, momentum=2.0, argument="momentum"),
+    bad(widgets.optimizer_playground, steps=0, argument="steps"),
+    bad(widgets.optimizer_playground, landscape="rosenbrock", argument="landscape"),
     # checks: the arguments an author passes (a learner's wrong answer gets Feedback instead, see test_checks)
-    ("checks.compare_numbers", lambda: checks.compare_numbers(1.0, 1.0, rtol=-1), "rtol"),
-    ("checks.compare_numbers", lambda: checks.compare_numbers(1.0, 1.0, name=3), "name"),
-    ("checks.compare_numbers", lambda: checks.compare_numbers(1.0, "one"), "expected"),
-    ("checks.Feedback", lambda: checks.Feedback("yes", "fine"), "passed"),
-    ("checks.Exercise", lambda: checks.Exercise("ex 1", "gradients", print, ["nudge"]), "label"),
-    ("checks.Exercise", lambda: checks.Exercise("ex1", "", print, ["nudge"]), "module"),
-    ("checks.Exercise", lambda: checks.Exercise("ex1", "gradients", "check", ["nudge"]), "checker"),
-    ("checks.Exercise", lambda: checks.Exercise("ex1", "gradients", print, "nudge"), "hints"),
-    ("checks.Exercise", lambda: checks.Exercise("ex1", "gradients", print, []), "hints"),
-    ("checks.Reply", lambda: checks.Reply("wrong"), "feedback"),
-    ("checks.stored_solution", lambda: checks.stored_solution("no_such_notebook", "ex1"), "module"),
-    ("checks.stored_solution", lambda: checks.stored_solution("start_here", "ex9"), "label"),
-    ("exercises.learning_rate.make_model",
-     lambda: importlib.import_module("course_utils.exercises.learning_rate").make_model(-1), "seed"),
-    ("exercises.learning_rate.make_model",
-     lambda: importlib.import_module("course_utils.exercises.learning_rate").make_model("0"), "seed"),
-    ("exercises.optimizers_in_keras.measure",
-     lambda: importlib.import_module("course_utils.exercises.optimizers_in_keras").measure(batch_size=0), "batch_size"),
+    bad(checks.compare_numbers, 1.0, 1.0, rtol=-1, argument="rtol"),
+    bad(checks.compare_numbers, 1.0, 1.0, name=3, argument="name"),
+    bad(checks.compare_numbers, 1.0, "one", argument="expected"),
+    bad(checks.Feedback, "yes", "fine", argument="passed"),
+    bad(checks.Exercise, "ex 1", "gradients", print, ["nudge"], argument="label"),
+    bad(checks.Exercise, "ex1", "", print, ["nudge"], argument="module"),
+    bad(checks.Exercise, "ex1", "gradients", "check", ["nudge"], argument="checker"),
+    bad(checks.Exercise, "ex1", "gradients", print, "nudge", argument="hints"),
+    bad(checks.Exercise, "ex1", "gradients", print, [], argument="hints"),
+    bad(checks.Exercise.hint, exercise, 3, argument="level", says="from 1 to 1"),
+    bad(checks.Reply, "wrong", argument="feedback"),
+    bad(checks.stored_solution, "no_such_notebook", "ex1", argument="module"),
+    bad(checks.stored_solution, "start_here", "ex9", argument="label"),
+    # exercises
+    bad(learning_rate.make_model, -1, argument="seed"),
+    bad(learning_rate.make_model, "0", argument="seed"),
+    bad(optimizers_in_keras.measure, batch_size=0, argument="batch_size"),
     # digits
-    ("digits.load", lambda: digits.load(validation=1.5), "validation"),
-    ("digits.load", lambda: digits.load(seed="zero"), "seed"),
-    ("digits.build_model", lambda: digits.build_model(seed=None), "seed"),
-    ("digits.train", lambda: digits.train("adam", epochs=0), "epochs"),
-    ("digits.train", lambda: digits.train("adam", epochs=1, batch_size=0), "batch_size"),
-    ("digits.train", lambda: digits.train(3.0, epochs=1), "optimizer"),
-    ("digits.Trainer", lambda: digits.Trainer("adam"), "optimizer"),
-    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1]), "trainer"),
-    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1], stop_at_failure="yes"), "stop_at_failure"),
-    ("digits.sweep", lambda: digits.sweep("a trainer", [0.1], broken=2), "broken"),
-    ("digits.epochs_to", lambda: digits.epochs_to([0.9], target=2), "target"),
-    ("digits.epochs_to", lambda: digits.epochs_to("0.9"), "accuracies"),
-    ("digits.summarise", lambda: digits.summarise([]), "runs"),
-    ("digits.summarise", lambda: digits.summarise({0.1: [{"val_accuracy": [0.9], "loss": [1.0]}]}, key="acc"), "key"),
-    ("digits.best", lambda: digits.best("results"), "results"),
-    ("digits.plot_rates", lambda: digits.plot_rates({}), "results"),
-    ("digits.plot_curves", lambda: digits.plot_curves({"SGD": "not histories"}), "runs"),
+    bad(digits.load, validation=1.5, argument="validation", says=r"in \(0, 1\)"),
+    bad(digits.load, seed="zero", argument="seed"),
+    bad(digits.build_model, seed=None, argument="seed"),
+    bad(digits.train, "adam", epochs=0, argument="epochs", says="whole number >= 1"),
+    bad(digits.train, "adam", epochs=1, batch_size=0, argument="batch_size"),
+    bad(digits.train, 3.0, epochs=1, argument="optimizer"),
+    bad(digits.Trainer, "adam", argument="optimizer"),
+    bad(digits.sweep, "a trainer", [0.1], argument="trainer"),
+    bad(digits.sweep, "a trainer", [0.1], stop_at_failure="yes", argument="stop_at_failure"),
+    bad(digits.sweep, "a trainer", [0.1], broken=2, argument="broken"),
+    bad(digits.epochs_to, [0.9], target=2, argument="target"),
+    bad(digits.epochs_to, "0.9", argument="accuracies"),
+    bad(digits.summarise, [], argument="runs"),
+    bad(digits.summarise, {0.1: [{"val_accuracy": [0.9], "loss": [1.0]}]}, key="acc", argument="key", says="one of"),
+    bad(digits.best, "results", argument="results"),
+    bad(digits.plot_rates, {}, argument="results"),
+    bad(digits.plot_curves, {"SGD": "not histories"}, argument="runs"),
 ]
 
-# Public names without a row, and why.
+#: The maintainer tooling's rows: its bad inputs are held here too, but the completeness test does not ask for them.
+
+#: Public names without a row, and why.
 EXEMPT = {
-    "environment.CourseEnvironmentError": "an exception class",
-    "plotting.apply_style": "takes no arguments",
-    "callbacks.BatchLossHistory": "takes no arguments",
-    "landscapes.Minimum": "a record built only by the landscapes themselves",
-    "gradcheck.GradientCheck": "a record built only by gradient_check",
-    "digits.Result": "a record built only by digits.summarise",
     "course.PlannedNotebook": "a record of the course plan, written in the source",
     "course.course_map": "takes no arguments",
+    "environment.CourseEnvironmentError": "an exception class",
+    "environment.installed_version": "setup calls it with distribution names written in its source",
+    "environment.environment_summary": "setup calls it with the seed it has checked; no notebook calls it",
+    "plotting.apply_style": "takes no arguments",
+    "callbacks.BatchLossHistory": "takes no arguments",
+    "landscapes.himmelblau": "takes no arguments (the points its landscape is given: rows of landscapes.Landscape)",
+    "landscapes.six_hump_camel": "takes no arguments (the points its landscape is given: rows of landscapes.Landscape)",
+    "landscapes.Minimum": "a record built only by the landscapes themselves",
+    "descent.DescentRun": "a record built only by descend, gradient_descent and sweep_learning_rates",
+    "gradcheck.GradientCheck": "a record built only by gradient_check",
+    "digits.Result": "a record built only by digits.summarise",
     "checks.Help": "a record built only by Exercise.hint and Exercise.solution",
     "checks.passed": "builds a verdict from a check's own text; any text will do",
     "checks.wrong": "builds a verdict from a check's own text; any text will do",
@@ -352,27 +439,63 @@ EXEMPT = {
 }
 
 
+def learner_modules():
+    """Every module of course_utils but the private ones (the maintainer's tools/ are not in the package)."""
+    names = [module.name for module in pkgutil.walk_packages(course_utils.__path__, "course_utils.")]
+    return [importlib.import_module(name) for name in names
+            if not any(part.startswith("_") for part in name.split("."))]
+
+
 def public_names():
+    """``module.name`` (without ``course_utils.``) of every public function and class the modules define."""
     names = set()
-    for module in MODULES:
-        for name, value in vars(module).items():
-            if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
-                continue
-            if isinstance(value, (types.FunctionType, type)):
+    for module in learner_modules():
+        for name in dir(module):
+            value = getattr(module, name)
+            if (not name.startswith("_") and isinstance(value, (types.FunctionType, type))
+                    and value.__module__ == module.__name__):
                 names.add(f"{module.__name__.removeprefix('course_utils.')}.{name}")
     return names
 
 
+def called_name(func):
+    """The public name a row's callable belongs to: a function, a class, or (for a method) its class."""
+    function = getattr(func, "__func__", func)  # a bound method: the function behind it
+    return f"{function.__module__.removeprefix('course_utils.')}.{function.__qualname__.split('.')[0]}"
+
+
 def test_the_table_covers_every_public_function():
-    missing = public_names() - {name for name, _, _ in CASES} - set(EXEMPT)
+    public, covered = public_names(), {called_name(case.func) for case in CASES}
+    missing = public - covered - set(EXEMPT)
     assert not missing, f"public functions without a bad-input row: {sorted(missing)}"
-    assert len(CASES) >= 150
+    assert not set(EXEMPT) - public, f"EXEMPT names that are not public functions: {sorted(set(EXEMPT) - public)}"
+    assert not set(EXEMPT) & covered, f"EXEMPT names that have rows: {sorted(set(EXEMPT) & covered)}"
 
 
-@pytest.mark.parametrize("name, call, argument", CASES, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(CASES)])
-def test_bad_input_gets_a_clear_error(name, call, argument):
+@pytest.mark.parametrize("case", CASES, ids=lambda case: called_name(case.func))
+def test_each_row_names_an_argument_of_the_function_it_calls(case):
+    parameters = inspect.signature(case.func).parameters
+    assert re.match(r"\w+", case.argument)[0] in parameters, f"{case.argument!r} is not an argument of {case.func}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: called_name(case.func))
+def test_bad_input_gets_a_clear_error(case):
+    args = [value.make() if isinstance(value, Later) else value for value in case.args]
+    kwargs = {key: value.make() if isinstance(value, Later) else value for key, value in case.kwargs.items()}
     with pytest.raises((ValueError, TypeError)) as caught:
-        call()
+        case.func(*args, **kwargs)
     message = str(caught.value)
-    assert argument in message, f"the message should name {argument!r}: {message!r}"
+    assert re.search(rf"(?<!\w){re.escape(case.argument)}(?!\w)", message), \
+        f"the message should name {case.argument!r}: {message!r}"
     assert ALLOWED.search(message), f"the message should say what is allowed: {message!r}"
+    assert re.search(case.says, message), f"the message should say {case.says!r}: {message!r}"
+
+
+@pytest.mark.parametrize("message", [
+    "could not convert string to float: 'here'",  # NumPy's own
+    "'int' object is not iterable",  # Python's own
+    "unsupported operand type(s) for -: 'str' and 'float'",
+    "invalid value",
+])
+def test_the_wording_check_can_fail(message):
+    assert not ALLOWED.search(message)

@@ -24,18 +24,12 @@ import urllib.request
 import nbformat
 import pytest
 
-<<<<<<< HEAD
 from conftest import CHROMIUM, NOTEBOOKS, ROOT, browser_missing
 from tools.execute import KERNEL_ENVIRONMENT
 from tools.solutions import BEGIN_SOLUTION
 from tools.student import write_student_edition
 from test_lab import free_port, running
 from test_notebooks import NOT_SOLVED, check_cells
-=======
-from conftest import NOTEBOOKS, ROOT
-from tools.execute import KERNEL_ENVIRONMENT
-from test_lab import free_port, running, status
->>>>>>> tools
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -48,7 +42,7 @@ if browser_missing():
         raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {browser_missing()}")
     pytest.skip(f"browser test skipped: {browser_missing()}", allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,11 @@
 """Batch losses from Keras 3's running means, and the LR range test on linear regression, whose
 largest stable rate is known in closed form."""
 
+import keras
 import numpy as np
 import pytest
 
-import course_utils
-
-course_utils.setup(quiet=True)
-import keras  # noqa: E402
-
-from course_utils.callbacks import BatchLossHistory, LRFinder, lr_range_test  # noqa: E402
+from course_utils.callbacks import BatchLossHistory, LRFinder, lr_range_test
 
 N = 128
 
@@ -34,9 +30,9 @@ def linear_model(optimizer):
 def test_suggestion_is_stable_and_within_a_factor_10_of_the_largest_stable_rate(seed):
     X, y, bound = regression_problem(seed)
     model = linear_model(keras.optimizers.SGD(learning_rate=0.01))
-    # Full-batch gradient descent, where the bound is exact: every batch is the whole data set.
-    finder = lr_range_test(model, np.tile(X, (100, 1)), np.tile(y, 100), min_lr=1e-4, max_lr=10.0,
-                           steps=100, batch_size=N)
+    # Full-batch gradient descent, where the bound is exact: every batch is the whole data set (repeated by the
+    # range test itself, 100 times: no tiling needed).
+    finder = lr_range_test(model, X, y, min_lr=1e-4, max_lr=10.0, steps=100, batch_size=N)
     assert finder.exploded, "the range must reach the unstable rates"
     suggestion = finder.suggestion()
     assert bound / 10 < suggestion < bound, (suggestion, bound)
@@ -76,35 +72,6 @@ def test_the_range_test_records_its_batch_size():
     X, y, _ = regression_problem()
     finder = lr_range_test(linear_model("sgd"), X, y, min_lr=1e-4, max_lr=10.0, steps=10, batch_size=16)
     assert finder.batch_size == 16 and LRFinder().batch_size is None
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, words",
-    [
-        ({"min_lr": 0.0}, ValueError, "min_lr must be a positive finite number"),
-        ({"min_lr": "1e-5"}, TypeError, "min_lr must be a number"),
-        ({"max_lr": float("inf")}, ValueError, "max_lr must be a positive finite number"),
-        ({"min_lr": 1.0, "max_lr": 0.1}, ValueError, "max_lr must be larger than min_lr"),
-        ({"steps": 2}, ValueError, "steps must be a whole number >= 5"),
-        ({"beta": 1.0}, ValueError, r"beta must be in \[0, 1\)"),
-        ({"stop_factor": -1.0}, ValueError, "stop_factor must be a positive"),
-    ],
-)
-def test_bad_settings_get_a_clear_error(kwargs, error, words):
-    with pytest.raises(error, match=words):
-        LRFinder(**kwargs)
-
-
-def test_bad_models_and_schedules_get_a_clear_error():
-    X, y, _ = regression_problem()
-    with pytest.raises(TypeError, match="must be a compiled keras.Model"):
-        lr_range_test(keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)]), X, y)
-    with pytest.raises(ValueError, match="need at least one full batch"):
-        lr_range_test(linear_model("sgd"), X[:10], y[:10], batch_size=32)
-    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.9)
-    with pytest.raises(TypeError, match="not a schedule"):
-        lr_range_test(linear_model(keras.optimizers.SGD(learning_rate=schedule)), X, y)
-    assert LRFinder().suggestion() is None and LRFinder().minimum_rate() is None
 
 
 def test_a_diverging_run_keeps_its_first_infinite_batch_loss():
@@ -165,6 +132,7 @@ def test_a_curve_that_never_falls_has_no_steepest_rate():
     assert finder.steepest_rate() is None
     assert set(finder.candidates()) == {"minimum / 10", "minimum"}
     assert LRFinder().steepest_rate() is None and LRFinder().candidates() is None
+    assert LRFinder().suggestion() is None and LRFinder().minimum_rate() is None
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -190,8 +158,6 @@ def test_plot_marks_every_candidate_beside_the_axes():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert [label.split(":")[0] for label in labels[2:5]] == ["steepest", "minimum / 10", "minimum"]
     assert labels[-1].startswith("stability limit")
-    with pytest.raises(TypeError, match="candidates must be True or False"):
-        plot_lr_finder(finder, candidates="yes")
 
 
 def test_plot_on_a_log_axis_shows_every_batch_loss():
@@ -208,5 +174,3 @@ def test_plot_on_a_log_axis_shows_every_batch_loss():
     ax = plot_lr_finder(finder, bound=0.5, log=True)
     assert ax.get_yscale() == "log" and ax.get_ylim()[0] < min(finder.losses) and "log scale" in ax.get_ylabel()
     assert ax.lines[-1].get_color() == "#000000", "the stability limit is drawn in black"
-    with pytest.raises(TypeError, match="log must be True or False"):
-        plot_lr_finder(finder, log="yes")

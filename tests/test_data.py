@@ -3,14 +3,10 @@ epoch, and, in a fixed order, exactly the batches Keras makes from arrays (the s
 
 import warnings
 
+import keras
 import numpy as np
 
-import course_utils
-
-course_utils.setup(quiet=True)
-import keras  # noqa: E402
-
-from course_utils.data import batches  # noqa: E402
+from course_utils.data import batches
 
 X = np.arange(20, dtype="float64").reshape(10, 2)
 Y = np.arange(10)

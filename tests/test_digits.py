@@ -1,14 +1,10 @@
 """The capstone's dataset and model (notebook 07's exercises are tested in tests/exercises)."""
 
+import keras
 import numpy as np
 import pytest
 
-import course_utils
-
-course_utils.setup(quiet=True)
-import keras  # noqa: E402
-
-from course_utils import digits  # noqa: E402
+from course_utils import digits
 
 
 def test_digits_load_offline_scaled_and_split_deterministically():

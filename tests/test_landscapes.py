@@ -10,7 +10,6 @@ ALL = {
     "quadratic 1-D": landscapes.quadratic(3.0),
     "quadratic 2-D": landscapes.quadratic(1.0, 25.0),
     "Rosenbrock": landscapes.rosenbrock(),
-    "Beale": landscapes.beale(),
     "Himmelblau": landscapes.himmelblau(),
     "six-hump camel": landscapes.six_hump_camel(),
     "several minima": landscapes.several_minima(),
@@ -59,7 +58,6 @@ def test_the_global_minimum_is_the_lowest_point_of_the_region(name):
 
 def test_literature_values():
     assert ALL["Rosenbrock"].global_minimum.location.tolist() == [1.0, 1.0]
-    assert ALL["Beale"].global_minimum.location.tolist() == [3.0, 0.5]
     assert len(ALL["Himmelblau"].minima) == 4 and all(m.value == 0 for m in ALL["Himmelblau"].minima)
     assert ALL["six-hump camel"].global_minimum.value == pytest.approx(-1.0316, abs=1e-4)
     assert len(ALL["six-hump camel"].minima) == 6
@@ -73,8 +71,6 @@ def test_mse_of_line_has_the_least_squares_minimum_and_the_stated_hessian():
     hessian = np.stack([central_difference(f, e) - central_difference(f, 0 * e) for e in np.eye(2)]) / 1.0
     np.testing.assert_allclose(hessian, 2 * design.T @ design / len(x), rtol=1e-5)
     assert f.axis_labels == ("w", "b")
-    with pytest.raises(ValueError, match="same length"):
-        landscapes.mse_of_line([1.0, 2.0], [1.0])
 
 
 def test_several_minima_basins_lie_between_its_maxima():
@@ -93,27 +89,6 @@ def test_vectorised_over_any_batch_shape():
     X, Y = f.grid(11)
     assert X.shape == Y.shape == (11, 11)
     assert ALL["quadratic 1-D"](np.ones((3, 2))).shape == (3, 2)
-
-
-@pytest.mark.parametrize(
-    "call, error, words",
-    [
-        (lambda: ALL["Himmelblau"]([1.0, 2.0, 3.0]), ValueError, r"must have shape \(\.\.\., 2\)"),
-        (lambda: ALL["Himmelblau"](1.0), ValueError, r"must have shape \(\.\.\., 2\)"),
-        (lambda: ALL["quadratic 1-D"]("1.0"), TypeError, "points must be numbers"),
-        (lambda: ALL["quadratic 1-D"]({"x": 1}), TypeError, "points must be numbers"),
-        (lambda: landscapes.quadratic(), ValueError, "one or more positive numbers"),
-        (lambda: landscapes.quadratic(-1.0), ValueError, "positive numbers"),
-        (lambda: landscapes.quadratic(1.0, 2.0, 3.0), ValueError, "curvatures must be one number"),
-        (lambda: landscapes.quadratic(float("nan")), ValueError, "finite numbers"),
-        (lambda: landscapes.several_minima((0.0, 1.0)), ValueError, "odd number of distinct"),
-        (lambda: landscapes.several_minima(scale=-1.0), ValueError, "scale must be a positive number"),
-        (lambda: ALL["Beale"].grid(1), ValueError, "n must be a whole number >= 2"),
-    ],
-)
-def test_bad_input_gets_a_clear_error(call, error, words):
-    with pytest.raises(error, match=words):
-        call()
 
 
 def test_non_finite_points_give_nan_or_inf_without_warnings():

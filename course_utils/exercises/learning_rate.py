@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from course_utils._validate import as_int
 from course_utils.checks import Exercise, Reply, as_numbers, not_yet, passed, wrong
 
 # --- Exercise 1: read the curves ---------------------------------------------------------------------------
@@ -337,9 +338,7 @@ y_train.setflags(write=False)
 
 def _initial_weights(seed=0):
     """The initial weights of the model with this seed: Glorot-uniform kernels, zero biases (NumPy only)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
-    rng = np.random.default_rng([int(seed), 1])
+    rng = np.random.default_rng([as_int("seed", seed, 0), 1])
     weights = []
     for fan_in, fan_out in ((INPUTS, HIDDEN), (HIDDEN, 1)):
         limit = math.sqrt(6 / (fan_in + fan_out))

@@ -12,9 +12,7 @@
 
 import contextlib
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from course_utils.checks import Exercise, Reply, as_numbers, call, passed, wrong
 
@@ -157,6 +155,9 @@ def _through_stack(initializer, widths=STACK_WIDTHS, activation="relu", batch=BA
     It mirrors section 6's measurement: a fixed batch of normal inputs (spread 1) of width ``widths[0]`` goes through
     one Dense layer per further width, each with ``kernel_initializer=initializer`` and ``activation``.
     """
+    import keras
+    import tensorflow as tf
+
     rng = np.random.default_rng(list(widths))
     signal = tf.constant(rng.normal(size=(batch, widths[0])).astype("float32"))
     for width in widths[1:]:
@@ -217,6 +218,8 @@ def _watching_keras_initializers():
 
 def _kernel(relu_uniform, shape):
     """What the learner's initializer returns for ``shape``, called as Keras calls it, as a float64 array."""
+    import tensorflow as tf
+
     label = f'relu_uniform({shape}, dtype="float32")'
     kernel = call(relu_uniform, shape, dtype="float32", name="relu_uniform")
     if kernel is None:
@@ -308,6 +311,8 @@ def _variance_problem(kernels):
 
 
 def _check_initializer(relu_uniform):
+    import keras
+
     if isinstance(relu_uniform, type):
         raise Reply(wrong(f"`relu_uniform` is a class, {relu_uniform.__name__}; Keras needs an initializer it can call "
                           f"with a shape: pass an instance, `{relu_uniform.__name__}()`."))
@@ -375,12 +380,21 @@ def _camel_tf(x):
 
 def _bump_tf(x):
     """A bump in three variables: cos(x0) cos(x1) - x2²."""
+    import tensorflow as tf
+
     return tf.cos(x[0]) * tf.cos(x[1]) - x[2] ** 2
 
 
 def _trough_tf(x):
     """A trough along the line x0 = -x1: (x0 + x1)²."""
     return (x[0] + x[1]) ** 2
+
+
+def _wavy_saddle_tf(x):
+    """-x0² - x1² + x2² + sin(x0 x2): a saddle in three variables, with a mixed second derivative."""
+    import tensorflow as tf
+
+    return -x[0] ** 2 - x[1] ** 2 + x[2] ** 2 + tf.sin(x[0] * x[2])
 
 
 #: Functions to try your code on, each with a critical point (its gradient is zero there). The check uses others.
@@ -394,8 +408,7 @@ examples = {
 #: The check's functions for tf_hessian: (description, function, critical point).
 HESSIAN_CASES = (
     ("f(x) = x0² + 3 x0 x1 + x1² at (0, 0)", lambda x: x[0] ** 2 + 3 * x[0] * x[1] + x[1] ** 2, (0.0, 0.0)),
-    ("f(x) = −x0² − x1² + x2² + sin(x0 x2) at (0, 0, 0)",
-     lambda x: -x[0] ** 2 - x[1] ** 2 + x[2] ** 2 + tf.sin(x[0] * x[2]), (0.0, 0.0, 0.0)),
+    ("f(x) = −x0² − x1² + x2² + sin(x0 x2) at (0, 0, 0)", _wavy_saddle_tf, (0.0, 0.0, 0.0)),
     ("the camel at (1.230229876517, 0.162334584459)", _camel_tf, (1.230229876517, 0.162334584459)),
 )
 
@@ -424,6 +437,8 @@ RELATIVE_ZERO = 1e-6
 
 def _reference_hessian(function, point):
     """The check's own Hessian: two nested tapes in float64, one gradient per row."""
+    import tensorflow as tf
+
     x = tf.Variable(np.asarray(point, dtype=np.float64))
     with tf.GradientTape(persistent=True) as outer:
         with tf.GradientTape() as inner:
@@ -469,6 +484,8 @@ class _Watched:
         self.calls, self.tensor_calls, self.moved = 0, 0, 0
 
     def __call__(self, x):
+        import tensorflow as tf
+
         self.calls += 1
         if tf.is_tensor(x) or isinstance(x, tf.Variable):
             self.tensor_calls += 1
@@ -508,6 +525,8 @@ def _show(matrix):
 @contextlib.contextmanager
 def _watching_graph_gradients():
     """Count calls of tf.gradients and tf.hessians, the graph-mode functions (they work only inside tf.function)."""
+    import tensorflow as tf
+
     calls, originals = [0], {name: getattr(tf, name) for name in ("gradients", "hessians")}
 
     def counting(original):
