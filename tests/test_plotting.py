@@ -1,8 +1,12 @@
-"""The plot style: colour-blind-safe colours and readable sizes for every figure after setup."""
+"""The plot style (colour-blind-safe colours, readable sizes) and the course's figures."""
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from course_utils.plotting import PALETTE, apply_style
+from course_utils import landscapes
+from course_utils.descent import gradient_descent
+from course_utils.plotting import PALETTE, apply_style, plot_gradient_field, plot_landscape, plot_losses
 
 
 def test_style_applies_the_okabe_ito_palette_in_order():
@@ -13,14 +17,6 @@ def test_style_applies_the_okabe_ito_palette_in_order():
     assert list(PALETTE.values())[:3] == ["#0072B2", "#E69F00", "#009E73"]
     assert fig.get_size_inches().tolist() == [7.0, 4.2]
     plt.close(fig)
-
-
-import numpy as np
-import pytest
-
-from course_utils import landscapes
-from course_utils.descent import gradient_descent
-from course_utils.plotting import plot_gradient_field, plot_landscape, plot_losses
 
 F = landscapes.quadratic(2.0)
 

@@ -1,7 +1,11 @@
-"""The learning-rate explorer: a slider that redraws the picture (as PNG) for each rate."""
+"""The explorers: sliders that redraw the picture (as PNG) for each learning rate, and the optimizer playground."""
+
+import numpy as np
 
 from course_utils import landscapes
-from course_utils.widgets import LearningRateExplorer, learning_rate_explorer
+from course_utils.optimizers import SGD, Adam, RMSprop
+from course_utils.widgets import (PLAYGROUND_OPTIMIZERS, LearningRateExplorer, OptimizerExplorer, learning_rate_explorer,
+                                  make_optimizer, optimizer_playground)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -33,11 +37,6 @@ def test_moving_the_slider_redraws_the_image():
 
 
 # --- The optimizer playground -----------------------------------------------------------------------
-
-import numpy as np
-
-from course_utils.optimizers import SGD, Adam, RMSprop
-from course_utils.widgets import PLAYGROUND_OPTIMIZERS, OptimizerExplorer, make_optimizer, optimizer_playground,E501
 
 
 def test_make_optimizer_builds_each_choice_from_the_sliders():
