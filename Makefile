@@ -23,7 +23,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
 	@echo "make test       set up and run every test: unit tests and all notebooks (nbval), on every core"
-	@echo "make test-fast  only the tests that start no kernel, server or training run (about a minute)"
+	@echo "make test-fast  only the tests that start no kernel, server or browser: while you work on course_utils"
 	@echo "make test-browser  only the real-browser test: Run All of every notebook in JupyterLab (Chromium)"
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"

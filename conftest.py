@@ -10,14 +10,21 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
   TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too.
 
 nbval does the comparison (its markers, the sanitizers in ``tests/nbval_sanitize.cfg``); each copy names a kernel
-spec, written next to it, that gives the kernel its environment. The student edition runs in the browser test
+spec (in ``build/nbval/kernels/``) that gives the kernel its environment. The student edition runs in the browser test
 (``tests/test_browser.py``), or in ``tests/test_notebooks.py`` where there is no Chromium.
 """
 
+import contextlib
 import json
 import os
-import shutil
+import re
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -39,6 +46,10 @@ def pytest_configure(config):
     """Configure TensorFlow as the notebooks do (course_utils.setup: quiet, deterministic, its thread pools) before
     any test module is imported: its threads can be set only before its first op, and some test modules build
     Keras objects when they are collected. The pytest-xdist controller, which runs no test, skips it."""
+    for option in ("nbval", "nbval_lax", "nbval_current_env", "nbval_kernel_name"):
+        if getattr(config.option, option, None):
+            raise pytest.UsageError(f"--{option.replace('_', '-')}: the notebooks are tested as nbval runs of "
+                                    "generated copies, each with its own kernel (see conftest.py); drop the option")
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         return
     import matplotlib
@@ -200,11 +211,27 @@ def pytest_collect_file(file_path, parent):
 
 
 def pytest_collection_modifyitems(items):
-    """Each nbval copy runs in one kernel: keep its cells together on one pytest-xdist worker, in order."""
     for item in items:
         if item.path.is_relative_to(GENERATED):
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group(item.parent.nodeid))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With pytest-xdist (`make test` passes -n auto): the cells of one notebook copy run in order on one worker,
+    in one kernel, and the browser test's notebooks share one JupyterLab; every other test is a unit of its own.
+    Units with more tests go first, so the long notebook runs start early."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            if "::Cell " in nodeid:
+                return nodeid.rsplit("::Cell ", 1)[0]
+            if nodeid.startswith("tests/test_browser.py::"):
+                return "tests/test_browser.py"
+            return nodeid
+
+    return NotebookScheduling(config, log)
 
 
 def browser_missing():
@@ -226,3 +253,61 @@ def student_edition(tmp_path_factory):
     folder = tmp_path_factory.mktemp("student")
     write_student_edition(NOTEBOOKS, folder)
     return folder
+
+
+# --- Shared by the tests ---------------------------------------------------------------------------------
+
+#: The reply of a check cell in the student edition: "not solved yet", and how to ask for help. No hint, formula or
+#: value before an attempt.
+NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
+                        r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.\s*")
+
+
+def check_cells(student_notebook):
+    """The code cells that check an exercise: each follows an exercise cell (``# YOUR CODE HERE``)."""
+    code = [cell for cell in student_notebook.cells if cell.cell_type == "code"]
+    return [code[i + 1] for i, cell in enumerate(code) if "# YOUR CODE HERE" in cell.source]
+
+
+def free_port():
+    """A free TCP port on localhost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def status(url, token=None):
+    """HTTP status of a GET (without following redirects), or None if nothing answers."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError):
+        return None  # not listening (yet)
+
+
+@contextlib.contextmanager
+def running(process, port, token):
+    """Wait until the JupyterLab `process` answers on `port`; yield its base URL; stop it (and its kernels) after."""
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while status(f"{base}/api/status", token) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not start: " + process.stderr.read().decode()[-2000:])
+            time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -24,12 +24,10 @@ import urllib.request
 import nbformat
 import pytest
 
-from conftest import CHROMIUM, NOTEBOOKS, ROOT, browser_missing
+from conftest import CHROMIUM, NOT_SOLVED, NOTEBOOKS, ROOT, browser_missing, check_cells, free_port, running
 from tools.execute import KERNEL_ENVIRONMENT
 from tools.solutions import BEGIN_SOLUTION
 from tools.student import write_student_edition
-from test_lab import free_port, running
-from test_notebooks import NOT_SOLVED, check_cells
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -42,6 +40,7 @@ if browser_missing():
         raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {browser_missing()}")
     pytest.skip(f"browser test skipped: {browser_missing()}", allow_module_level=True)
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 
@@ -155,7 +154,7 @@ def test_student_edition_runs_all_in_jupyterlab_with_every_figure_and_not_solved
                 page.wait_for_function(f"() => ({PROMPTS})().some(p => p !== '[ ]:')", timeout=15_000)
                 started = True
                 break
-            except Exception:  # noqa: BLE001 - playwright's TimeoutError: click again
+            except PlaywrightTimeout:  # on a cold start the click can do nothing: click again
                 continue
         assert started, "Run All Cells did not start the notebook"
 

@@ -3,21 +3,13 @@
 How the notebooks themselves are run and compared (nbval, twice, offline, other arithmetic): conftest.py.
 """
 
-import re
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import LESSONS, NOTEBOOKS, browser_missing
+from conftest import LESSONS, NOT_SOLVED, NOTEBOOKS, browser_missing, check_cells
 from tools.lint import hygiene_problems
 from tools.student import STUDENT_BANNER
-
-#: The reply of a check cell in the student edition: "not solved yet", and how to ask for help. No hint, formula or
-#: value before an attempt.
-NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
-                        r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.\s*")
-
 
 def test_every_notebook_with_prose_to_hold_has_a_claims_file():
     """The claims run between the two runs of each notebook (conftest.py); 00 draws no conclusion."""
@@ -28,12 +20,6 @@ def test_every_notebook_with_prose_to_hold_has_a_claims_file():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_hygiene(path):
     assert hygiene_problems(path) == []
-
-
-def check_cells(student_notebook):
-    """The code cells that check an exercise: each follows an exercise cell (``# YOUR CODE HERE``)."""
-    code = [cell for cell in student_notebook.cells if cell.cell_type == "code"]
-    return [code[i + 1] for i, cell in enumerate(code) if "# YOUR CODE HERE" in cell.source]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

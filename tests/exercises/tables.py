@@ -4,8 +4,7 @@ import re
 
 import numpy as np
 
-NOT_SOLVED = re.compile(r"📝 Not solved yet: `\w+` (is still `\.\.\.`|still returns `\.\.\.`)\. Write your answer in the "
-                        r"exercise cell, run it, then run this cell\. Stuck\? `ex\d\.hint\(\)` gives a hint\.")
+from conftest import NOT_SOLVED
 
 #: Answers no exercise accepts; each must get a clear ❌ (never ✅, never a traceback).
 JUNK = [None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 10**400, float("nan"),
