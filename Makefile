@@ -18,13 +18,14 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test test-fast test-browser execute student slides lint solutions bench clean clean-all
+.PHONY: help setup lab test test-fast test-arithmetic test-browser execute student slides lint solutions bench clean clean-all
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
 	@echo "make test       set up and run every test: unit tests and all notebooks (nbval), on every core"
 	@echo "make test-fast  only the tests that start no kernel, server or browser: while you work on course_utils"
-	@echo "make test-browser  only the real-browser test: Run All of every notebook in JupyterLab (Chromium)"
+	@echo "make test-arithmetic  every notebook under each other arithmetic alone (BLAS kernels, oneDNN), and a third"
+	@echo "make test-browser  only the real-browser test: Run All of the student edition in JupyterLab (Chromium)"
 	@echo "make execute    re-execute the notebooks in place (after changing one, or course_utils)"
 	@echo "make student    write the student edition (solutions removed) to build/student/"
 	@echo "make slides     write reveal.js slides of every notebook to build/slides/"
@@ -51,6 +52,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not slow" -n auto $(PYTEST_ARGS)
+
+# The stored outputs under every kind of arithmetic the tests emulate, one at a time (make test runs two together).
+test-arithmetic: $(STAMP)
+	COURSE_EVERY_ARITHMETIC=1 $(BIN)/python -m pytest notebooks -n auto -k "not twice" $(PYTEST_ARGS)
 
 # Fails (instead of skipping) when Chromium is missing: on Debian, apt-get install chromium.
 test-browser: $(STAMP)

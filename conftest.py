@@ -7,7 +7,9 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
   claims (``tests/lessons/NN_name.py``: the prose says what the experiments show), then Run All again. Both runs
   must give the stored outputs, so no state leaks from one run into the next.
 - ``other-arithmetic/``: Run All with NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and
-  TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too.
+  TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too. The two
+  kinds of arithmetic share one kernel, so that ``make test`` runs each notebook only three times in all;
+  ``make test-arithmetic`` also runs each alone, and a third (OpenBLAS's Sandybridge kernels, oneDNN up to AVX2).
 
 nbval does the comparison (its markers, the sanitizers in ``tests/nbval_sanitize.cfg``); each copy names a kernel
 spec (in ``build/nbval/kernels/``) that gives the kernel its environment. The student edition runs in the browser test
@@ -153,13 +155,26 @@ def _twice(notebook, stem):
     return [_silent_cell(OFFLINE_GUARD), *code, *claims, *again]
 
 
+def _once(notebook, stem):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+PRESCOTT = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}  # NumPy's BLAS on SSE3 kernels, one thread
+ONEDNN = {"IPYTHONDIR": str(GENERATED / "ipython-onednn")}  # TensorFlow's oneDNN kernels on (ONEDNN_STARTUP)
+
 #: name -> (the kernel's environment beyond the course's, the cells of the copy)
 NOTEBOOK_RUNS = {
     "twice": ({}, _twice),
-    "other-arithmetic": ({"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1",
-                          "IPYTHONDIR": str(GENERATED / "ipython-onednn")},
-                         lambda notebook, stem: [cell for cell in notebook.cells if cell.cell_type == "code"]),
+    "other-arithmetic": ({**PRESCOTT, **ONEDNN}, _once),
 }
+#: `make test-arithmetic` (COURSE_EVERY_ARITHMETIC=1) also runs each kind of arithmetic alone, and a third one.
+if os.environ.get("COURSE_EVERY_ARITHMETIC") == "1":
+    NOTEBOOK_RUNS |= {
+        "prescott-blas": (PRESCOTT, _once),
+        "onednn": (ONEDNN, _once),
+        "sandybridge-blas-onednn-avx2": ({"OPENBLAS_CORETYPE": "Sandybridge", "ONEDNN_MAX_CPU_ISA": "AVX2", **ONEDNN},
+                                         _once),
+    }
 
 
 def _write(path, text):
