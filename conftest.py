@@ -8,8 +8,9 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
   must give the stored outputs, so no state leaks from one run into the next.
 - ``other-arithmetic/``: Run All with NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and
   TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too. The two
-  kinds of arithmetic share one kernel, so that ``make test`` runs each notebook four times in all (twice, once here, once as the student edition);
-  ``make test-arithmetic`` also runs each alone, and a third (OpenBLAS's Sandybridge kernels, oneDNN up to AVX2).
+  kinds of arithmetic share one kernel, so that ``make test`` runs each notebook four times in all (twice, once
+  here, once as the student edition); ``make test-arithmetic`` also runs each alone, and a third (OpenBLAS's
+  Sandybridge kernels, oneDNN up to AVX2).
 
 nbval does the comparison (its markers, the sanitizers in ``tests/nbval_sanitize.cfg``); each copy names a kernel
 spec (in ``build/nbval/kernels/``) that gives the kernel its environment. The student edition runs in the browser test
