@@ -68,7 +68,9 @@ def as_array(name, value, *, ndim=None, finite=True, empty=False, dtype=np.float
             raise TypeError
         if array.dtype.kind not in "biufO":  # text, dates, complex numbers
             raise TypeError
-        array = array.astype(np.float64 if array.dtype.kind == "O" else dtype or array.dtype, copy=False)
+        if dtype is None:  # its own numeric dtype; numbers held as Python objects become float64
+            dtype = np.float64 if array.dtype.kind == "O" else array.dtype
+        array = array.astype(dtype, copy=False)
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be a number or an array of numbers, got {_shown(value)}") from None
     except OverflowError:  # a Python int too large for a float

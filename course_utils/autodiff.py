@@ -8,14 +8,14 @@ reuses the values the forward computation stored.
 
 import math
 
+from course_utils._validate import as_bool, as_float
+
 
 class Value:
     """A scalar, the operation that made it, and (after ``backward``) d(output)/d(this)."""
 
     def __init__(self, data, parents=(), op="", label=""):
-        if isinstance(data, bool) or not isinstance(data, (int, float)) or not math.isfinite(data):
-            raise TypeError(f"Value: data must be a finite number, got {data!r}")
-        self.data, self.grad, self.label = float(data), 0.0, label
+        self.data, self.grad, self.label = as_float("data", data), 0.0, label
         self.parents, self.op = parents, op
         self.local = ()  # d(self)/d(parent) for each parent: the local derivatives the backward pass multiplies by
         self._backward = lambda: None  # passes self.grad on to the parents
@@ -132,8 +132,7 @@ def draw_graph(output, ax=None, local_derivatives=False, parameters=()):
 
     if not isinstance(output, Value):
         raise TypeError(f"output must be a Value (the result of an expression), got {type(output).__name__}")
-    if not isinstance(local_derivatives, bool):
-        raise TypeError(f"local_derivatives must be True or False, got {local_derivatives!r}")
+    local_derivatives = as_bool("local_derivatives", local_derivatives)
     if not isinstance(parameters, (list, tuple)) or not all(isinstance(p, Value) for p in parameters):
         raise TypeError(f"parameters must be a list of the graph's input Values, got {parameters!r}")
     depth, order = {}, []

@@ -98,9 +98,11 @@ def restart_success_rate(landscape, restarts, trials, learning_rate, steps, rng)
 def predicted_success_rate(share, restarts):
     """1 - (1 - share)^restarts: the chance that at least one of ``restarts`` independent starts succeeds."""
     share = as_float("share", share, low=0, high=1)
-    restarts = np.asarray(restarts)
-    if restarts.dtype.kind not in "iu" or np.any(restarts < 1):
-        raise ValueError(f"restarts must be whole numbers >= 1, got {restarts.tolist()!r}")
+    restarts = as_array("restarts", restarts, dtype=None)
+    if restarts.dtype.kind not in "iu":
+        raise TypeError(f"restarts must be a whole number >= 1 or an array of them, got dtype {restarts.dtype}")
+    if np.any(restarts < 1):
+        raise ValueError(f"restarts must be a whole number >= 1 or an array of them, got {restarts.tolist()!r:.80}")
     return 1 - (1 - share) ** restarts
 
 

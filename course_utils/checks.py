@@ -22,6 +22,8 @@ from importlib import resources
 
 import numpy as np
 
+from course_utils._validate import as_array, as_float
+
 PASSED = "✅ Correct"
 NOT_YET = "📝 Not solved yet"
 WRONG = "❌ Not yet"
@@ -37,11 +39,6 @@ class Feedback:
     passed: bool
     message: str
 
-    def __post_init__(self):
-        if not isinstance(self.passed, bool) or not isinstance(self.message, str):
-            raise TypeError(f"passed must be True or False and message a string, got {self.passed!r}, "
-                            f"{type(self.message).__name__}")
-
     def __bool__(self):
         return self.passed
 
@@ -53,8 +50,6 @@ class Reply(Exception):
     """Raised inside a check to stop with a verdict: ``raise Reply(wrong("..."))``."""
 
     def __init__(self, feedback):
-        if not isinstance(feedback, Feedback):
-            raise TypeError(f"feedback must be a Feedback, got {type(feedback).__name__}")
         super().__init__(feedback.message)
         self.feedback = feedback
 
@@ -137,12 +132,8 @@ def compare_numbers(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, mi
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
-    if not (rtol >= 0 and atol >= 0):
-        raise ValueError(f"rtol and atol must be >= 0, got rtol={rtol}, atol={atol}")
-    try:
-        expected = np.asarray(expected, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"expected must be a number or an array of numbers, got {expected!r:.60}") from None
+    rtol, atol = as_float("rtol", rtol, low=0), as_float("atol", atol, low=0)
+    expected = as_array("expected", expected)
     try:
         return _compare(answer, expected, name, rtol, atol, mistakes or {}, factors)
     except Reply as reply:

@@ -13,7 +13,7 @@ class PlannedNotebook(NamedTuple):
 
 
 #: The notebooks in study order; every one exists in notebooks/ (tests/test_course.py).
-#: Article points: the source article's points, as numbered in COURSE_DESIGN.
+#: Article points: the points of the source article that each notebook teaches, numbered in the article's order.
 COURSE_PLAN = (
     PlannedNotebook("00_start_here", "Start here", 15, ()),
     PlannedNotebook("01_gradients", "Gradients", 25, (1,)),

@@ -19,7 +19,7 @@ Usage::
 
 import numpy as np
 
-from course_utils._validate import as_bool, as_float
+from course_utils._validate import as_array, as_bool, as_float
 
 
 def keras_cast(value, dtype):
@@ -55,15 +55,15 @@ class Optimizer:
         return new[0] if single else new
 
     def _checked(self, index, param, grad):
-        param = np.asarray(param)
+        """One parameter array (float32 or float64) and its gradient, cast to the parameter's dtype. Values may be
+        infinite or NaN: a diverged run in a sweep keeps stepping beside the others."""
+        param = as_array(f"params[{index}]", param, finite=False, empty=True, dtype=None)
         if param.dtype not in (np.float32, np.float64):
             raise TypeError(f"params[{index}] must be a float32 or float64 array, got dtype {param.dtype}")
-        if isinstance(grad, (str, bytes)) or np.asarray(grad).dtype.kind not in "biuf":
-            raise TypeError(f"grads[{index}] must be numbers, got {type(grad).__name__}")
-        grad = np.asarray(grad)
+        grad = as_array(f"grads[{index}]", grad, finite=False, empty=True, dtype=param.dtype)
         if grad.shape != param.shape:
             raise ValueError(f"grads[{index}] must have the shape of params[{index}], {param.shape}; got {grad.shape}")
-        return param, grad.astype(param.dtype)
+        return param, grad
 
     def _rate(self, dtype):
         """The learning rate as Keras uses it: a float32 value cast to the parameter's dtype."""

@@ -1,10 +1,13 @@
 """The plot style (colour-blind-safe colours, readable sizes) and the course's figures."""
 
+import ast
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course_utils import landscapes
+from course_utils import basins, callbacks, data, descent, gradcheck, landscapes, nn, optimizers
 from course_utils.descent import gradient_descent
 from course_utils.plotting import PALETTE, apply_style, plot_gradient_field, plot_landscape, plot_losses
 
@@ -78,3 +81,20 @@ def test_gradient_field_draws_one_arrow_per_grid_point():
 def test_a_curve_that_is_nan_from_the_start_is_marked_as_diverged():
     ax = plot_losses({"blown": [float("nan")]})
     assert ax.get_legend().get_texts()[0].get_text() == "blown (diverged: NaN from the start)"
+
+
+
+def imported_packages(module):
+    """The top-level packages a module's source imports, inside functions too."""
+    tree = ast.parse(inspect.getsource(module))
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    return {name.split(".")[0] for name in names}
+
+
+@pytest.mark.parametrize("module", [landscapes, descent, optimizers, nn, gradcheck, callbacks, data],
+                         ids=lambda module: module.__name__)
+def test_the_general_tools_draw_nothing_their_figures_are_in_plotting(module):
+    """CONTRIBUTING's rule: only a notebook's experiment module (basins, autodiff, digits) keeps its own figures."""
+    assert "matplotlib" in imported_packages(basins)  # the check sees an import inside a function
+    assert "matplotlib" not in imported_packages(module)

@@ -60,6 +60,15 @@ def test_pins_match_what_course_utils_checks():
                                      "platform_machine": "x86_64"})[0].startswith(EXPECTED_VERSIONS["tensorflow"])
 
 
+def test_the_declared_dependencies_hold_the_pins():
+    """pyproject's dependencies admit the versions requirements.txt pins, from the same major version on."""
+    for dependency in map(Requirement, tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]):
+        (version,) = pinned(dependency.name)
+        (floor,) = [spec.version for spec in dependency.specifier if spec.operator == ">="]
+        assert dependency.specifier.contains(version), (str(dependency), version)
+        assert floor.split(".")[0] == version.split(".")[0], (str(dependency), version)
+
+
 def test_python_floor_is_the_same_everywhere():
     floor = ".".join(map(str, MIN_PYTHON))
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]

@@ -232,7 +232,7 @@ def _call_sigmoid(sigmoid, z):
         if any(text in message for text in _VALUE_AS_NUMBER):
             raise Reply(wrong("calling `sigmoid` raised a TypeError: a math or NumPy function, or float(), was "
                               "handed the Value `v` itself. Its number is `v.data`.")) from None
-        if "data must be a finite number, got Value(" in message:
+        if "data must be a number, got Value Value(" in message:  # Value(v): the message of as_float
             raise Reply(wrong("calling `sigmoid` raised a TypeError: the number you gave the new Value is itself a "
                               "Value (an expression of `v` in the engine's operations). Compute the sigmoid's number "
                               "from `v.data`.")) from None

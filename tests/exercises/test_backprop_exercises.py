@@ -196,7 +196,7 @@ SIGMOID_MISTAKES = {
     "e^z / (1 + e^z) for every z": (lambda: sigmoid(forward="math.exp(v.data) / (1 + math.exp(v.data))"),
                                     ["Value(800)", "OverflowError"]),
     "np.exp in e^z / (1 + e^z): inf / inf": (lambda: sigmoid(
-        forward="float(np.exp(v.data) / (1 + np.exp(v.data)))"), ["Value(800)", "finite number"]),
+        forward="float(np.exp(v.data) / (1 + np.exp(v.data)))"), ["Value(800)", "data must be finite"]),
     "the derivative with e^(-z)": (lambda: sigmoid(
         backward="v.grad += math.exp(-v.data) / (1 + math.exp(-v.data)) ** 2 * out.grad"),
         ["x = -800", "backward() raised OverflowError", "node's output"]),
