@@ -81,6 +81,7 @@ def _descend(landscape, start, steps, blowup, update):
     diverged_at = np.full(batch_shape, -1, dtype=int)
     path[0], losses[0] = params, landscape(params)
     limit = blowup * (1 + np.abs(losses[0]))
+    any_diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(1, steps + 1):
             params = np.asarray(update(params, landscape.gradient(params)), dtype=np.float64)
@@ -88,6 +89,10 @@ def _descend(landscape, start, steps, blowup, update):
                 raise ValueError(f"update returned shape {params.shape}; expected {path.shape[1:]}")
             loss = landscape(params)
             finite = np.isfinite(loss) & np.all(np.isfinite(params), axis=point_axes)
+            if not any_diverged and np.all(finite & (loss <= limit)):  # the usual step: every run goes on
+                path[step], losses[step] = params, loss
+                params = params.copy()  # as below: update gets an array of its own
+                continue
             blown = (~finite | (loss > limit)) & (diverged_at < 0)
             diverged_at[blown] = step
             gone = (diverged_at >= 0) & (diverged_at < step)  # keep the step of divergence itself
@@ -95,6 +100,7 @@ def _descend(landscape, start, steps, blowup, update):
             path[step] = np.where(np.expand_dims(keep, point_axes), params, np.nan)
             losses[step] = np.where(keep, loss, np.nan)
             params = np.where(np.expand_dims(diverged_at >= 0, point_axes), np.nan, params)
+            any_diverged = bool(np.any(diverged_at >= 0))
     return DescentRun(landscape, path, losses, diverged_at)
 
 

@@ -62,3 +62,24 @@ def test_fit_on_the_pipeline_warns_about_nothing():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model.fit(batches(X, Y.astype("float32"), batch_size=5), epochs=2, shuffle=False, verbose=0)
+
+
+def test_without_autotuning_fit_trains_exactly_as_on_the_plain_pipeline():
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(48, 3)).astype("float32"), rng.normal(size=48).astype("float32")
+
+    def trained(dataset):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9), loss="mse")
+        history = model.fit(dataset(), epochs=4, shuffle=False, verbose=0)  # a new order every epoch
+        return history.history["loss"], model.get_weights()
+
+    plain = trained(lambda: tf.data.Dataset.from_tensor_slices((x, y)).shuffle(48, seed=3).batch(10))
+    ours = trained(lambda: batches(x, y, batch_size=10, seed=3))
+    assert batches(x, y).options().autotune.enabled is False
+    assert ours[0] == plain[0]
+    for a, b in zip(ours[1], plain[1]):
+        np.testing.assert_array_equal(a, b)

@@ -66,9 +66,11 @@ def test_setup_without_tensorflow_does_not_import_it():
 def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
     out, err = run_python(
         """
+        import gc
         import os
         import course_utils
         course_utils.setup(seed=7)
+        frozen = gc.get_freeze_count()
         import tensorflow as tf
         from tensorflow.python.framework import config  # the public API has no getter
         print(os.environ["TF_CPP_MIN_LOG_LEVEL"], os.environ["TF_ENABLE_ONEDNN_OPTS"])
@@ -78,6 +80,7 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
         print((tf.random.normal([4]).numpy() == first).all())
         threading = tf.config.threading
         print(threading.get_intra_op_parallelism_threads(), threading.get_inter_op_parallelism_threads())
+        print(frozen > 100_000, gc.get_freeze_count() <= frozen)  # the imports frozen once, not what ran after
         print(tf.keras.layers.Dense(2).name)  # builds nothing; TensorFlow stays silent
         """
     )
@@ -87,7 +90,7 @@ def test_setup_makes_tensorflow_quiet_deterministic_and_checked():
         r"\| seed 7, deterministic ops",
         lines[0],
     ), lines[0]
-    assert lines[1:5] == ["3 0", "True", "True", "1 2"]
+    assert lines[1:6] == ["3 0", "True", "True", "1 2", "True True"]
     assert err == "", err  # not one TensorFlow log line
 
 
