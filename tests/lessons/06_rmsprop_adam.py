@@ -263,14 +263,15 @@ claim("Replay the first epoch of that run step by step",
       abs(replay_loss - sgd_01["losses"][0]) < 1e-3 * sgd_01["losses"][0], f"{replay_loss} vs {sgd_01['losses'][0]}")
 claim("the gradient norm stays between about 1.5 and 7 for eleven steps",
       big == 11 and 1.5 < norms[:big].min() and norms[:big].max() < 7, f"{norms}")
-claim("then jumps to 52 at step 12, 19 times the first",
-      round(norms[big]) == 52 and round(norms[big] / norms[0]) == 19, f"{norms[big]:.1f}, x{norms[big] / norms[0]:.2f}")
+claim("then jumps to about 50 at step 12, about 20 times the first",
+      round(norms[big], -1) == 50 and round(norms[big] / norms[0], -1) == 20,
+      f"{norms[big]:.1f}, x{norms[big] / norms[0]:.2f}")
 claim("1 % of the hidden values sit at $|h| > 0.99$ (where tanh passes almost no gradient) before step 12, 48 % right "
       "after it", f"{saturated[big]:.0%}" == "1%" and f"{saturated[big + 1]:.0%}" == "48%", f"{saturated}")
 claim("at the starting weights the same batch gives a norm of 3.5",
       f"{same_batch:.1f}" == "3.5" and same_batch < norms[:big].max(), f"{same_batch:.2f}")
-claim("on all 512 sequences the gradient norm is 15 there, against 1.6 at the start",
-      f"{everywhere[big]:.0f}" == "15" and f"{everywhere[0]:.1f}" == "1.6", f"{everywhere}")
+claim("on all 512 sequences the gradient norm is about 15 there, against 1.6 at the start",
+      5 * round(everywhere[big] / 5) == 15 and f"{everywhere[0]:.1f}" == "1.6", f"{everywhere}")
 claim("in the eleven ordinary steps above, 27 of the 55 tensors' gradients have a norm above 1",
       np.sum(tensor_norms[:big] > 1) == 27 and tensor_norms[:big].size == 55, f"{tensor_norms[:big].round(2)}")
 clip_test = [keras.Variable([0.0, 0.0]), keras.Variable([0.0])]
@@ -278,7 +279,7 @@ keras.optimizers.SGD(learning_rate=1.0, clipnorm=1.0).apply([tf.constant([1.2, 1
 claim("`clipnorm=1.0` rescales the gradient of each weight *tensor*",
       np.allclose(clip_test[0].numpy(), [-0.6, -0.8]) and np.allclose(clip_test[1].numpy(), [-0.5]),
       "a tensor's gradient of norm 2 is rescaled to norm 1, another's of norm 0.5 is left alone")
-claim("the step it causes, 5 long", round(0.1 * norms[big]) == 5, f"{0.1 * norms[big]:.2f}")
+claim("the step it causes, about 5 long", round(0.1 * norms[big]) == 5, f"{0.1 * norms[big]:.2f}")
 claim("the run never recovers", min(sgd_01["losses"][1:]) > 0.9 * mean_loss, f"{sgd_01['losses']}")
 clipped = rnn_runs["SGD, clipnorm = 1", 0.1]
 claim("With `clipnorm=1.0`, SGD at 0.1 no longer saturates and ends far below the mean's loss",
@@ -313,8 +314,8 @@ claim("caps each weight's step at a few $\\eta$ whatever the gradient ($\\eta/\\
       all(0.99 / np.sqrt(1 - rho) < caps[rho] <= 1 / np.sqrt(1 - rho) for rho in (0.9, 0.99))
       and f"{caps[0.9]:.1f}" == "3.2" and round(caps[0.99]) == 10 and 2.5 < caps["Adam"] < 3.2
       and f"{(1 - 0.9) / np.sqrt(1 - 0.999):.1f}" == "3.2", f"{caps}")
-claim("at 0.1 every adaptive run fails as unclipped SGD does (a loss above 2, over 10 % of the hidden values "
-      "saturated)", all(run_failed(name, 0.1) for name in adaptive + ["SGD"]),
+claim("at 0.1 every adaptive run fails as unclipped SGD does (over 5 % of the hidden values saturated)",
+      all(run_failed(name, 0.1) for name in adaptive + ["SGD"]),
       f"{ {name: (final_loss(name, 0.1), rnn_runs[name, 0.1]['saturation']) for name in rnn_names} }")
 claim("RMSprop with `rho` = 0.99 fails already at 0.03", run_failed("RMSprop, rho = 0.99", 0.03),
       f"{rnn_runs['RMSprop, rho = 0.99', 0.03]}")
@@ -334,24 +335,27 @@ claim("their step is set by $\\eta$, not by the gradient's size, since $\\sqrt v
 claim("(with `clipnorm=1`, Adam at 0.1 still fails the same way). Above its best rate, lower the rate.",
       run_failed("Adam, clipnorm = 1", 0.1) and not run_failed("Adam", best_rnn["Adam"]),
       f"clipped at 0.1: {rnn_runs['Adam, clipnorm = 1', 0.1]}; unclipped at {best_rnn['Adam']}")
-claim("Adam at its own best rate ends lowest", ranking[0] == "Adam", f"{ranking}")
-claim("it stays first with the second seed", min(check_seed, key=check_seed.get) == "Adam", f"{check_seed}")
-claim("unclipped SGD stays last", ranking[-1] == "SGD" and max(check_seed, key=check_seed.get) == "SGD",
-      f"{ranking}, {check_seed}")
+claim("Adam at its own best rate ends lowest, and unclipped SGD last", ranking[0] == "Adam" and ranking[-1] == "SGD",
+      f"{ranking}")
+claim("with the second seed (other initial weights, other batch order) unclipped SGD is again the only one to end "
+      "above a loss of 1", [name for name in rnn_names if check_seed[name] > 1] == ["SGD"], f"{check_seed}")
 clip_best = final_loss("SGD, clipnorm = 1", 0.03)
 rms_names = [name for name in rnn_names if name.startswith("RMSprop")]
-flips = [name for name in rms_names if (final_loss(name, best_rnn[name]) < clip_best)
-         != (check_seed[name] < check_seed["SGD, clipnorm = 1"])]
-claim("Clipped SGD and RMSprop are close: their order depends on `rho` and on the seed",
-      any(final_loss(name, best_rnn[name]) < clip_best for name in rms_names)
-      and any(final_loss(name, best_rnn[name]) > clip_best for name in rms_names) and flips,
-      f"flips with the seed: {flips}")
-losses_by_seed = {0: {name: final_loss(name, best_rnn[name]) for name in rnn_names}, 1: check_seed}
-beats_rms = {seed: [name for name in rms_names if losses[name] > losses["SGD, clipnorm = 1"]]
-             for seed, losses in losses_by_seed.items()}
-claim("Adam beats every RMSprop with both seeds, and clipped SGD beats some of them with each seed",
-      all(losses_by_seed[seed]["Adam"] < min(losses_by_seed[seed][name] for name in rms_names) for seed in (0, 1))
-      and all(beats_rms.values()), f"clipped SGD beats {beats_rms}")
+rms_best = {name: final_loss(name, best_rnn[name]) for name in rms_names}
+claim("Clipped SGD and RMSprop are close: clipped SGD ends between RMSprop with `rho` = 0.99 and the other two",
+      best_rnn["SGD, clipnorm = 1"] == 0.03 and rms_best["RMSprop, rho = 0.99"] < clip_best
+      < min(loss for name, loss in rms_best.items() if name != "RMSprop, rho = 0.99")
+      and max(rms_best.values()) < 1.2 * clip_best, f"clipped SGD {clip_best:.3f}, RMSprop {rms_best}")
+claim("Adam beats every RMSprop, and clipped SGD beats two of them",
+      final_loss("Adam", best_rnn["Adam"]) < min(rms_best.values())
+      and sum(loss > clip_best for loss in rms_best.values()) == 2, f"{rms_best}")
+settled = [name for name in rnn_names if name != "SGD"]
+claim("a run there can be chaotic: unclipped SGD's at 0.01, and Adam's at 0.03 with the second seed",
+      best_rnn["SGD"] == 0.01 and is_chaotic("SGD", 0.01) and best_rnn["Adam"] == 0.03
+      and is_chaotic("Adam", 0.03, seed=1) and not any(is_chaotic(name, best_rnn[name]) for name in settled),
+      f"{chaos}")
+claim("Its best rate, 0.01, already sits at the edge: that run is *chaotic*, a rate one part in a million larger or "
+      "smaller ends more than 0.1 % elsewhere", best_rnn["SGD"] == 0.01 and is_chaotic("SGD", 0.01), f"{chaos}")
 default, long_rho, short_rho = "RMSprop, rho = 0.9 (default)", "RMSprop, rho = 0.99", "RMSprop, rho = 0.5"
 claim("RMSprop's default rate 0.001 gives 2.5, its best rate 0.01 gives 0.68",
       f"{final_loss(default, 0.001):.1f}" == "2.5" and best_rnn[default] == 0.01
