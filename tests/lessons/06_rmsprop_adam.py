@@ -263,15 +263,15 @@ claim("Replay the first epoch of that run step by step",
       abs(replay_loss - sgd_01["losses"][0]) < 1e-3 * sgd_01["losses"][0], f"{replay_loss} vs {sgd_01['losses'][0]}")
 claim("the gradient norm stays between about 1.5 and 7 for eleven steps",
       big == 11 and 1.5 < norms[:big].min() and norms[:big].max() < 7, f"{norms}")
-claim("then jumps to about 50 at step 12, about 20 times the first",
-      round(norms[big], -1) == 50 and round(norms[big] / norms[0], -1) == 20,
+claim("then jumps to 52 at step 12, 19 times the first",
+      f"{norms[big]:.0f}" == "52" and f"{norms[big] / norms[0]:.0f}" == "19",
       f"{norms[big]:.1f}, x{norms[big] / norms[0]:.2f}")
 claim("1 % of the hidden values sit at $|h| > 0.99$ (where tanh passes almost no gradient) before step 12, 48 % right "
       "after it", f"{saturated[big]:.0%}" == "1%" and f"{saturated[big + 1]:.0%}" == "48%", f"{saturated}")
 claim("at the starting weights the same batch gives a norm of 3.5",
       f"{same_batch:.1f}" == "3.5" and same_batch < norms[:big].max(), f"{same_batch:.2f}")
-claim("on all 512 sequences the gradient norm is about 15 there, against 1.6 at the start",
-      5 * round(everywhere[big] / 5) == 15 and f"{everywhere[0]:.1f}" == "1.6", f"{everywhere}")
+claim("on all 512 sequences the gradient norm is 14.5 there, against 1.6 at the start",
+      f"{everywhere[big]:.1f}" == "14.5" and f"{everywhere[0]:.1f}" == "1.6", f"{everywhere}")
 claim("in the eleven ordinary steps above, 27 of the 55 tensors' gradients have a norm above 1",
       np.sum(tensor_norms[:big] > 1) == 27 and tensor_norms[:big].size == 55, f"{tensor_norms[:big].round(2)}")
 clip_test = [keras.Variable([0.0, 0.0]), keras.Variable([0.0])]
@@ -279,14 +279,16 @@ keras.optimizers.SGD(learning_rate=1.0, clipnorm=1.0).apply([tf.constant([1.2, 1
 claim("`clipnorm=1.0` rescales the gradient of each weight *tensor*",
       np.allclose(clip_test[0].numpy(), [-0.6, -0.8]) and np.allclose(clip_test[1].numpy(), [-0.5]),
       "a tensor's gradient of norm 2 is rescaled to norm 1, another's of norm 0.5 is left alone")
-claim("the step it causes, about 5 long", round(0.1 * norms[big]) == 5, f"{0.1 * norms[big]:.2f}")
+claim("the step it causes (lr × norm), about 5 long", f"{0.1 * norms[big]:.0f}" == "5", f"{0.1 * norms[big]:.2f}")
 claim("the run never recovers", min(sgd_01["losses"][1:]) > 0.9 * mean_loss, f"{sgd_01['losses']}")
 clipped = rnn_runs["SGD, clipnorm = 1", 0.1]
 claim("With `clipnorm=1.0`, SGD at 0.1 no longer saturates and ends far below the mean's loss",
       clipped["saturation"] < 0.01 and clipped["losses"][-1] < 0.3 * mean_loss, f"{clipped}")
+sgd_ends = chaos_ends["SGD", 0.01, 0]  # unclipped SGD's best run is chaotic: all three ends, not one
 claim("clipped SGD at its best rate (0.03) beats unclipped SGD at every rate",
       best_rnn["SGD, clipnorm = 1"] == 0.03
-      and final_loss("SGD, clipnorm = 1", 0.03) < min(final_loss("SGD", rate) for rate in rnn_rates), f"{best_rnn}")
+      and final_loss("SGD, clipnorm = 1", 0.03) < min(final_loss("SGD", rate) for rate in rnn_rates)
+      and final_loss("SGD, clipnorm = 1", 0.03) < min(sgd_ends), f"{best_rnn}; SGD at 0.01 nudged: {sgd_ends}")
 adaptive = [name for name in rnn_names if not name.startswith("SGD")]
 claim("It is not free: it shortens ordinary steps too, and at 0.001 clipped SGD ends higher than unclipped SGD (4.7 "
       "against 4.1)", final_loss("SGD, clipnorm = 1", 0.001) > final_loss("SGD", 0.001)
@@ -295,7 +297,7 @@ claim("It is not free: it shortens ordinary steps too, and at 0.001 clipped SGD 
 claim("At their best rates, the adaptive methods need no clipping here**: none saturates, and each beats unclipped SGD "
       "at every rate",
       all(rnn_runs[name, best_rnn[name]]["saturation"] == 0
-          and final_loss(name, best_rnn[name]) < min(final_loss("SGD", rate) for rate in rnn_rates)
+          and final_loss(name, best_rnn[name]) < min([final_loss("SGD", rate) for rate in rnn_rates] + sgd_ends)
           for name in adaptive),
       "at its best rate each adaptive optimizer beats unclipped SGD's best, with no saturation")
 caps = {}
@@ -335,9 +337,13 @@ claim("their step is set by $\\eta$, not by the gradient's size, since $\\sqrt v
 claim("(with `clipnorm=1`, Adam at 0.1 still fails the same way). Above its best rate, lower the rate.",
       run_failed("Adam, clipnorm = 1", 0.1) and not run_failed("Adam", best_rnn["Adam"]),
       f"clipped at 0.1: {rnn_runs['Adam, clipnorm = 1', 0.1]}; unclipped at {best_rnn['Adam']}")
-claim("Adam at its own best rate ends lowest, and unclipped SGD last", ranking[0] == "Adam" and ranking[-1] == "SGD",
-      f"{ranking}")
-claim("with the second seed (other initial weights, other batch order) unclipped SGD is again the only one to end "
+others_best = {name: final_loss(name, best_rnn[name]) for name in rnn_names if name != "SGD"}
+claim("Adam at its own best rate ends lowest, and unclipped SGD last",
+      ranking[0] == "Adam" and ranking[-1] == "SGD" and min(sgd_ends) > max(others_best.values()),
+      f"{ranking}; SGD at 0.01 nudged: {sgd_ends}; the others {others_best}")
+claim("so only its first digit means anything: it ends at about 1",
+      all(0.5 <= end < 1.5 for end in sgd_ends) and is_chaotic("SGD", 0.01), f"{sgd_ends}")
+claim("with the second seed (other initial weights, other batch order) unclipped SGD is the only one to end "
       "above a loss of 1", [name for name in rnn_names if check_seed[name] > 1] == ["SGD"], f"{check_seed}")
 clip_best = final_loss("SGD, clipnorm = 1", 0.03)
 rms_names = [name for name in rnn_names if name.startswith("RMSprop")]
@@ -346,15 +352,22 @@ claim("Clipped SGD and RMSprop are close: clipped SGD ends between RMSprop with 
       best_rnn["SGD, clipnorm = 1"] == 0.03 and rms_best["RMSprop, rho = 0.99"] < clip_best
       < min(loss for name, loss in rms_best.items() if name != "RMSprop, rho = 0.99")
       and max(rms_best.values()) < 1.2 * clip_best, f"clipped SGD {clip_best:.3f}, RMSprop {rms_best}")
-claim("Adam beats every RMSprop, and clipped SGD beats two of them",
+claim("With seed 0, Adam beats every RMSprop and clipped SGD beats two of them",
       final_loss("Adam", best_rnn["Adam"]) < min(rms_best.values())
       and sum(loss > clip_best for loss in rms_best.values()) == 2, f"{rms_best}")
+adam_ends = chaos_ends["Adam", 0.03, 1]
+claim("With seed 1, Adam's best rate is chaotic: it ends between 0.5 and 1, among the RMSprops, so one short run "
+      "cannot rank them",
+      best_rnn["Adam"] == 0.03 and is_chaotic("Adam", 0.03, seed=1) and all(0.5 < end < 1 for end in adam_ends)
+      and all(0.5 < check_seed[name] < 1 for name in rms_names), f"Adam {adam_ends}; {check_seed}")
+claim("`rho` = 0.99 is ahead of the default with seed 0 and behind it with seed 1",
+      not any(is_chaotic(name, best_rnn[name], seed=1) for name in rms_names), f"{chaos}")
 settled = [name for name in rnn_names if name != "SGD"]
 claim("a run there can be chaotic: unclipped SGD's at 0.01, and Adam's at 0.03 with the second seed",
       best_rnn["SGD"] == 0.01 and is_chaotic("SGD", 0.01) and best_rnn["Adam"] == 0.03
       and is_chaotic("Adam", 0.03, seed=1) and not any(is_chaotic(name, best_rnn[name]) for name in settled),
       f"{chaos}")
-claim("Its best rate, 0.01, already sits at the edge: that run is *chaotic*, a rate one part in a million larger or "
+claim("Its best rate, 0.01, already sits at the edge: that run is *chaotic*. A rate one part in a million larger or "
       "smaller ends more than 0.1 % elsewhere", best_rnn["SGD"] == 0.01 and is_chaotic("SGD", 0.01), f"{chaos}")
 default, long_rho, short_rho = "RMSprop, rho = 0.9 (default)", "RMSprop, rho = 0.99", "RMSprop, rho = 0.5"
 claim("RMSprop's default rate 0.001 gives 2.5, its best rate 0.01 gives 0.68",
