@@ -77,7 +77,7 @@ claim("With ReLU the signal grows more than ten-fold per layer", np.all(relu_lar
       f"{relu_large[1:] / relu_large[:-1]}")
 glorot_gradients = gradient_sizes["tanh", "glorot_uniform (default)"]
 claim("Through 10 tanh layers the spread shrinks by less than three-fold, and the first and the last layer get "
-      "gradients of the same order of magnitude", 1 / 3 < glorot[-1] / glorot[0] < 1
+      "gradients of the same size", 1 / 3 < glorot[-1] / glorot[0] < 1
       and 0.8 < glorot_gradients[0] / glorot_gradients[1] < 1.3, f"{glorot[0]:.2f} -> {glorot[-1]:.2f}, {glorot_gradients}")
 relu_glorot, relu_he = spreads["relu", "glorot_uniform (default)"], spreads["relu", "he_normal"]
 claim("with Glorot's weights its signal still fades layer by layer", np.all(np.diff(relu_glorot) < 0)
