@@ -6,6 +6,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
+INSTRUCTOR_STAMP := $(VENV)/.instructor-requirements-installed
 PORT ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
@@ -44,13 +45,18 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# The instructor's tools (grading, the book) on top: for make test and the instructor's targets, not for make lab.
+$(INSTRUCTOR_STAMP): $(STAMP) requirements-instructor.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-instructor.txt
+	@touch $@
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+test: $(INSTRUCTOR_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+test-fast: $(INSTRUCTOR_STAMP)
 	$(BIN)/python -m pytest tests -m "not slow" -n auto $(PYTEST_ARGS)
 
 # The stored outputs under every kind of arithmetic the tests emulate, one at a time (make test runs two together).
