@@ -4,7 +4,8 @@ An :class:`Exercise` is what a notebook's exercise section imports (``from cours
 import ex1``). ``ex1.check(answer)`` returns a :class:`Feedback`: ✅ right, 📝 not written yet (and only how to
 ask for help), or ❌ with what looks wrong, without the right value. ``ex1.hint()`` gives help in levels, a
 nudge first, then the method; ``ex1.solution()`` shows a solution, unless the instructor switched solutions
-off (environment variable ``COURSE_SOLUTIONS=off``).
+off (environment variable ``COURSE_SOLUTIONS=off``). ``ex1.grade(answer)`` is the strict mode for an
+autograder (nbgrader's hidden tests): the same check, silent, raising AssertionError unless it passes.
 
 A check never ends in a traceback: inside a check, :class:`Reply` stops with a verdict, and any other error
 becomes a message that says the check could not read the answer.
@@ -12,10 +13,14 @@ becomes a message that says the check could not read the answer.
 
 import contextlib
 import inspect
+import io
 import json
+import logging
 import os
 import signal
+import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -242,6 +247,32 @@ def call(function, *args, name, **kwargs):
     return result
 
 
+@contextlib.contextmanager
+def _silenced_stderr():
+    """Nothing reaches stderr inside: Python warnings, log records, ``sys.stderr`` and file descriptor 2 (where
+    TensorFlow's C++ logs go). An autograder scores a cell that writes to stderr as failed."""
+    sys.stderr.flush()
+    saved_fd = null_fd = None
+    try:
+        saved_fd, null_fd = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null_fd, 2)
+    except OSError:  # no file descriptor 2 here: Python's stderr is silenced all the same
+        pass
+    previous_disable = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(previous_disable)
+        if null_fd is not None:
+            os.dup2(saved_fd, 2)
+            os.close(null_fd)
+        if saved_fd is not None:
+            os.close(saved_fd)
+
+
 # --- Help: hints in levels, and solutions -------------------------------------------------------------
 
 
@@ -279,7 +310,8 @@ def stored_solution(module, label):
 
 
 class Exercise:
-    """One exercise: ``check`` the learner's answer, ``hint()`` in levels, ``solution()`` on request.
+    """One exercise: ``check`` the learner's answer, ``hint()`` in levels, ``solution()`` on request; ``grade``,
+    the strict check for an autograder.
 
     label: the name the notebook uses (``"ex1"``); module: the exercises module (``"gradients"``);
     checker: a function of the learner's answer(s) that returns a Feedback or raises :class:`Reply`;
@@ -328,6 +360,14 @@ class Exercise:
             return Feedback(False, f"{feedback.message} Write your answer in the exercise cell, run it, then "
                                    f"run this cell. Stuck? `{self.label}.hint()` gives a hint.")
         return Feedback(False, f"{feedback.message} (`{self.label}.hint()` for help.)")
+
+    def grade(self, *answers, **named):
+        """The strict check, for an autograder: None when the answer passes; otherwise AssertionError with the
+        learner's message (📝, an answer not written yet, fails too). Writes nothing to stderr."""
+        with _silenced_stderr():
+            feedback = self.check(*answers, **named)
+        if not feedback.passed:
+            raise AssertionError(feedback.message)
 
     def hint(self, level=None):
         """The next level of help (or ``level`` 1, 2, ...): a nudge first, then the method."""

@@ -232,3 +232,61 @@ def test_the_solution_is_the_notebooks_and_can_be_switched_off(monkeypatch):
 def test_feedback_is_truthy_only_when_passed():
     assert Feedback(True, "ok") and not Feedback(False, "no")
     assert repr(Feedback(False, "no")) == "no"
+
+
+# --- grade(): the strict mode for an autograder (nbgrader's hidden tests) ------------------------------------------
+
+
+def test_grade_passes_silently_and_raises_the_learners_message_otherwise():
+    exercise = _exercise(lambda x: compare_numbers(x, 1.0, name="x"))
+    assert exercise.grade(1.0) is None
+    for answer, words in ((-1.0, "❌ Not yet: `x` = -1 has the wrong sign"), (..., "📝 Not solved yet: `x` is still")):
+        with pytest.raises(AssertionError) as raised:
+            exercise.grade(answer)
+        assert str(raised.value) == exercise.check(answer).message and str(raised.value).startswith(words)
+
+
+def _noisy_checker(x):
+    """A check that writes to stderr in every way TensorFlow and Keras do, then judges."""
+    import logging
+    import os
+    import sys
+    import warnings
+
+    os.write(2, b"E0000 a C++ log line on file descriptor 2\n")
+    print("a line on sys.stderr", file=sys.stderr)
+    warnings.warn("a Python warning")
+    logging.getLogger("absl").warning("an absl log record")
+    return compare_numbers(x, 1.0, name="x")
+
+
+def test_grade_writes_nothing_to_stderr_even_when_the_check_does(capfd):
+    exercise = _exercise(_noisy_checker)
+    exercise.grade(1.0)
+    with pytest.raises(AssertionError, match="wrong sign"):
+        exercise.grade(-1.0)
+    assert capfd.readouterr().err == ""
+    with pytest.warns(UserWarning, match="a Python warning"):
+        exercise.check(1.0)  # the control: the same check, not silenced, does write to stderr
+    assert "E0000" in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_graded_cell_in_a_real_kernel_has_no_stderr_output():
+    """ipykernel copies file descriptor 2 into the cell's stderr (unless PYTEST_CURRENT_TEST is set): grade() must
+    leave nothing there, while the same check not silenced, in the next cell, shows that the kernel captures it."""
+    import inspect
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    setup = ("from course_utils.checks import Exercise, compare_numbers\n\n" + inspect.getsource(_noisy_checker)
+             + "\nex = Exercise('ex1', 'start_here', _noisy_checker, ['nudge'])")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        setup, "ex.grade(1.0)", "ex.check(1.0);")])
+    environment = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+    NotebookClient(notebook, timeout=60, kernel_name="python3").execute(env=environment)
+    graded, control = notebook.cells[1], notebook.cells[2]
+    assert graded.outputs == []
+    assert any(output.get("name") == "stderr" and "E0000" in output.get("text", "") for output in control.outputs)
