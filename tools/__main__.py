@@ -55,12 +55,21 @@ def solutions(args):
     return 0
 
 
+def assignments(args):
+    from tools.assignments import generate_assignments
+
+    ids = generate_assignments(args.notebooks, args.out)
+    print(f"wrote the nbgrader course {args.out} with {len(ids)} assignments: release/ holds what learners get")
+    return 0
+
+
 COMMANDS = {
     execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
     student: "write the student edition (solutions stubbed, outputs cleared) into --out",
     slides: "write reveal.js slides (headings start slides, solutions are skipped) into --out",
     lint: "check the notebooks against the course's rules (--rules lists the rules)",
     solutions: "store the notebooks' solutions in the package, for ex1.solution()",
+    assignments: "write an nbgrader course (config, source/ with graded cells, gradebook, release/) into --out",
 }
 
 
@@ -73,6 +82,8 @@ def main(argv=None):
         sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
         if command in (student, slides):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
+        if command is assignments:
+            sub.add_argument("--out", type=Path, default=Path("build") / "grading")
         if command is lint:
             sub.add_argument("--rules", action="store_true", help="list the rules and exit")
     args = parser.parse_args(argv)

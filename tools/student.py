@@ -88,7 +88,7 @@ def stub_solutions(source, used=None):
     return "\n".join(out)
 
 
-def _read_names(sources):
+def read_names(sources):
     """Every name the code outside the solutions reads."""
     names = set()
     for source in sources:
@@ -101,7 +101,7 @@ class StubSolutions(Preprocessor):
     """nbconvert preprocessor: stub each solution (see :func:`stub_solutions`) and put the banner on top."""
 
     def preprocess(self, nb, resources):
-        resources["names_read"] = _read_names(cell.source for cell in nb.cells if cell.cell_type == "code")
+        resources["names_read"] = read_names(cell.source for cell in nb.cells if cell.cell_type == "code")
         nb, resources = super().preprocess(nb, resources)
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(STUDENT_BANNER))
         return nb, resources
