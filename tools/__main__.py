@@ -63,6 +63,19 @@ def assignments(args):
     return 0
 
 
+def grade_demo(args):
+    from tools.grade_demo import grade_demo as run, table
+
+    grades, counts, problems = run(args.notebooks, args.out)
+    print(table(grades, counts))
+    for problem in problems:
+        print(f"unexpected: {problem}")
+    if problems:
+        return 1
+    print(f"as expected: complete full marks, blank 0, partial in between, tampered 0 ({args.out / 'grades.csv'})")
+    return 0
+
+
 COMMANDS = {
     execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
     student: "write the student edition (solutions stubbed, outputs cleared) into --out",
@@ -70,6 +83,7 @@ COMMANDS = {
     lint: "check the notebooks against the course's rules (--rules lists the rules)",
     solutions: "store the notebooks' solutions in the package, for ex1.solution()",
     assignments: "write an nbgrader course (config, source/ with graded cells, gradebook, release/) into --out",
+    grade_demo: "grade four simulated students with nbgrader in the course of --out; assert their grades.csv",
 }
 
 
@@ -82,7 +96,7 @@ def main(argv=None):
         sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
         if command in (student, slides):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
-        if command is assignments:
+        if command in (assignments, grade_demo):
             sub.add_argument("--out", type=Path, default=Path("build") / "grading")
         if command is lint:
             sub.add_argument("--rules", action="store_true", help="list the rules and exit")

@@ -1,0 +1,220 @@
+"""Grading with nbgrader (tools/assignments.py, tools/grade_demo.py): the generated course is valid for nbgrader,
+its graded cells run each exercise's check strictly and hidden, its release is the student edition plus those cells;
+and, slow, the whole chain on simulated students gives the grades it must."""
+
+import json
+import re
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.nbgraderformat import MetadataValidator
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from tools import assignments
+from tools.assignments import (CourseClearSolutions, configure, grade_cell_source, graded_exercises, nbgrader_source,
+                               write_course)
+from tools.execute import KERNEL_ENVIRONMENT
+from tools.grade_demo import (STUDENTS, exercise_labels, expected_points, grade_demo, score_problems, solved_by,
+                              submission, table)
+from tools.student import student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def course():
+    """{stem: (notebook, nbgrader source)} for every notebook of the course."""
+    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in NOTEBOOKS}
+    return {stem: (notebook, nbgrader_source(notebook, stem)) for stem, notebook in notebooks.items()}
+
+
+def _grading(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def release_of(source):
+    """What generate_assignment makes of the cells' sources: the course's stubs, outputs and hidden tests cleared."""
+    release, resources = source, {}
+    for preprocessor in (CourseClearSolutions(), ClearOutput(), ClearHiddenTests()):
+        release, resources = preprocessor.preprocess(nbformat.from_dict(json.loads(json.dumps(release))), resources)
+    return release
+
+
+# --- The generated source ------------------------------------------------------------------------------------------
+
+
+def test_every_source_passes_nbgraders_own_validator(course):
+    for stem, (_, source) in course.items():
+        MetadataValidator().validate_nb(source)
+        nbformat.validate(source)
+
+
+def test_every_exercise_gets_an_answer_a_locked_check_and_a_hidden_graded_test_with_the_checks_arguments(course):
+    for stem, (notebook, source) in course.items():
+        checks = [cell.source for cell in notebook.cells if cell.source.startswith("ex") and ".check(" in cell.source]
+        cells = [(index, cell) for index, cell in enumerate(source.cells) if "nbgrader" in cell.metadata]
+        labels = [f"ex{number}" for number in range(1, len(checks) + 1)]
+        assert [_grading(cell)["grade_id"] for _, cell in cells] == [
+            f"{label}_{kind}" for label in labels for kind in ("answer", "check", "grade")], stem
+        for label, check, start in zip(labels, checks, range(0, len(cells), 3)):
+            (_, answer), (at, check_cell), (after, graded) = cells[start:start + 3]
+            assert _grading(answer) == {"schema_version": 3, "grade": False, "solution": True, "locked": False,
+                                        "grade_id": f"{label}_answer"}
+            assert "### BEGIN SOLUTION" in answer.source
+            assert check_cell.source == check and _grading(check_cell)["locked"] and not _grading(check_cell)["grade"]
+            assert after == at + 1 and _grading(graded)["points"] == assignments.POINTS_PER_EXERCISE
+            arguments = check.strip().removeprefix(f"{label}.check(").removesuffix(")")
+            assert graded.source.endswith(
+                f"### BEGIN HIDDEN TESTS\n{label}.grade({arguments})\n### END HIDDEN TESTS"), stem
+            assert graded.id == f"{label}-grade" and _grading(graded)["locked"]
+
+
+def test_the_source_is_stable_and_the_notebook_unchanged(course):
+    notebook, source = course["04_backprop"]
+    before = nbformat.writes(notebook)
+    assert nbformat.writes(nbgrader_source(notebook)) == nbformat.writes(source)
+    assert nbformat.writes(notebook) == before
+    assert all(not cell.get("outputs") for cell in source.cells) and "widgets" not in source.metadata
+
+
+def test_check_calls_are_parsed_with_their_arguments_as_written():
+    notebook = new_notebook(cells=[
+        new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION"),
+        new_code_cell("ex1.check(x,  scale = 2 )"),
+        new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"),
+        new_code_cell("print(ex2.check(f))"),  # not a check cell: the check is not the cell's only statement
+        new_code_cell("### BEGIN SOLUTION\ng = f\n### END SOLUTION"),
+        new_code_cell("ex2.check(f, g)\n"),
+    ])
+    exercises = graded_exercises(notebook)
+    assert [(e.label, e.answers, e.check, e.arguments) for e in exercises] == [
+        ("ex1", (0,), 1, "x, scale = 2"), ("ex2", (2, 4), 5, "f, g")]
+    source = nbgrader_source(notebook)
+    assert [_grading(cell).get("grade_id") for cell in source.cells] == [
+        "ex1_answer", "ex1_check", "ex1_grade", "ex2_answer", None, "ex2_answer_2", "ex2_check", "ex2_grade"]
+    assert "ex1.grade(x, scale = 2)" in source.cells[2].source
+    MetadataValidator().validate_nb(source)
+
+
+@pytest.mark.parametrize("cells, words", [
+    (["ex1.check(x)"], "cell 0: the check ex1.check(...) has no solution cell"),
+    (["### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "ex1.check(x)", "### BEGIN SOLUTION\ny = 1\n### END SOLUTION"],
+     "cell 2: a solution cell without a check cell after it"),
+    (["### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "ex1.check(x)", "### BEGIN SOLUTION\ny = 1\n### END SOLUTION",
+      "ex1.check(y)"], "cell 3: a second check cell for ex1"),
+])
+def test_a_notebook_the_grader_cannot_pair_is_refused_with_the_cell(cells, words):
+    with pytest.raises(ValueError, match=re.escape(f"bad.ipynb, {words}")):
+        nbgrader_source(new_notebook(cells=[new_code_cell(source) for source in cells]), "bad.ipynb")
+
+
+def test_a_notebook_without_exercises_is_copied_without_grading():
+    notebook = new_notebook(cells=[new_markdown_cell("# Notes"), new_code_cell("print(1)")])
+    source = nbgrader_source(notebook)
+    assert [cell.source for cell in source.cells] == ["# Notes", "print(1)"]
+    assert not any("nbgrader" in cell.metadata for cell in source.cells)
+    MetadataValidator().validate_nb(source)
+
+
+def test_the_release_is_the_student_edition_plus_the_graded_cells(course):
+    for stem, (notebook, source) in course.items():
+        release, student = release_of(source), student_notebook(notebook)
+        graded = [cell for cell in release.cells if _grading(cell).get("grade")]
+        assert all("HIDDEN" not in cell.source and ".grade(" not in cell.source for cell in graded), stem
+        assert [cell.source for cell in release.cells if not _grading(cell).get("grade")] == [
+            cell.source for cell in student.cells[:1] + student.cells[2:]], stem  # all but the student banner
+
+
+def test_the_course_directory_has_a_config_nbgrader_can_load(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for name in (*KERNEL_ENVIRONMENT, "PYTHONPATH"):
+        monkeypatch.setenv(name, "before")
+    assert write_course(NOTEBOOKS[:2], tmp_path, "a-course") == ["00_start_here", "01_gradients"]
+    assert (tmp_path / "source" / "01_gradients" / "01_gradients.ipynb").is_file()
+    config = PyFileConfigLoader("nbgrader_config.py", str(tmp_path)).load_config()
+    assert config.CourseDirectory.course_id == "a-course" and config.CourseDirectory.root == str(tmp_path)
+    assert config.CourseDirectory.db_url == f"sqlite:///{tmp_path / 'gradebook.db'}"
+    assert config.Execute.timeout == assignments.CELL_TIMEOUT
+    chain = [step.__name__ for step in config.GenerateAssignment.preprocessors]
+    assert chain.count("CourseClearSolutions") == 1 and "ClearSolutions" not in chain and "ClearHiddenTests" in chain
+    assert {name: os.environ[name] for name in KERNEL_ENVIRONMENT} == KERNEL_ENVIRONMENT
+    assert os.environ["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "before"]
+
+
+def test_configure_keeps_the_rest_of_pythonpath_once(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), "/elsewhere"]))
+    for name in KERNEL_ENVIRONMENT:
+        monkeypatch.setenv(name, "before")
+    configure(Config(), "c", ROOT / "build" / "grading")
+    assert os.environ["PYTHONPATH"].split(os.pathsep) == [str(ROOT), "/elsewhere"]
+
+
+# --- The simulated students ----------------------------------------------------------------------------------------
+
+
+def test_each_simulated_student_hands_in_what_their_name_says(course):
+    _, source = course["02_learning_rate"]
+    release = release_of(source)
+    assert exercise_labels(release) == ["ex1", "ex2", "ex3"]
+    handed = {student: submission(release, source, student) for student in STUDENTS}
+    answers = {student: [cell.source for cell in notebook.cells if _grading(cell).get("solution")]
+               for student, notebook in handed.items()}
+    solutions = [cell.source for cell in source.cells if _grading(cell).get("solution")]
+    stubs = [cell.source for cell in release.cells if _grading(cell).get("solution")]
+    assert answers["complete"] == solutions and answers["blank"] == stubs
+    assert answers["partial"] == [solutions[0], stubs[1], solutions[2]]
+    assert all("..." not in answer and "= 0" in answer for answer in answers["tampered"])
+    graded = {student: [cell.source for cell in notebook.cells if _grading(cell).get("grade")]
+              for student, notebook in handed.items()}
+    assert graded["tampered"] == ["pass"] * 3 and graded["blank"] == graded["complete"] != graded["tampered"]
+    assert release.cells == release_of(source).cells, "the release itself must not change"
+
+
+def test_the_expected_scores_and_a_wrong_one_is_reported():
+    assert [expected_points(student, 3) for student in STUDENTS] == [3, 0, 2, 0]
+    assert [expected_points(student, 1) for student in STUDENTS] == [1, 0, 1, 0]
+    assert solved_by("partial", ["ex1", "ex2"]) == ["ex1"]
+    counts = {"01_gradients": 2}
+    right = {(s, "01_gradients"): (float(expected_points(s, 2)), 2.0) for s in STUDENTS}
+    assert score_problems(right, counts) == []
+    assert table(right, counts).splitlines()[1:] == [
+        "complete            2/2       2/2", "blank               0/2       0/2",
+        "partial             1/2       1/2", "tampered            0/2       0/2"]
+    blank_passes = {**right, ("blank", "01_gradients"): (2.0, 2.0)}
+    assert score_problems(blank_passes, counts) == ["blank on 01_gradients: (2.0, 2.0), expected (0, 2) (score, max)"]
+    assert "partial's total 0.0 is not strictly between" in score_problems(
+        {**right, ("partial", "01_gradients"): (0.0, 2.0)}, counts)[-1]
+
+
+def test_the_grade_cell_says_what_it_is_worth():
+    (exercise,) = graded_exercises(new_notebook(cells=[
+        new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION"), new_code_cell("ex1.check(x)")]))
+    assert grade_cell_source(exercise, points=2).startswith("# Graded: exercise 1, 2 points.")
+
+
+# --- The whole chain, with nbgrader's command line (slow: four kernels) --------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_whole_chain_grades_the_simulated_students_as_expected(tmp_path, monkeypatch):
+    """The grade demo on 01 (two exercises, so that partial lies strictly between 0 and full marks): one test, so
+    that pytest-xdist runs the chain once."""
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)  # set, it keeps ipykernel from capturing stderr
+    grades, _, problems = grade_demo([ROOT / "notebooks" / "01_gradients.ipynb"], tmp_path, log=lambda _: None)
+    assert problems == []
+    assert grades == {("complete", "01_gradients"): (2.0, 2.0), ("blank", "01_gradients"): (0.0, 2.0),
+                      ("partial", "01_gradients"): (1.0, 2.0), ("tampered", "01_gradients"): (0.0, 2.0)}
+    feedback = (tmp_path / "feedback" / "tampered" / "01_gradients" / "01_gradients.html").read_text(encoding="utf-8")
+    assert "❌ Not yet: for f(p)" in feedback and "returned 1 number for a function of 2 parameters" in feedback
+    release = nbformat.read(tmp_path / "release" / "01_gradients" / "01_gradients.ipynb", as_version=4)
+    student = student_notebook(nbformat.read(ROOT / "notebooks" / "01_gradients.ipynb", as_version=4))
+    assert [cell.source for cell in release.cells if not _grading(cell).get("grade")] == [
+        cell.source for cell in student.cells[:1] + student.cells[2:]]
+    assert all(_grading(cell)["locked"] for cell in release.cells if _grading(cell).get("grade"))
