@@ -33,6 +33,8 @@ help:
 	@echo "make lint       check the notebooks against the course's rules (shape, outputs, widget state)"
 	@echo "make solutions  store the notebooks' solutions for ex1.solution() (after changing an exercise)"
 	@echo "make bench      time every notebook and cell against the floor; writes build/benchmark.json"
+	@echo "make assignments  write an nbgrader course (graded, hidden tests; release/) to build/grading/"
+	@echo "make grade-demo   grade four simulated students on every notebook with nbgrader; asserts the scores"
 	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
 
 setup: $(STAMP)
@@ -50,8 +52,10 @@ $(INSTRUCTOR_STAMP): $(STAMP) requirements-instructor.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-instructor.txt
 	@touch $@
 
+# .jupyter-config/ switches nbgrader's JupyterLab extensions off for the learners' Lab (its menu, Validate button and
+# Create Assignment panel are the instructor's; see docs/instructor_guide.md); `jupyter lab` alone keeps them.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: $(INSTRUCTOR_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
@@ -84,6 +88,15 @@ lint: $(STAMP)
 
 solutions: $(STAMP)
 	$(BIN)/python -m tools solutions $(NOTEBOOKS)
+
+# Grading with nbgrader (docs/instructor_guide.md): the course generated from the notebooks, and the whole chain
+# (autograde, feedback, export to build/grading/grades.csv) on four simulated students.
+.PHONY: assignments grade-demo
+assignments: $(INSTRUCTOR_STAMP)
+	$(BIN)/python -m tools assignments $(NOTEBOOKS) --out build/grading
+
+grade-demo: $(INSTRUCTOR_STAMP)
+	$(BIN)/python -m tools grade_demo $(NOTEBOOKS) --out build/grading
 
 clean:
 	rm -rf build .pytest_cache *.egg-info

@@ -61,7 +61,8 @@ def lab(tmp_path_factory):
     env = {**os.environ, **KERNEL_ENVIRONMENT, "JUPYTER_TOKEN": token,
            "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
            "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces"))}
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+           "JUPYTER_CONFIG_PATH": str(ROOT / ".jupyter-config")}  # as make lab: without nbgrader's instructor tools
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--ServerApp.root_dir={served}",
                "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
@@ -169,6 +170,7 @@ def test_student_edition_runs_all_in_jupyterlab_with_every_figure_and_not_solved
                                timeout=30_000)
 
         assert page.evaluate(ERRORS) == [], "a cell raised an error"
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").all_inner_texts()
         texts = page.evaluate(OUTPUT_TEXTS)
         for index in checks:
             assert NOT_SOLVED.fullmatch(texts[index]), f"check cell {index} says {texts[index]!r}"
