@@ -184,9 +184,9 @@ def test_the_expected_scores_and_a_wrong_one_is_reported():
     counts = {"01_gradients": 2}
     right = {(s, "01_gradients"): (float(expected_points(s, 2)), 2.0) for s in STUDENTS}
     assert score_problems(right, counts) == []
-    assert table(right, counts).splitlines()[1:] == [
-        "complete            2/2       2/2", "blank               0/2       0/2",
-        "partial             1/2       1/2", "tampered            0/2       0/2"]
+    assert table(right, counts).splitlines() == [
+        "student       01   total", "complete     2/2     2/2", "blank        0/2     0/2",
+        "partial      1/2     1/2", "tampered     0/2     0/2"]
     blank_passes = {**right, ("blank", "01_gradients"): (2.0, 2.0)}
     assert score_problems(blank_passes, counts) == ["blank on 01_gradients: (2.0, 2.0), expected (0, 2) (score, max)"]
     assert "partial's total 0.0 is not strictly between" in score_problems(

@@ -38,7 +38,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 COURSE_ID = "nn-optimizers"
 #: Every exercise is worth the same: one point, all or nothing (a check passes or it does not).
 POINTS_PER_EXERCISE = 1
-#: Seconds a cell may run while nbgrader grades a submission (the course's slowest cells take about 10 s).
+#: Seconds a cell may run while nbgrader grades a submission (the course's slowest cell takes about 6 s: make bench).
 CELL_TIMEOUT = 300
 SCHEMA_VERSION = 3
 BEGIN_HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"

@@ -111,14 +111,13 @@ def feedback_problems(course_dir, counts):
 
 
 def table(grades, counts):
-    """The scores as a text table, student by assignment, with each student's total."""
-    width = max(map(len, counts), default=10)
-    lines = [f"{'student':<10} " + " ".join(f"{a:>{width}}" for a in counts) + f" {'total':>9}"]
+    """The scores as a text table, a row per student and a column per assignment (headed by its number), with
+    each student's total."""
+    lines = [f"{'student':<10}" + "".join(f"{assignment.split('_')[0]:>6}" for assignment in counts) + f"{'total':>8}"]
     for student in STUDENTS:
         cells = [grades.get((student, assignment), (math.nan, math.nan)) for assignment in counts]
         score, full = sum(cell[0] for cell in cells), sum(cell[1] for cell in cells)
-        lines.append(f"{student:<10} " + " ".join(f"{f'{s:g}/{m:g}':>{width}}" for s, m in cells)
-                     + f" {f'{score:g}/{full:g}':>9}")
+        lines.append(f"{student:<10}" + "".join(f"{f'{s:g}/{m:g}':>6}" for s, m in cells) + f"{f'{score:g}/{full:g}':>8}")
     return "\n".join(lines)
 
 
