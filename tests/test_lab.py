@@ -1,4 +1,5 @@
-"""`make lab` serves the workbook on localhost and refuses requests without its token."""
+"""`make lab` serves the workbook on localhost, refuses requests without its token, and leaves out nbgrader's
+instructor tools."""
 
 import json
 import os
@@ -40,13 +41,8 @@ def test_make_lab_serves_the_workbook_on_localhost_with_a_token(lab_server):
     assert status(f"{base}/api/contents/notebooks/00_start_here.ipynb", token) == 200
     assert server_info["hostname"] == "127.0.0.1" and server_info["token"] == token
     assert server_info["root_dir"] == str(ROOT), "the file browser shows the whole workbook"
-
-
-@pytest.mark.slow
-def test_make_lab_leaves_out_nbgraders_instructor_tools(lab_server):
-    """make test installs nbgrader, whose Lab extension adds a menu, a Validate button and a Create Assignment panel
-    to every notebook, and whose server serves the formgrader: make lab switches both off (.jupyter-config/)."""
-    base, token, _ = lab_server
+    # make test installs nbgrader, whose Lab extension adds a menu, a Validate button and a Create Assignment panel to
+    # every notebook, and whose server serves the formgrader: make lab switches both off (.jupyter-config/).
     request = urllib.request.Request(f"{base}/lab", headers={"Authorization": f"token {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         page = response.read().decode()
@@ -54,3 +50,4 @@ def test_make_lab_leaves_out_nbgraders_instructor_tools(lab_server):
                                   re.DOTALL).group(1))
     assert "@jupyter/nbgrader" in config["disabledExtensions"]
     assert status(f"{base}/formgrader", token) == 404
+
