@@ -176,8 +176,8 @@ def configure(c, course_id, root):
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
 
 
-CONFIG_TEMPLATE = '''"""nbgrader's configuration for this course: written by `python -m tools assignments` (regenerate it; do not
-edit). nbgrader only logs an error raised here and goes on with its defaults: check the release's stubs."""
+CONFIG_TEMPLATE = '''"""nbgrader's configuration for this course, written by `python -m tools assignments`: regenerate it,
+do not edit it. nbgrader only logs an error raised here and goes on with its defaults: check the release's stubs."""
 import sys
 
 sys.path.insert(0, {repository!r})  # this repository: tools (the course's preprocessors) and course_utils

@@ -117,7 +117,8 @@ def table(grades, counts):
     for student in STUDENTS:
         cells = [grades.get((student, assignment), (math.nan, math.nan)) for assignment in counts]
         score, full = sum(cell[0] for cell in cells), sum(cell[1] for cell in cells)
-        lines.append(f"{student:<10}" + "".join(f"{f'{s:g}/{m:g}':>6}" for s, m in cells) + f"{f'{score:g}/{full:g}':>8}")
+        scores = "".join(f"{f'{s:g}/{m:g}':>6}" for s, m in cells)
+        lines.append(f"{student:<10}{scores}{f'{score:g}/{full:g}':>8}")
     return "\n".join(lines)
 
 
