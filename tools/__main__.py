@@ -59,7 +59,7 @@ def assignments(args):
     from tools.assignments import generate_assignments
 
     ids = generate_assignments(args.notebooks, args.out)
-    print(f"wrote the nbgrader course {args.out} with {len(ids)} assignments: release/ holds what learners get")
+    print(f"wrote the nbgrader course {args.out} (assignments {', '.join(ids)}): release/ holds what learners get")
     return 0
 
 
