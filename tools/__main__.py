@@ -55,12 +55,24 @@ def solutions(args):
     return 0
 
 
+def translate(args):
+    from tools.translate import problems, update_catalogues
+
+    if not args.check:
+        for path in update_catalogues(args.notebooks):
+            print(f"wrote {path}")
+    found = [problem for path in args.notebooks for problem in problems(path)]
+    print("\n".join(found) or f"{len(args.notebooks)} notebooks fully translated")
+    return 1 if found and args.check else 0
+
+
 COMMANDS = {
     execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
     student: "write the student edition (solutions stubbed, outputs cleared) into --out",
     slides: "write reveal.js slides (headings start slides, solutions are skipped) into --out",
     lint: "check the notebooks against the course's rules (--rules lists the rules)",
     solutions: "store the notebooks' solutions in the package, for ex1.solution()",
+    translate: "update the translation catalogues in locale/ (one entry per markdown cell); --check only reports",
 }
 
 
@@ -75,6 +87,8 @@ def main(argv=None):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
         if command is lint:
             sub.add_argument("--rules", action="store_true", help="list the rules and exit")
+        if command is translate:
+            sub.add_argument("--check", action="store_true", help="change nothing; fail unless complete and current")
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")
