@@ -21,7 +21,7 @@ LOCALE_DIR = ROOT / "locale"
 _FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 _PATTERNS = {
     "heading levels": re.compile(r"^(#{1,6}) ", re.M),
-    "inline code": re.compile(r"`[^`\n]+`"),
+    "inline code": re.compile(r"`(?:[^`\n]|\n(?!\s*\n))+`"),  # may wrap onto the next line
     "link targets": re.compile(r"\]\(([^)\s]+)\)"),
     "display formulas": re.compile(r"\$\$.+?\$\$", re.S),
 }
@@ -74,7 +74,8 @@ def structure(text):
     fenced code blocks (as multisets), and the number of inline formulas."""
     blocks = _FENCE.findall(text)
     prose = _FENCE.sub("", text)
-    found = {name: Counter(pattern.findall(prose)) for name, pattern in _PATTERNS.items()}
+    found = {name: Counter(" ".join(match.split()) for match in pattern.findall(prose))  # a wrap is a space
+             for name, pattern in _PATTERNS.items()}
     found["code blocks"] = Counter(blocks)
     found["inline formulas ($)"] = Counter({"$": _PATTERNS["display formulas"].sub("", prose).count("$")})
     return found
