@@ -104,7 +104,7 @@ def book_config(repository):
         "launch_buttons": {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org",
                            "colab_url": "https://colab.research.google.com"},
         "html": {"use_repository_button": True, "use_issues_button": False, "use_edit_page_button": False,
-                 "use_multitoc_numbering": False, "home_page_in_navbar": True},
+                 "use_multitoc_numbering": False, "home_page_in_navbar": False},
         "sphinx": {"config": {
             "html_static_path": [VENDOR],
             "nb_ipywidgets_js": {f"widgets/{WIDGETS_MATHJAX.name}": {}, WIDGETS_JS: {}},
@@ -240,7 +240,9 @@ def write_project(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE):
         shutil.copy2(Path(notebooks) / f"{entry.stem}.ipynb", out_dir)
     for package in NPM_PACKAGES:
         vendor(package, out_dir / VENDOR, npm_cache)
-    shutil.copy2(WIDGETS_MATHJAX, out_dir / VENDOR / "widgets")
+    ours = out_dir / VENDOR / WIDGETS_JS.split("/")[0]
+    ours.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(WIDGETS_MATHJAX, ours)
     return out_dir
 
 
