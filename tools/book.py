@@ -95,8 +95,7 @@ def book_config(repository):
     """The book's _config.yml, as a dict: stored outputs, offline scripts, launch buttons."""
     return {
         "title": readme_title(),
-        "author": "The course's authors",
-        "copyright": "",
+        **dict(zip(("copyright", "author"), license_holder())),
         "only_build_toc_files": True,
         "exclude_patterns": ["_build", VENDOR, "**.ipynb_checkpoints"],
         "execute": {"execute_notebooks": "off"},  # the committed outputs, as nbval checked them
@@ -112,10 +111,16 @@ def book_config(repository):
             "extensions": [name for name in default_extensions() if name != "sphinx_thebe"],
             "mathjax_path": MATHJAX_JS,
             "nb_render_markdown_format": "myst",  # so that the course map's links (00) become page links
-            "html_show_copyright": False,
-            "suppress_warnings": ["mystnb.unknown_mime_type"],
         }},
     }
+
+
+def license_holder(license_file=ROOT / "LICENSE"):
+    """The year and the holder of the LICENSE's copyright: the site's footer names them."""
+    found = re.search(r"^Copyright \(c\) (\d{4}) (.+)$", Path(license_file).read_text(encoding="utf-8"), re.MULTILINE)
+    if not found:
+        raise ValueError(f"{license_file}: expected a line 'Copyright (c) YEAR HOLDER' (the site's footer names them)")
+    return found.group(1), found.group(2).strip()
 
 
 def default_extensions():
@@ -199,7 +204,7 @@ clone [the repository]({repository}) and run `make lab`. On Colab, first install
 """
 
 
-def glossary_page(notebook=NOTEBOOKS / "00_start_here.ipynb"):
+def glossary_page(notebook=NOTEBOOKS / f"{COURSE_PLAN[0].stem}.ipynb"):
     """The glossary English / 中文 of notebook 00 as a page of its own, headed as the notebook heads it."""
     cells = nbformat.read(notebook, as_version=4).cells
     glossary = [c.source for c in cells if c.cell_type == "markdown" and c.source.startswith(GLOSSARY_HEADING)]
@@ -226,7 +231,10 @@ def write_project(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE):
         raise FileNotFoundError(f"the course plan's notebooks {missing} are not in {notebooks}")
     for generated in (VENDOR, "_config.yml", "_toc.yml", "intro.md", "glossary.md"):
         target = out_dir / generated
-        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
     for old in out_dir.glob("*.ipynb"):
         old.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
