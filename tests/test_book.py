@@ -8,6 +8,7 @@ Debian's Chromium and saves screenshots to build/book-screenshots/.
 """
 
 import functools
+import json
 import http.server
 import io
 import re
@@ -62,7 +63,8 @@ def test_the_toc_lists_every_notebook_in_course_order_then_the_glossary(project)
     assert list(toc)[1:] == [entry.stem for entry in COURSE_PLAN] + ["glossary"]  # the order a reader meets them
     assert [entry.stem for entry in COURSE_PLAN] == [path.stem for path in NOTEBOOKS]  # every notebook, no other
     for entry in COURSE_PLAN:  # copied as they are: executed, with outputs and widget state
-        assert (project / f"{entry.stem}.ipynb").read_bytes() == (ROOT / "notebooks" / f"{entry.stem}.ipynb").read_bytes()
+        name = f"{entry.stem}.ipynb"
+        assert (project / name).read_bytes() == (ROOT / "notebooks" / name).read_bytes()
 
 
 def test_the_config_shows_stored_outputs_with_local_scripts_and_launch_buttons(project):
@@ -136,7 +138,8 @@ def test_a_tarball_whose_integrity_differs_from_the_pin_is_refused(tmp_path, mon
 
     def urlopen(url, timeout):
         if url.endswith("/1.0.0"):  # the registry's metadata, which agrees with the pin
-            return Response(f'{{"dist": {{"integrity": "{package.integrity}", "tarball": "https://x/t.tgz"}}}}'.encode())
+            dist = {"integrity": package.integrity, "tarball": "https://x/t.tgz"}
+            return Response(json.dumps({"dist": dist}).encode())
         return Response(b"not the pinned tarball")
 
     monkeypatch.setattr(book.urllib.request, "urlopen", urlopen)
@@ -174,7 +177,8 @@ def test_the_built_site_loads_nothing_from_the_internet(site):
         if path.suffix in {".html", ".css", ".js"}:
             text = COMMENT.sub("", path.read_text(encoding="utf-8", errors="replace"))
             loaded = [url for groups in LOADED.findall(text) for url in groups if url]
-            remote += [f"{path.relative_to(site)}: {url}" for url in loaded if url.startswith(("http:", "https:", "//"))]
+            remote += [f"{path.relative_to(site)}: {url}" for url in loaded
+                       if url.startswith(("http:", "https:", "//"))]
             if path.relative_to(site).as_posix() not in INERT_DEFAULTS:
                 remote += [f"{path.relative_to(site)}: {url}" for url in CDN.findall(text)]
     assert remote == []
@@ -213,7 +217,8 @@ def served(site):
     server.server_close()
 
 
-IMAGES = "() => Array.from(document.querySelectorAll('article.bd-article img')).map(i => [i.currentSrc, i.complete && i.naturalWidth])"
+IMAGES = """() => Array.from(document.querySelectorAll('article.bd-article img')).map(
+    i => [i.currentSrc, i.complete && i.naturalWidth])"""
 MATH = """() => [document.querySelectorAll('main .math').length, document.querySelectorAll('main mjx-container').length,
                  document.querySelectorAll('main mjx-merror').length]"""
 READOUT = "() => document.querySelector('.widget-slider .widget-readout').textContent"
@@ -244,7 +249,8 @@ def test_every_page_renders_offline_with_figures_formulas_widgets_and_launch_but
                 page.goto(urljoin(served, f"{name}.html"), wait_until="load")
                 images = page.evaluate(IMAGES)
                 assert all(width for _, width in images), f"{name}: images not loaded: {images}"
-                stored = sum("image/png" in output.get("data", {}) for cell in _code_cells(name) for output in cell.outputs)
+                outputs = [output for cell in _code_cells(name) for output in cell.outputs]
+                stored = sum("image/png" in output.get("data", {}) for output in outputs)
                 assert len(images) >= stored, f"{name}: {len(images)} images, the notebook stores {stored}"
                 if 'class="math' in page.content():  # MathJax typesets every formula, without an error
                     page.wait_for_function(f"() => ({MATH})()[1] >= ({MATH})()[0]", timeout=20_000)
@@ -264,7 +270,8 @@ def test_every_page_renders_offline_with_figures_formulas_widgets_and_launch_but
                 elif images:
                     page.locator("article.bd-article img").first.scroll_into_view_if_needed()
                 if name == "intro":  # the glossary is in the navigation of every page
-                    assert page.locator('nav.bd-links a[href="glossary.html"]').inner_text() == "Glossary English / 中文"
+                    glossary = page.locator('nav.bd-links a[href="glossary.html"]')
+                    assert glossary.inner_text() == "Glossary English / 中文"
                 if name == "glossary":
                     assert "学习速率" in page.inner_text("article.bd-article")
                 page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

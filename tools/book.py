@@ -192,7 +192,8 @@ def intro_page(repository, readme=ROOT / "README.md"):
 
 {chr(10).join(rows)}
 
-About {total} minutes in all. The English / 中文 glossary of the source article's terms is [its own page](glossary.md).
+About {total} minutes in all. The English / 中文 glossary of the source article's terms is
+[its own page](glossary.md).
 
 ## Reading and running
 
