@@ -2,7 +2,7 @@
 
 1797 images of the digits 0-9, split into 1438 for training and 359 for validation (``load``: 80 % / 20 %).
 The images are scikit-learn's ``load_digits()`` (pixels 0-16, labels 0-9), stored in ``digits.npz`` beside this
-module: the same numbers, without importing scikit-learn (about a second) in the notebook.
+module: the same numbers, without importing scikit-learn in the notebook.
 """
 
 import math
