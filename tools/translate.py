@@ -3,7 +3,7 @@
 ``locale/zh_CN/notebooks/01_gradients.po`` holds an entry for each markdown cell of ``01_gradients.ipynb``: its
 context is ``01_gradients#<cell id>``, its ``msgid`` the English source, its ``msgstr`` the translation. Code cells
 are never copied: an edition in another language is generated from the English notebooks. When the English of a
-cell changes, :func:`update_catalogues` marks its entry fuzzy (stale) and keeps the old English beside it.
+cell changes, :func:`update_catalogues` marks its entry fuzzy (stale), keeping the old translation to revise.
 """
 
 import re
@@ -49,14 +49,15 @@ def read_catalogue(path):
 
 
 def update_catalogues(paths, language="zh_CN", locale_dir=LOCALE_DIR):
-    """Create or update each notebook's catalogue: new cells get empty entries, changed cells fuzzy ones (with the
-    previous English kept), deleted cells disappear. Returns the written paths."""
+    """Create or update each notebook's catalogue: new cells get empty entries, changed cells fuzzy ones (stale:
+    their old translation is kept to revise), deleted cells disappear. Returns the written paths."""
     written = []
     for path in map(Path, paths):
         fresh = template(path)
         target = catalogue_path(path.stem, language, locale_dir)
         if target.exists():
             catalogue = read_catalogue(target)
+            fresh.creation_date = catalogue.creation_date  # no date-only changes in the file
             catalogue.update(fresh, update_header_comment=False)
             catalogue.obsolete.clear()
         else:
@@ -64,7 +65,7 @@ def update_catalogues(paths, language="zh_CN", locale_dir=LOCALE_DIR):
             catalogue.locale = language
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as file:
-            write_po(file, catalogue, width=0, include_previous=True, sort_output=False)
+            write_po(file, catalogue, width=0, sort_output=False)
         written.append(target)
     return written
 
