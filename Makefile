@@ -20,6 +20,7 @@ endif
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 .PHONY: help setup lab test test-fast test-arithmetic test-browser execute student slides lint solutions bench clean clean-all
+.PHONY: book
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
@@ -33,6 +34,7 @@ help:
 	@echo "make lint       check the notebooks against the course's rules (shape, outputs, widget state)"
 	@echo "make solutions  store the notebooks' solutions for ex1.solution() (after changing an exercise)"
 	@echo "make bench      time every notebook and cell against the floor; writes build/benchmark.json"
+	@echo "make book       build the course's static site (Jupyter Book, offline) into build/book/_build/html"
 	@echo "make assignments  write an nbgrader course (graded, hidden tests; release/) to build/grading/"
 	@echo "make grade-demo   grade four simulated students on every notebook with nbgrader; asserts the scores"
 	@echo "make clean      remove build/ and caches;  make clean-all  also removes .venv"
@@ -82,6 +84,11 @@ slides: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# The static site from the stored outputs (never re-executed); its scripts come from pinned npm tarballs, cached in
+# build/npm/ (tools/book.py).
+book: $(INSTRUCTOR_STAMP)
+	$(BIN)/python -m tools book --out build/book
 
 lint: $(STAMP)
 	$(BIN)/python -m tools lint $(NOTEBOOKS)

@@ -245,6 +245,8 @@ def pytest_xdist_make_scheduler(config, log):
                 return nodeid.rsplit("::Cell ", 1)[0]
             if nodeid.startswith("tests/test_browser.py::"):
                 return "tests/test_browser.py"
+            if nodeid.startswith("tests/test_book.py::"):  # the built site's tests share one build
+                return "tests/test_book.py"
             return nodeid
 
     return NotebookScheduling(config, log)

@@ -60,6 +60,9 @@ def one_of(name, value, options):
 def as_array(name, value, *, ndim=None, finite=True, empty=False, dtype=np.float64):
     """``value`` (a number, list, array or tensor of numbers) as a NumPy array of ``dtype`` (None: its own numeric
     dtype). ndim: the number of dimensions it must have; finite: refuse NaN and infinity; empty: allow no values."""
+    if type(value) is np.ndarray and value.dtype == (value.dtype if dtype is None else dtype) and \
+            value.dtype.kind in "iuf":  # already what is asked for (the common case, in training loops): as below
+        return _checked_array(name, value, ndim, finite, empty)
     if isinstance(value, (str, bytes, bool, np.bool_, dict, set)) or value is None:
         raise TypeError(f"{name} must be a number or an array of numbers, got {_shown(value)}")
     try:
@@ -75,11 +78,16 @@ def as_array(name, value, *, ndim=None, finite=True, empty=False, dtype=np.float
         raise TypeError(f"{name} must be a number or an array of numbers, got {_shown(value)}") from None
     except OverflowError:  # a Python int too large for a float
         raise ValueError(f"{name} must be finite, got {_shown(value)}") from None
+    return _checked_array(name, array, ndim, finite, empty)
+
+
+def _checked_array(name, array, ndim, finite, empty):
+    """``array`` if it has ``ndim`` dimensions (None: any), holds a number (unless ``empty``), is finite (if asked)."""
     if ndim is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {array.shape}")
     if not empty and array.size == 0:
         raise ValueError(f"{name} must hold at least one number, got shape {array.shape}")
-    if finite and not np.all(np.isfinite(array)):
+    if finite and not np.isfinite(array).all():
         raise ValueError(f"{name} must be finite, got {array.tolist()!r:.80}")
     return array
 

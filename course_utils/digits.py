@@ -1,6 +1,8 @@
-"""The capstone's data and model: scikit-learn's bundled handwritten digits (8x8 images), no download.
+"""The capstone's data and model: scikit-learn's handwritten digits (8x8 images), bundled, no download.
 
 1797 images of the digits 0-9, split into 1438 for training and 359 for validation (``load``: 80 % / 20 %).
+The images are scikit-learn's ``load_digits()`` (pixels 0-16, labels 0-9), stored in ``digits.npz`` beside this
+module: the same numbers, without importing scikit-learn in the notebook.
 """
 
 import math
@@ -14,15 +16,21 @@ from course_utils.data import batches
 
 def load(seed=0, validation=0.2):
     """(x_train, y_train, x_val, y_val): pixels scaled to [0, 1], integer labels 0-9."""
-    from sklearn.datasets import load_digits
-
     seed = as_int("seed", seed, 0)
     as_float("validation", validation, low=0, high=1, low_open=True, high_open=True)
-    digits = load_digits()
-    x, y = (digits.data / 16.0).astype("float32"), digits.target.astype("int64")
+    pixels, labels = _bundled_digits()
+    x, y = (pixels / 16.0).astype("float32"), labels.astype("int64")
     order = np.random.default_rng(seed).permutation(len(x))
     cut = int(round(len(x) * (1 - validation)))
     return x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
+
+
+def _bundled_digits():
+    """scikit-learn's ``load_digits()`` as stored in ``digits.npz``: (pixels 0-16 as uint8, labels as uint8)."""
+    from importlib import resources
+
+    with resources.files(__package__).joinpath("digits.npz").open("rb") as file, np.load(file) as stored:
+        return stored["pixels"], stored["labels"]
 
 
 def build_model(seed=0):

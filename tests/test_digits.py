@@ -17,6 +17,15 @@ def test_digits_load_offline_scaled_and_split_deterministically():
         digits.load(validation=1.5)
 
 
+def test_bundled_digits_are_scikit_learns():
+    """digits.npz holds load_digits()'s numbers exactly, so load() needs no scikit-learn."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    pixels, labels = digits._bundled_digits()
+    reference = datasets.load_digits()
+    np.testing.assert_array_equal(pixels.astype(np.float64), reference.data)
+    np.testing.assert_array_equal(labels.astype(np.int64), reference.target)
+
+
 def test_build_model_is_seeded():
     a, b = digits.build_model(seed=3), digits.build_model(seed=3)
     assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))

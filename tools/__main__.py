@@ -30,6 +30,15 @@ def slides(args):
     return 0
 
 
+def book(args):
+    from tools.book import build_book
+
+    html = build_book(args.out)
+    print(f"built the site in {html}: open {html / 'index.html'}, or serve it with "
+          f"python -m http.server --directory {html}")
+    return 0
+
+
 def lint(args):
     from tools.lint import RULES, hygiene_problems
 
@@ -55,6 +64,15 @@ def solutions(args):
     return 0
 
 
+def translate(args):
+    from tools.translate import problems, update_catalogues
+
+    if not args.check:
+        for path in update_catalogues(args.notebooks):
+            print(f"wrote {path}")
+    found = [problem for path in args.notebooks for problem in problems(path)]
+    print("\n".join(found) or f"{len(args.notebooks)} notebooks fully translated")
+    return 1 if found and args.check else 0
 def assignments(args):
     from tools.assignments import generate_assignments
 
@@ -80,8 +98,10 @@ COMMANDS = {
     execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
     student: "write the student edition (solutions stubbed, outputs cleared) into --out",
     slides: "write reveal.js slides (headings start slides, solutions are skipped) into --out",
+    book: "write the course's static site (Jupyter Book, from the stored outputs) into --out and build it",
     lint: "check the notebooks against the course's rules (--rules lists the rules)",
     solutions: "store the notebooks' solutions in the package, for ex1.solution()",
+    translate: "update the translation catalogues in locale/ (one entry per markdown cell); --check only reports",
     assignments: "write an nbgrader course (config, source/ with graded cells, gradebook, release/) into --out",
     grade_demo: "grade four simulated students with nbgrader in the course of --out; assert their grades.csv",
 }
@@ -93,13 +113,16 @@ def main(argv=None):
     for command, text in COMMANDS.items():
         sub = commands.add_parser(command.__name__, help=text, description=text)
         sub.set_defaults(run=command)
-        sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
-        if command in (student, slides):
+        if command is not book:  # the book takes the notebooks of the course plan, in its order
+            sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
+        if command in (student, slides, book):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
         if command in (assignments, grade_demo):
             sub.add_argument("--out", type=Path, default=Path("build") / "grading")
         if command is lint:
             sub.add_argument("--rules", action="store_true", help="list the rules and exit")
+        if command is translate:
+            sub.add_argument("--check", action="store_true", help="change nothing; fail unless complete and current")
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")

@@ -1,0 +1,83 @@
+"""Translation catalogues of the notebooks' prose (tools/translate.py): one entry per markdown cell, kept current."""
+
+import nbformat
+import pytest
+from babel.messages.pofile import write_po
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import NOTEBOOKS
+from tools.translate import catalogue_path, problems, read_catalogue, structure, template, update_catalogues
+
+
+def write_notebook(path, *markdown):
+    notebook = new_notebook(cells=[new_code_cell("x = 1")] + [new_markdown_cell(text) for text in markdown])
+    nbformat.write(notebook, path)
+    return notebook
+
+
+def translate_all(path, translate):
+    catalogue = read_catalogue(path)
+    for entry in catalogue:
+        if entry.id:
+            entry.string = translate(entry.id)
+    with open(path, "wb") as file:
+        write_po(file, catalogue, width=0)
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    path = tmp_path / "01_tiny.ipynb"
+    notebook = write_notebook(path, "# 01 · Tiny\n\nThe `loss` falls: $f(x) = x^2$.", "## 1. More\n\nSee [next](02_b.ipynb).")
+    return path, notebook
+
+
+def test_each_markdown_cell_is_one_entry_keyed_by_notebook_and_cell_id(tiny):
+    path, notebook = tiny
+    entries = [entry for entry in template(path) if entry.id]
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    assert [entry.context for entry in entries] == [f"01_tiny#{cell.id}" for cell in markdown]
+    assert [entry.id for entry in entries] == [cell.source for cell in markdown]
+
+
+def test_a_changed_cell_turns_stale_and_keeps_its_old_translation(tiny, tmp_path):
+    path, notebook = tiny
+    (po,) = update_catalogues([path], locale_dir=tmp_path)
+    assert po == catalogue_path("01_tiny", locale_dir=tmp_path)
+    assert len(problems(path, locale_dir=tmp_path)) == 2 and "not translated" in problems(path, locale_dir=tmp_path)[0]
+    translate_all(po, lambda english: english.replace("falls", "下降").replace("More", "更多"))
+    assert problems(path, locale_dir=tmp_path) == []
+    notebook.cells[1].source += " Then it rises."
+    del notebook.cells[2]
+    nbformat.write(notebook, path)
+    (stale,) = problems(path, locale_dir=tmp_path)
+    assert f"01_tiny#{notebook.cells[1].id}" in stale and "stale" in stale
+    update_catalogues([path], locale_dir=tmp_path)
+    (entry,) = [entry for entry in read_catalogue(po) if entry.id]
+    assert entry.fuzzy and "下降" in entry.string  # stale, with the old translation kept to revise
+    assert "stale" in problems(path, locale_dir=tmp_path)[0]
+
+
+@pytest.mark.parametrize("translated, differs", [
+    ("# 01 · 小\n\n`loss` 下降：$f(x) = x^2$。", None),
+    ("## 01 · 小\n\n`loss` 下降：$f(x) = x^2$。", "heading levels"),
+    ("# 01 · 小\n\n`损失` 下降：$f(x) = x^2$。", "inline code"),
+    ("# 01 · 小\n\n`loss` 下降：f(x) = x^2。", "inline formulas ($)"),
+])
+def test_a_translation_keeps_headings_code_and_formulas(translated, differs):
+    english, other = structure("# 01 · Tiny\n\nThe `loss` falls: $f(x) = x^2$."), structure(translated)
+    assert [name for name in english if english[name] != other[name]] == ([differs] if differs else [])
+
+
+def test_links_and_code_blocks_must_survive_translation():
+    english = structure("See [next](02_b.ipynb).\n\n```python\nx = 1\n```")
+    assert structure("见[下一本](02_b.ipynb)。\n\n```python\nx = 1\n```") == english
+    assert structure("见[下一本](03_c.ipynb)。\n\n```python\nx = 1\n```")["link targets"] != english["link targets"]
+    assert structure("见[下一本](02_b.ipynb)。\n\n```python\nx = 2\n```")["code blocks"] != english["code blocks"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_catalogues_hold_the_current_english_of_every_markdown_cell(path):
+    """After editing a notebook's prose, run `python -m tools translate` on it: its entry then turns stale."""
+    committed = {entry.context: entry.id for entry in read_catalogue(catalogue_path(path.stem)) if entry.id}
+    current = {entry.context: entry.id for entry in template(path) if entry.id}
+    assert committed == current
