@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from course_utils._validate import as_bool, as_int
+from course_utils.i18n import set_language
 
 #: What the course was written and tested for (``requirements.txt`` pins the exact releases).
 MIN_PYTHON = (3, 11)
@@ -118,15 +119,19 @@ def environment_summary(seed=None, tensorflow=True):
     return line
 
 
-def setup(seed=0, *, tensorflow=True, quiet=False):
+def setup(seed=0, *, tensorflow=True, quiet=False, language=None):
     """Prepare a notebook: check versions, seed everything, make TensorFlow quiet and deterministic.
 
     seed: int >= 0, seeds Python's ``random``, NumPy's global generator and TensorFlow.
     tensorflow: import and configure TensorFlow (False for NumPy-only notebooks: faster start).
     quiet: do not print the one-line environment summary.
+    language: of the course's messages (checks, hints, plots), ``"en"`` or ``"zh"``; None keeps the current one
+    (``COURSE_LANGUAGE``, else English).
     """
     seed = as_int("seed", seed, 0, 2**32 - 1)
     tensorflow = as_bool("tensorflow", tensorflow)
+    if language is not None:
+        set_language(language)
 
     if tensorflow:
         _quiet_tensorflow_environment()

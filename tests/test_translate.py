@@ -1,12 +1,15 @@
 """Translation catalogues of the notebooks' prose (tools/translate.py): one entry per markdown cell, kept current."""
 
+import gettext
+
 import nbformat
 import pytest
 from babel.messages.pofile import write_po
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
-from tools.translate import catalogue_path, problems, read_catalogue, structure, template, update_catalogues
+from tools.translate import (catalogue_path, message_problems, messages_path, problems, read_catalogue, structure,
+                             template, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -81,3 +84,66 @@ def test_the_catalogues_hold_the_current_english_of_every_markdown_cell(path):
     committed = {entry.context: entry.id for entry in read_catalogue(catalogue_path(path.stem)) if entry.id}
     current = {entry.context: entry.id for entry in template(path) if entry.id}
     assert committed == current
+
+
+# --- course_utils's messages ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def package(tmp_path):
+    """A tiny package with one translated, one constant and one untranslatable message."""
+    folder = tmp_path / "course_utils"
+    folder.mkdir()
+    (folder / "talk.py").write_text('from course_utils.i18n import N_, _\n\nBYE = N_("Bye")\n\n\n'
+                                    'def hello(name):\n    return _("Hello {name}").format(name=name)\n')
+    return folder
+
+
+def translate_messages(po, translations):
+    catalogue = read_catalogue(po)
+    for entry in catalogue:
+        if entry.id in translations:
+            entry.string = translations[entry.id]
+    with open(po, "wb") as file:
+        write_po(file, catalogue, width=0)
+
+
+def test_messages_are_extracted_translated_and_compiled(package):
+    po = update_messages(package_dir=package)
+    assert po == messages_path(package_dir=package)
+    assert {entry.id for entry in read_catalogue(po) if entry.id} == {"Bye", "Hello {name}"}
+    assert sum("not translated" in problem for problem in message_problems(package_dir=package)) == 2
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}"})
+    assert any(".mo is not compiled" in problem for problem in message_problems(package_dir=package))
+    update_messages(package_dir=package)
+    assert message_problems(package_dir=package) == []
+    chinese = gettext.translation("course_utils", package / "locale", languages=["zh_CN"])
+    assert chinese.gettext("Hello {name}").format(name="Ada") == "你好，Ada"
+
+
+def test_a_translation_must_keep_the_placeholders_and_a_text_must_not_be_built_first(package):
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{名字}"})
+    update_messages(package_dir=package)
+    (problem,) = message_problems(package_dir=package)
+    assert "placeholders ['名字'] instead of ['name']" in problem
+    (package / "more.py").write_text('from course_utils.i18n import _\n\n\ndef f(x):\n    return _(f"x is {x}")\n')
+    assert any("more.py:5: _() of a built text" in problem for problem in message_problems(package_dir=package))
+
+
+def test_the_language_is_chosen_by_setup_or_the_environment(monkeypatch):
+    from course_utils import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", None)
+    monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, "zh_CN")
+    assert i18n.current_language() == "zh"
+    monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, "klingon")
+    assert i18n.current_language() == "en"
+    i18n.set_language("zh")
+    assert i18n.current_language() == "zh"
+    with pytest.raises(ValueError, match=r"language must be one of \['en', 'zh'\], got 'fr'"):
+        i18n.set_language("fr")
+
+
+def test_the_package_messages_are_complete_and_current():
+    """After changing a message in course_utils, run `python -m tools translate notebooks/*.ipynb` and translate it."""
+    assert message_problems() == []

@@ -65,13 +65,13 @@ def solutions(args):
 
 
 def translate(args):
-    from tools.translate import problems, update_catalogues
+    from tools.translate import message_problems, problems, update_catalogues, update_messages
 
     if not args.check:
-        for path in update_catalogues(args.notebooks):
+        for path in [*update_catalogues(args.notebooks), update_messages()]:
             print(f"wrote {path}")
-    found = [problem for path in args.notebooks for problem in problems(path)]
-    print("\n".join(found) or f"{len(args.notebooks)} notebooks fully translated")
+    found = [problem for path in args.notebooks for problem in problems(path)] + message_problems()
+    print("\n".join(found) or f"{len(args.notebooks)} notebooks and course_utils's messages fully translated")
     return 1 if found and args.check else 0
 def assignments(args):
     from tools.assignments import generate_assignments

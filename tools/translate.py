@@ -1,4 +1,4 @@
-"""Translations of the notebooks' prose: one gettext catalogue per notebook, one entry per markdown cell.
+"""Translations: of the notebooks' prose (a catalogue per notebook) and of course_utils's messages (one domain).
 
 ``locale/zh_CN/notebooks/01_gradients.po`` holds an entry for each markdown cell of ``01_gradients.ipynb``: its
 context is ``01_gradients#<cell id>``, its ``msgid`` the English source, its ``msgstr`` the translation. Code cells
@@ -6,12 +6,17 @@ are never copied: an edition in another language is generated from the English n
 cell changes, :func:`update_catalogues` marks its entry fuzzy (stale), keeping the old translation to revise.
 """
 
+import ast
+import io
 import re
 from collections import Counter
 from pathlib import Path
+from string import Formatter
 
 import nbformat
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,4 +107,89 @@ def problems(path, language="zh_CN", locale_dir=LOCALE_DIR):
         else:
             english, translated = structure(entry.id), structure(entry.string)
             found += [f"{where}: {name} differ" for name in english if english[name] != translated[name]]
+    return found
+
+
+# --- The messages of course_utils (checks, hints, environment, plots): one gettext domain ---------------------------
+
+PACKAGE_DIR = ROOT / "course_utils"
+
+
+def messages_path(language="zh_CN", package_dir=PACKAGE_DIR):
+    return Path(package_dir) / "locale" / language / "LC_MESSAGES" / "course_utils.po"
+
+
+def messages_template(package_dir=PACKAGE_DIR):
+    """Every text of the package marked with ``_`` or ``N_``, with where it is used."""
+    catalogue = Catalog(project="course_utils", charset="utf-8", fuzzy=False)
+    found = extract_from_dir(package_dir, method_map=[("**.py", "python")], keywords={"_": None, "N_": None},
+                             comment_tags=("TRANSLATORS:",), strip_comment_tags=True)
+    for filename, line, message, comments, context in found:
+        catalogue.add(message, locations=[(f"course_utils/{filename}", line)], auto_comments=comments, context=context)
+    return catalogue
+
+
+def untranslatable_calls(package_dir=PACKAGE_DIR):
+    """``_(f"...")`` calls: gettext cannot look up a text that is built before it is translated."""
+    found = []
+    for path in sorted(Path(package_dir).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and \
+                    node.args and not isinstance(node.args[0], ast.Constant):
+                found.append(f"{path.relative_to(Path(package_dir).parent)}:{node.lineno}: _() of a built text; "
+                             "use _(\"... {name} ...\").format(name=...)")
+    return found
+
+
+def _compiled(catalogue):
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    return buffer.getvalue()
+
+
+def update_messages(language="zh_CN", package_dir=PACKAGE_DIR):
+    """Create or update the package's catalogue (new texts empty, changed ones fuzzy) and compile it to ``.mo``."""
+    fresh, target = messages_template(package_dir), messages_path(language, package_dir)
+    if target.exists():
+        catalogue = read_catalogue(target)
+        fresh.creation_date = catalogue.creation_date
+        catalogue.update(fresh, update_header_comment=False)
+        catalogue.obsolete.clear()
+    else:
+        catalogue = fresh
+        catalogue.locale = language
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as file:
+        write_po(file, catalogue, width=0, sort_output=False)
+    target.with_suffix(".mo").write_bytes(_compiled(read_catalogue(target)))
+    return target
+
+
+def _fields(text):
+    return sorted(field for _, field, _, _ in Formatter().parse(text) if field is not None)
+
+
+def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
+    """What keeps the package's messages from being complete, current and safe to format, one line each."""
+    target = messages_path(language, package_dir)
+    if not target.exists():
+        return [f"{target} is missing: run python -m tools translate"]
+    catalogue = read_catalogue(target)
+    found = untranslatable_calls(package_dir)
+    current = {message.id for message in messages_template(package_dir) if message.id}
+    stored = {message.id for message in catalogue if message.id}
+    found += [f"course_utils.po lacks {text!r:.80}: run python -m tools translate" for text in sorted(current - stored)]
+    found += [f"course_utils.po holds a text no longer used: {text!r:.80}" for text in sorted(stored - current)]
+    for message in catalogue:
+        if not message.id:
+            continue
+        where = f"course_utils.po: {message.id!r:.60}"
+        if not message.string:
+            found.append(f"{where}: not translated")
+        elif message.fuzzy:
+            found.append(f"{where}: stale (the English changed since it was translated)")
+        elif _fields(message.id) != _fields(message.string):
+            found.append(f"{where}: placeholders {_fields(message.string)} instead of {_fields(message.id)}")
+    if not target.with_suffix(".mo").exists() or target.with_suffix(".mo").read_bytes() != _compiled(catalogue):
+        found.append(f"{target.with_suffix('.mo')} is not compiled from the .po: run python -m tools translate")
     return found

@@ -1,0 +1,55 @@
+"""The language of the course's messages: English, or Simplified Chinese (``setup(language="zh")``).
+
+A message is a gettext template, formatted after translation::
+
+    _("`{name}` has the wrong sign.").format(name=name)
+
+``_`` translates into the language chosen at the moment it is called; ``N_`` only marks a text for translation, for
+a constant that is translated where it is shown (``_(HINT)``). The translations live in
+``course_utils/locale/zh_CN/LC_MESSAGES/course_utils.po`` (compiled to ``.mo``); ``python -m tools translate``
+updates them. The language comes from ``setup(language=...)``, else the environment variable ``COURSE_LANGUAGE``,
+else English.
+"""
+
+import gettext
+import os
+from pathlib import Path
+
+from course_utils._validate import one_of
+
+#: The languages of the course, by the code ``setup(language=...)`` takes, with their gettext locale.
+LANGUAGES = {"en": "en", "zh": "zh_CN"}
+LANGUAGE_VARIABLE = "COURSE_LANGUAGE"
+DOMAIN = "course_utils"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_chosen = None
+
+
+def set_language(language):
+    """Choose the language of the messages from now on: ``"en"`` or ``"zh"``."""
+    global _chosen
+    _chosen = one_of("language", language, tuple(LANGUAGES))
+
+
+def current_language():
+    """The language the messages are in: the one chosen, else ``COURSE_LANGUAGE``, else ``"en"``."""
+    if _chosen is not None:
+        return _chosen
+    from_environment = os.environ.get(LANGUAGE_VARIABLE, "en").strip().lower().replace("_", "-")
+    return {"zh-cn": "zh", "zh-hans": "zh"}.get(from_environment, from_environment if from_environment in LANGUAGES
+                                                   else "en")
+
+
+def _catalogue(language):
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[language]], fallback=True)
+
+
+def _(message):
+    """``message`` in the current language (itself when it has no translation)."""
+    return _catalogue(current_language()).gettext(message)
+
+
+def N_(message):
+    """Mark ``message`` for translation without translating it (translate it with ``_`` where it is shown)."""
+    return message
