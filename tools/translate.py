@@ -193,3 +193,54 @@ def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
     if not target.with_suffix(".mo").exists() or target.with_suffix(".mo").read_bytes() != _compiled(catalogue):
         found.append(f"{target.with_suffix('.mo')} is not compiled from the .po: run python -m tools translate")
     return found
+
+
+# --- An edition in another language: generated from the English notebooks ----------------------------------------
+
+#: The setup call every notebook starts with; the edition adds its language to it.
+_SETUP_CALL = re.compile(r"course_utils\.setup\(([^()]*)\)")
+
+
+def edition(path, language="zh", locale="zh_CN", locale_dir=LOCALE_DIR):
+    """The notebook at ``path`` in another language, outputs cleared: each markdown cell from its catalogue, and
+    ``language=`` added to the setup call of its first code cell (so that course_utils's messages follow). Every other code cell is the
+    English one. Raises ValueError when the translation is not complete and current."""
+    path = Path(path)
+    missing = problems(path, locale, locale_dir)
+    if missing:
+        raise ValueError(f"{path.name} is not fully translated:\n" + "\n".join(missing))
+    translated = {entry.context: entry.string for entry in read_catalogue(catalogue_path(path.stem, locale, locale_dir))}
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    setup_cell = code[0] if code else None
+    if setup_cell is None or len(_SETUP_CALL.findall(setup_cell.source)) != 1:
+        raise ValueError(f"{path.name} must call course_utils.setup(...) once in its first code cell")
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translated[f"{path.stem}#{cell.id}"]
+        elif cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+    arguments = _SETUP_CALL.search(setup_cell.source).group(1).strip()  # later calls keep the language
+    setup_cell.source = _SETUP_CALL.sub(
+        f'course_utils.setup({arguments + ", " if arguments else ""}language="{language}")', setup_cell.source)
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["course"] = {"language": language}
+    return notebook
+
+
+def write_edition(paths, out_dir, language="zh", execute=True):
+    """Write the edition of each notebook into ``out_dir``, executed unless ``execute`` is False; return the paths."""
+    from tools.execute import run_notebook
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in map(Path, paths):
+        notebook, target = edition(path, language), out_dir / Path(path).name
+        if execute:
+            print(f"executing {target}", flush=True)
+            run_notebook(notebook, out_dir)
+        nbformat.write(notebook, target)
+        written.append(target)
+    return written
