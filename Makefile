@@ -68,7 +68,7 @@ lab: $(STAMP)
 lab-zh: $(ZH_NOTEBOOKS)
 	@mkdir -p $(ZH)/.lab-settings/@jupyterlab/translation-extension
 	@echo '{"locale": "zh_CN"}' > $(ZH)/.lab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings
-	COURSE_LANGUAGE=zh JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=$(ZH) --LabApp.user_settings_dir=$(ZH)/.lab-settings $(ROOT_FLAG) $(LAB_ARGS) 00_start_here.ipynb
+	COURSE_LANGUAGE=zh JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=$(ZH) --LabApp.user_settings_dir=$(ZH)/.lab-settings $(ROOT_FLAG) $(LAB_ARGS) $(ZH)/00_start_here.ipynb
 
 zh: $(ZH_NOTEBOOKS)
 
