@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
 from tools.translate import (catalogue_path, edition, message_problems, messages_path, problems, read_catalogue, structure,
-                             template, update_catalogues, update_messages)
+                             template, translation_patterns, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -187,3 +187,22 @@ def test_an_edition_is_refused_until_every_cell_is_translated(tiny, tmp_path):
     update_catalogues([path], locale_dir=tmp_path)
     with pytest.raises(ValueError, match=r"01_tiny.ipynb is not fully translated:\n.*not translated"):
         edition(path, locale_dir=tmp_path)
+
+
+def test_an_english_and_a_chinese_output_compare_equal_when_they_say_the_same(package):
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！"})
+    (package / "more.py").write_text('from course_utils.i18n import _\n\nX = _("`{a}` is {b} times too large.")\n')
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！", "`{a}` is {b} times too large.":
+                            "`{a}` 大了 {b} 倍。"})
+    patterns = translation_patterns(package_dir=package)
+
+    def sanitized(text):
+        for regex, replacement in patterns.items():
+            text = re.sub(regex, replacement, text)
+        return text
+
+    assert sanitized("❌ `x` is 2 times too large.") == sanitized("❌ `x` 大了 2 倍。")
+    assert sanitized("❌ `x` is 2 times too large.") != sanitized("❌ `x` 大了 3 倍。"), "values still count"
+    assert sanitized("Hello Ada") == "Hello Ada", "a message that ends with a value is compared as it is"

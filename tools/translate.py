@@ -244,3 +244,34 @@ def write_edition(paths, out_dir, language="zh", execute=True):
         nbformat.write(notebook, target)
         written.append(target)
     return written
+
+
+def _template_regex(template):
+    """A regex matching ``template`` once formatted: its text literally, each field as a named group."""
+    parts, seen = [], set()
+    for literal, field, _, _ in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            name = "f_" + re.sub(r"\W", "_", field)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+    return "".join(parts), sorted(seen)
+
+
+def translation_patterns(language="zh_CN", package_dir=PACKAGE_DIR, shortest=6):
+    """Regex -> replacement pairs that turn each course_utils message, in English or in ``language``, into the same
+    token with the same values: outputs of the two editions then compare equal exactly when they say the same
+    thing. Left out (compared as they are): messages with fewer than ``shortest`` characters of their own, and
+    messages that end with a value (where it ends cannot be told)."""
+    patterns = {}
+    messages = [message for message in read_catalogue(messages_path(language, package_dir))
+                if message.id and message.string and message.string != message.id]
+    for number, message in enumerate(sorted(messages, key=lambda message: -len(message.id))):
+        english, fields = _template_regex(message.id)
+        translated, _ = _template_regex(message.string)
+        if len(re.sub(r"\{[^{}]*\}", "", message.id)) < shortest or english.endswith("?)"):
+            continue
+        token = f"⟦{number}" + "".join(f"|\\g<{field}>" for field in fields) + "⟧"
+        patterns[english] = token
+        patterns[translated] = token
+    return patterns
