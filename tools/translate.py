@@ -201,6 +201,13 @@ def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
 _SETUP_CALL = re.compile(r"course_utils\.setup\(([^()]*)\)")
 
 
+def in_language(setup_source, language):
+    """The setup cell's source with ``language=`` added to its ``course_utils.setup(...)`` call."""
+    arguments = _SETUP_CALL.search(setup_source).group(1).strip()
+    return _SETUP_CALL.sub(f'course_utils.setup({arguments + ", " if arguments else ""}language="{language}")',
+                           setup_source, count=1)
+
+
 def edition(path, language="zh", locale="zh_CN", locale_dir=LOCALE_DIR):
     """The notebook at ``path`` in another language, outputs cleared: each markdown cell from its catalogue, and
     ``language=`` added to the setup call of its first code cell (so that course_utils's messages follow). Every other code cell is the
@@ -221,9 +228,7 @@ def edition(path, language="zh", locale="zh_CN", locale_dir=LOCALE_DIR):
         elif cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("execution", None)
-    arguments = _SETUP_CALL.search(setup_cell.source).group(1).strip()  # later calls keep the language
-    setup_cell.source = _SETUP_CALL.sub(
-        f'course_utils.setup({arguments + ", " if arguments else ""}language="{language}")', setup_cell.source)
+    setup_cell.source = in_language(setup_cell.source, language)  # later setup() calls keep the language
     notebook.metadata.pop("widgets", None)
     notebook.metadata["course"] = {"language": language}
     return notebook
