@@ -130,12 +130,13 @@ def messages_template(package_dir=PACKAGE_DIR):
 
 
 def untranslatable_calls(package_dir=PACKAGE_DIR):
-    """``_(f"...")`` calls: gettext cannot look up a text that is built before it is translated."""
+    """``_(f"...")`` (or ``+``, ``%``, ``.format()`` inside ``_()``): gettext cannot look up a text built before it is
+    translated. ``_(name)`` is fine: a constant marked with ``N_`` where it is written."""
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and \
-                    node.args and not isinstance(node.args[0], ast.Constant):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and node.args and \
+                    isinstance(node.args[0], (ast.JoinedStr, ast.BinOp, ast.Call)):  # f"", "a" + b, "%s" % b, .format()
                 found.append(f"{path.relative_to(Path(package_dir).parent)}:{node.lineno}: _() of a built text; "
                              "use _(\"... {name} ...\").format(name=...)")
     return found
