@@ -20,6 +20,7 @@ import numpy as np
 
 from course_utils import checks
 from course_utils.checks import NOT_YET, Exercise, Feedback, Reply, as_numbers, not_yet, passed, wrong
+from course_utils.i18n import N_, _
 
 
 
@@ -35,8 +36,8 @@ def _time_limited(name):
                 with checks._time_limit(checks.TIME_LIMIT):
                     return checker(answer)
             except checks._TooSlow:
-                return wrong(f"`{name}` did not finish within {checks.TIME_LIMIT} s, so the check stopped it: is "
-                             "there a loop that never ends?")
+                return wrong(_("`{name}` did not finish within {seconds} s, so the check stopped it: is there a "
+                               "loop that never ends?").format(name=name, seconds=checks.TIME_LIMIT))
 
         return limited
 
@@ -48,6 +49,10 @@ def _time_limited(name):
 
 class _WrongInput(TypeError):
     """Raised by the check's f when the learner's code calls it with something other than the parameter array."""
+
+
+class _AboutF(str):
+    """The text of a problem with how the learner's code called the check's f (a str, marked as such)."""
 
 
 class _CourseHelper(Exception):
@@ -81,6 +86,11 @@ class _Case:
     def n(self):
         return len(self.params)
 
+    @property
+    def shown(self):
+        """The call, in the learner's language."""
+        return _(self.text)
+
     def function(self):
         """The f handed to the learner: the formula, refusing anything but one array of n parameters."""
         n = self.n
@@ -90,21 +100,25 @@ class _Case:
                 raise _CourseHelper()
             if kwargs or len(args) != 1:
                 given = len(args) + len(kwargs)
-                raise _WrongInput(f"the check's f takes one argument, the array of all {n} parameters, but it was "
-                                  f"called with {given} arguments: call `f(p)`, not `f(*p)`.")
+                raise _WrongInput(_("the check's f takes one argument, the array of all {n} parameters, but it "
+                                    "was called with {given} arguments: call `f(p)`, not `f(*p)`.").format(
+                                        n=n, given=given))
             p = args[0]
             if not hasattr(p, "shape"):
                 try:
                     p = np.asarray(p, dtype=np.float64)
                 except (TypeError, ValueError):
-                    raise _WrongInput(f"the check's f takes the array of all {n} parameters, but it was called "
-                                      f"with a {type(args[0]).__name__}.") from None
+                    raise _WrongInput(_("the check's f takes the array of all {n} parameters, but it was called "
+                                        "with a {type}.").format(n=n, type=type(args[0]).__name__)) from None
             shape = tuple(p.shape)
             if shape != (n,):
-                what = "one number" if shape in ((), (1,)) else f"an array of shape {shape}"
-                raise _WrongInput(f"the check's f takes the array of all the parameters (for {self.text}: shape "
-                                  f"({n},)), but it was called with {what}. Pass f the whole array, with only "
-                                  "entry i moved.")
+                if shape in ((), (1,)):
+                    raise _WrongInput(_("the check's f takes the array of all the parameters (for {text}: shape "
+                                        "({n},)), but it was called with one number. Pass f the whole array, with "
+                                        "only entry i moved.").format(text=self.shown, n=n))
+                raise _WrongInput(_("the check's f takes the array of all the parameters (for {text}: shape ({n},)), "
+                                    "but it was called with an array of shape {shape}. Pass f the whole array, with "
+                                    "only entry i moved.").format(text=self.shown, n=n, shape=shape))
             return self.formula(p)
 
         return f
@@ -133,14 +147,14 @@ class _Case:
 #: The check's calls: never shown in the notebook. Steps are large, so that the central difference, the forward
 #: difference and the exact gradient all differ; no step is 0.5 or 1 (where 2h = 1 or h = 1 hides a slip).
 CASES = (
-    _Case("f(p) = (1 - p[0])**2 + 5 * (p[1] - p[0]**2)**2 at p = (0.5, 1.2) with h = 0.2",
+    _Case(N_("f(p) = (1 - p[0])**2 + 5 * (p[1] - p[0]**2)**2 at p = (0.5, 1.2) with h = 0.2"),
           lambda p: (1 - p[0]) ** 2 + 5 * (p[1] - p[0] ** 2) ** 2, (0.5, 1.2), 0.2),
-    _Case("f(p) = p[0] * p[1] * p[2] + p[0]**3 - p[1] * p[2]**2 at p = (0.4, -1.1, 0.7) with h = 0.15",
+    _Case(N_("f(p) = p[0] * p[1] * p[2] + p[0]**3 - p[1] * p[2]**2 at p = (0.4, -1.1, 0.7) with h = 0.15"),
           lambda p: p[0] * p[1] * p[2] + p[0] ** 3 - p[1] * p[2] ** 2, (0.4, -1.1, 0.7), 0.15),
-    _Case("f(p) = 1 / (1 + p[0]**2) at p = (0.2,) with h = 0.3",
+    _Case(N_("f(p) = 1 / (1 + p[0]**2) at p = (0.2,) with h = 0.3"),
           lambda p: 1 / (1 + p[0] ** 2), (0.2,), 0.3),
-    _Case("f(p) = (p[0]**4 + p[1]**4 + p[2]**4 + p[3]**4) / 4 + p[0] * p[3] - p[1] * p[2] at "
-          "p = (0.8, -0.6, 1.3, -1.0) with h = 0.1",
+    _Case(N_("f(p) = (p[0]**4 + p[1]**4 + p[2]**4 + p[3]**4) / 4 + p[0] * p[3] - p[1] * p[2] at "
+             "p = (0.8, -0.6, 1.3, -1.0) with h = 0.1"),
           lambda p: (p[0] ** 4 + p[1] ** 4 + p[2] ** 4 + p[3] ** 4) / 4 + p[0] * p[3] - p[1] * p[2],
           (0.8, -0.6, 1.3, -1.0), 0.1),
 )
@@ -156,80 +170,96 @@ def _himmelblau_central(case):
     return np.array([(at(case.h * e) - at(-case.h * e)) / (2 * case.h) for e in np.eye(case.n)])
 
 
-SAME_ARRAY = ("zeros in every entry: f was evaluated twice at the same point. `p_plus = params` does not copy an "
-              "array, it gives the same array a second name, so `p_plus` and `p_minus` are one array (and so is "
-              "`params`). Nor does `params[:]` copy: slicing a NumPy array gives a view of the same numbers. Make "
-              "copies, `params.copy()`, and move entry i of each")
+SAME_ARRAY = N_("zeros in every entry: f was evaluated twice at the same point. `p_plus = params` does not copy an "
+                "array, it gives the same array a second name, so `p_plus` and `p_minus` are one array (and so is "
+                "`params`). Nor does `params[:]` copy: slicing a NumPy array gives a view of the same numbers. Make "
+                "copies, `params.copy()`, and move entry i of each")
 
-#: Slips a learner makes, each as a function of the check's call, with what to say.
+#: Slips a learner makes, each as a function of the check's call, with what to say (translated where it is said).
 GRADIENT_MISTAKES = {
-    "a forward difference in each entry, (f(p + h e_i) - f(p)) / h: a central difference takes one point on "
-    "each side": lambda c: c.each(lambda at, e, h: (at(h * e) - at(0 * e)) / h),
-    "a backward difference in each entry, (f(p) - f(p - h e_i)) / h: a central difference takes one point on "
-    "each side": lambda c: c.each(lambda at, e, h: (at(0 * e) - at(-h * e)) / h),
-    "f at params + h e_i and at params itself, divided by 2h: the second point should be params - h e_i. "
-    "(After `p[i] += h`, `p[i] -= h` brings p back to params; move it by 2h, or start again from a copy)":
+    N_("a forward difference in each entry, (f(p + h e_i) - f(p)) / h: a central difference takes one point on "
+       "each side"): lambda c: c.each(lambda at, e, h: (at(h * e) - at(0 * e)) / h),
+    N_("a backward difference in each entry, (f(p) - f(p - h e_i)) / h: a central difference takes one point on "
+       "each side"): lambda c: c.each(lambda at, e, h: (at(0 * e) - at(-h * e)) / h),
+    N_("f at params + h e_i and at params itself, divided by 2h: the second point should be params - h e_i. "
+       "(After `p[i] += h`, `p[i] -= h` brings p back to params; move it by 2h, or start again from a copy)"):
         lambda c: c.each(lambda at, e, h: (at(h * e) - at(0 * e)) / (2 * h)),
     SAME_ARRAY: lambda c: np.zeros(c.n),
-    "the same number in every entry: `params + h` moves *every* parameter at once. Move only parameter i, "
-    "by adding h to entry i of a copy": lambda c: np.full(c.n, (c.at(c.h) - c.at(-c.h)) / (2 * c.h)),
-    "differences divided by h: how far apart are the two points where f is evaluated?":
+    N_("the same number in every entry: `params + h` moves *every* parameter at once. Move only parameter i, "
+       "by adding h to entry i of a copy"): lambda c: np.full(c.n, (c.at(c.h) - c.at(-c.h)) / (2 * c.h)),
+    N_("differences divided by h: how far apart are the two points where f is evaluated?"):
         lambda c: c.each(lambda at, e, h: (at(h * e) - at(-h * e)) / h),
-    "`... / 2 * h`: Python reads `a / 2 * h` as `(a / 2) * h`, so h multiplies instead of dividing; put the "
-    "whole denominator in parentheses": lambda c: c.each(lambda at, e, h: (at(h * e) - at(-h * e)) / 2 * h),
-    "`f(...) - f(...) / (2 * h)`: Python divides before it subtracts, so only the second value is divided; put "
-    "the difference in parentheses": lambda c: c.each(lambda at, e, h: at(h * e) - at(-h * e) / (2 * h)),
-    "differences of two values of f, not divided by the distance between the points":
+    N_("`... / 2 * h`: Python reads `a / 2 * h` as `(a / 2) * h`, so h multiplies instead of dividing; put the "
+       "whole denominator in parentheses"): lambda c: c.each(lambda at, e, h: (at(h * e) - at(-h * e)) / 2 * h),
+    N_("`f(...) - f(...) / (2 * h)`: Python divides before it subtracts, so only the second value is divided; put "
+       "the difference in parentheses"): lambda c: c.each(lambda at, e, h: at(h * e) - at(-h * e) / (2 * h)),
+    N_("differences of two values of f, not divided by the distance between the points"):
         lambda c: c.each(lambda at, e, h: at(h * e) - at(-h * e)),
-    "differences with the wrong sign: which value is subtracted from which?":
+    N_("differences with the wrong sign: which value is subtracted from which?"):
         lambda c: c.each(lambda at, e, h: (at(-h * e) - at(h * e)) / (2 * h)),
-    "points half a step from params, (f(p + h/2 e_i) - f(p - h/2 e_i)) / h: this notebook's central difference "
-    "moves by the whole step, to params ± h e_i, and divides by 2h":
+    N_("points half a step from params, (f(p + h/2 e_i) - f(p - h/2 e_i)) / h: this notebook's central difference "
+       "moves by the whole step, to params ± h e_i, and divides by 2h"):
         lambda c: c.each(lambda at, e, h: (at(h / 2 * e) - at(-h / 2 * e)) / h),
-    "points 2h from params, divided by 4h: the central difference with the step h moves by h":
+    N_("points 2h from params, divided by 4h: the central difference with the step h moves by h"):
         lambda c: c.each(lambda at, e, h: (at(2 * h * e) - at(-2 * h * e)) / (4 * h)),
-    "a five-point formula: it is more accurate, but this exercise asks for the plain central difference with the "
-    "step h": lambda c: c.each(lambda at, e, h: (-at(2 * h * e) + 8 * at(h * e) - 8 * at(-h * e) + at(-2 * h * e))
-                               / (12 * h)),
-    "the exact gradient (what calculus or `tf.GradientTape` gives), not central differences with the step h it "
-    "is given. Does your function use h, or a tiny step of its own?": lambda c: c.exact(),
-    "f's value in every entry, not slopes": lambda c: np.full(c.n, c.at(0.0)),
-    "the central differences of the notebook's `himmelblau`, not of the function `f` passed in (the first "
-    "argument)": _himmelblau_central,
+    N_("a five-point formula: it is more accurate, but this exercise asks for the plain central difference with the "
+       "step h"): lambda c: c.each(lambda at, e, h: (-at(2 * h * e) + 8 * at(h * e) - 8 * at(-h * e)
+                                                     + at(-2 * h * e)) / (12 * h)),
+    N_("the exact gradient (what calculus or `tf.GradientTape` gives), not central differences with the step h it "
+       "is given. Does your function use h, or a tiny step of its own?"): lambda c: c.exact(),
+    N_("f's value in every entry, not slopes"): lambda c: np.full(c.n, c.at(0.0)),
+    N_("the central differences of the notebook's `himmelblau`, not of the function `f` passed in (the first "
+       "argument)"): _himmelblau_central,
 }
 
 _GRADIENT_RTOL, _GRADIENT_ATOL = 1e-5, 1e-6  # float32 arithmetic passes; every slip above is over 1e-3 away
 
-CHANGED = ("`numerical_gradient` changed the `params` array it was given (for {text}, entry {i} was {before:.6g} "
-           "and is {after:.6g} after the call). `p = params` does not copy an array, it gives the same array a "
-           "second name (and `params[:]` is a view of the same numbers, not a copy either), so `p[i] += h` "
-           "moves the caller's parameters, and every later entry is computed at the "
-           "wrong point. Work on a copy, `params.copy()`, or put entry i back as it was after each difference.")
-HELPER = ("`numerical_gradient` calls the course's `gradcheck.numerical_gradients`. That is the function you are "
-          "writing: loop over the parameters yourself.")
-TWO_ONLY = ("`numerical_gradient` is right for the check's function of 2 parameters, but not for {text}: there it "
-            "{problem} Section 2 wrote out one difference per parameter; a loop over `range(len(params))` works for "
-            "any number of them.")
+CHANGED = N_("`numerical_gradient` changed the `params` array it was given (for {text}, entry {i} was "
+             "{before:.6g} and is {after:.6g} after the call). `p = params` does not copy an array, it gives the same "
+             "array a second name (and `params[:]` is a view of the same numbers, not a copy either), so `p[i] += h` "
+             "moves the caller's parameters, and every later entry is computed at the wrong point. Work on a copy, "
+             "`params.copy()`, or put entry i back as it was after each difference.")
+HELPER = N_("`numerical_gradient` calls the course's `gradcheck.numerical_gradients`. That is the function you are "
+            "writing: loop over the parameters yourself.")
+TWO_ONLY = N_("`numerical_gradient` is right for the check's function of 2 parameters, but not for {text}: there it "
+              "{problem}. Section 2 wrote out one difference per parameter; a loop over `range(len(params))` works "
+              "for any number of them.")
 
 
 def _gradient_values(result, case):
     """The learner's result for ``case`` as a float64 array of n numbers; otherwise raise Reply."""
     name = "numerical_gradient"
     if result is Ellipsis:
-        raise Reply(Feedback(False, f"{NOT_YET}: `{name}` still returns `...`."))
+        raise Reply(_still_returns_dots(name))
     if result is None:
-        raise Reply(wrong(f"`{name}` returned None. A function without `return` gives None: end it with `return` "
-                          "and the array of partial derivatives."))
+        raise Reply(wrong(_("`{name}` returned None. A function without `return` gives None: end it with `return` "
+                            "and the array of partial derivatives.").format(name=name)))
     if callable(result) and not hasattr(result, "numpy"):
-        raise Reply(wrong(f"`{name}` returned a function, not numbers: return the array of partial derivatives."))
+        raise Reply(wrong(_("`{name}` returned a function, not numbers: return the array of partial "
+                            "derivatives.").format(name=name)))
     values = as_numbers(result, f"{name}(f, params, h)")
     if str(getattr(getattr(result, "dtype", None), "kind", "")) in ("i", "u", "b"):
-        raise Reply(wrong(f"`{name}` returned an array of integers ({result.dtype}), which cannot hold the "
-                          "decimals of a slope: create the result as a float array, e.g. `np.zeros(len(params))`."))
+        raise Reply(wrong(_("`{name}` returned an array of integers ({dtype}), which cannot hold the decimals of a "
+                            "slope: create the result as a float array, e.g. `np.zeros(len(params))`.").format(
+                                name=name, dtype=result.dtype)))
     if values.size != case.n:
-        raise _SizeProblem(f"returned {values.size} number{'s' if values.size != 1 else ''} for a function of "
-                           f"{case.n} parameter{'s' if case.n != 1 else ''}: one partial derivative per parameter.")
+        size_problems = {  # (one number returned, one parameter)
+            (True, True): N_("returned {size} number for a function of {n} parameter: one partial derivative per "
+                             "parameter."),
+            (True, False): N_("returned {size} number for a function of {n} parameters: one partial derivative per "
+                              "parameter."),
+            (False, True): N_("returned {size} numbers for a function of {n} parameter: one partial derivative per "
+                              "parameter."),
+            (False, False): N_("returned {size} numbers for a function of {n} parameters: one partial derivative "
+                               "per parameter."),
+        }
+        raise _SizeProblem(_(size_problems[values.size == 1, case.n == 1]).format(size=values.size, n=case.n))
     return values.reshape(-1)
+
+
+def _still_returns_dots(name):
+    """The 📝 verdict for a function that still returns the template's `...`."""
+    return Feedback(False, f"{NOT_YET}: " + _("`{name}` still returns `...`.").format(name=name))
 
 
 class _SizeProblem(Exception):
@@ -242,25 +272,26 @@ def _check_numerical_gradient(numerical_gradient):
     if numerical_gradient is Ellipsis:
         raise Reply(not_yet("numerical_gradient"))
     if not callable(numerical_gradient):
-        raise Reply(wrong("`numerical_gradient` should be a function (def numerical_gradient(f, params, h): ...), "
-                          f"not a {type(numerical_gradient).__name__}."))
+        raise Reply(wrong(_("`numerical_gradient` should be a function (def numerical_gradient(f, params, h): ...), "
+                            "not a {type}.").format(type=type(numerical_gradient).__name__)))
     results = []  # per case: the array, or the text of what went wrong
     for case in CASES:
         params = np.array(case.params, dtype=np.float64)
         try:
             result = numerical_gradient(case.function(), params, case.h)
         except _WrongInput as error:  # said as it is: what f was called with
-            results.append(str(error))
+            results.append(_AboutF(error))
             continue
         except _CourseHelper:
-            raise Reply(wrong(HELPER)) from None
+            raise Reply(wrong(_(HELPER))) from None
         except (Exception, SystemExit) as error:  # the learner's code failed: said below, unless a pattern explains it
-            results.append(f"raised {type(error).__name__}: {str(error)[:300].strip()}")
+            results.append(_("raised {error}: {message}").format(error=type(error).__name__,
+                                                                  message=str(error)[:300].strip()))
             continue
         changed = ~np.isclose(params, case.params, rtol=1e-12, atol=1e-12)
         if changed.any():
             i = int(np.argmax(changed))
-            raise Reply(wrong(CHANGED.format(text=case.text, i=i, before=case.params[i], after=params[i])))
+            raise Reply(wrong(_(CHANGED).format(text=case.shown, i=i, before=case.params[i], after=params[i])))
         try:
             results.append(_gradient_values(result, case))
         except _SizeProblem as problem:
@@ -274,50 +305,51 @@ def _gradient_verdict(results):
 
     right = [not isinstance(r, str) and bool(close(r, case.central()).all()) for r, case in zip(results, CASES)]
     if all(right):
-        return passed(f"`numerical_gradient` gives the central differences for all {len(CASES)} of the check's "
-                      f"functions (1 to {max(c.n for c in CASES)} parameters, steps of their own), and leaves "
-                      "`params` as it was.")
+        return passed(_("`numerical_gradient` gives the central differences for all {count} of the check's "
+                        "functions (1 to {most} parameters, steps of their own), and leaves `params` as it "
+                        "was.").format(count=len(CASES), most=max(c.n for c in CASES)))
     problems = [(case, r) for r, case, ok in zip(results, CASES, right) if isinstance(r, str)]
     if problems:
         two = [r for r, case in zip(right, CASES) if case.n == 2]
         case, problem = next((c, r) for c, r in problems)
         if two and all(two) and all(c.n != 2 for c, _ in problems):
-            return wrong(TWO_ONLY.format(text=case.text, problem=problem.rstrip(".") + "."))
+            return wrong(_(TWO_ONLY).format(text=case.shown, problem=problem.rstrip(".。")))
         answered = [(r, c) for r, c in zip(results, CASES) if not isinstance(r, str)]
         slip = _named_slip(answered, close) if len(answered) >= 2 else None  # one that explains every answer given
         if slip:
             return wrong(slip)
-        if problem.startswith("the check's f"):
+        if isinstance(problem, _AboutF):
             return wrong(problem)
-        return wrong(f"for {case.text}, `numerical_gradient` {problem}")
+        return wrong(_("for {text}, `numerical_gradient` {problem}").format(text=case.shown, problem=problem))
     slip = _named_slip(list(zip(results, CASES)), close)
     if slip:
         return wrong(slip)
     entries = [close(r, c.central()) for r, c in zip(results, CASES)]
     if all(_rounded(value, target) for r, c, e in zip(results, CASES, entries)
            for value, target in zip(r[~e], c.central()[~e])):
-        return wrong("`numerical_gradient` rounds its results: the entries that are wrong are the central "
-                     "differences rounded to a few decimals. Return them as computed, without `round`.")
+        return wrong(_("`numerical_gradient` rounds its results: the entries that are wrong are the central "
+                       "differences rounded to a few decimals. Return them as computed, without `round`."))
     wrong_pairs = [(value, target) for r, c, e in zip(results, CASES, entries)
                    for value, target in zip(r[~e], c.central()[~e])]
     first = right.index(False)
     case, entry = CASES[first], int(np.argmin(entries[first]))
-    shown = f"for {case.text}, entry {entry} is not the central difference"
+    shown = _("for {text}, entry {entry} is not the central difference").format(text=case.shown, entry=entry)
     good, total = sum(int(e.sum()) for e in entries), sum(e.size for e in entries)
-    if good and all(value == 0 for value, _ in wrong_pairs):
-        return wrong(f"`numerical_gradient` leaves some entries at 0 ({total - good} of the check's {total}): "
-                     "does the loop visit every parameter, from 0 to len(params) - 1, or does a `return` inside "
-                     "the loop end it early?")
+    if good and all(value == 0 for value, _target in wrong_pairs):
+        return wrong(_("`numerical_gradient` leaves some entries at 0 ({wrong} of the check's {total}): does the "
+                       "loop visit every parameter, from 0 to len(params) - 1, or does a `return` inside the loop end "
+                       "it early?").format(wrong=total - good, total=total))
     if good and all(np.isclose(value, -target, rtol=_GRADIENT_RTOL, atol=_GRADIENT_ATOL) for value, target in
                     wrong_pairs):
-        return wrong(f"`numerical_gradient` gives some entries with the wrong sign ({total - good} of the check's "
-                     f"{total}): is there an `abs`, or a difference taken the other way round?")
+        return wrong(_("`numerical_gradient` gives some entries with the wrong sign ({wrong} of the check's "
+                       "{total}): is there an `abs`, or a difference taken the other way round?").format(
+                           wrong=total - good, total=total))
     if good:
-        return wrong(f"`numerical_gradient` gets {good} of the check's {total} partial derivatives right, but "
-                     f"{shown}. Check the order of operations, the sign, and any rounding, and that entry i "
-                     "moves parameter i only.")
-    return wrong(f"`numerical_gradient` does not compute central differences: {shown}. Check the order of "
-                 "operations, the sign, and any rounding.")
+        return wrong(_("`numerical_gradient` gets {good} of the check's {total} partial derivatives right, but "
+                       "{shown}. Check the order of operations, the sign, and any rounding, and that entry i moves "
+                       "parameter i only.").format(good=good, total=total, shown=shown))
+    return wrong(_("`numerical_gradient` does not compute central differences: {shown}. Check the order of "
+                   "operations, the sign, and any rounding.").format(shown=shown))
 
 
 def _named_slip(answers, close):
@@ -325,7 +357,9 @@ def _named_slip(answers, close):
     for description, mistake in GRADIENT_MISTAKES.items():
         with np.errstate(all="ignore"):
             if all(close(result, mistake(case)).all() for result, case in answers):
-                return f"`numerical_gradient` computes {description}" + ("" if description.endswith("?") else ".")
+                if description.endswith("?"):  # a question ends the sentence itself
+                    return _("`numerical_gradient` computes {description}").format(description=_(description))
+                return _("`numerical_gradient` computes {description}.").format(description=_(description))
     return None
 
 
@@ -337,12 +371,12 @@ def _rounded(value, target):
 ex1 = Exercise(
     "ex1", "gradients", _check_numerical_gradient,
     hints=[
-        "A partial derivative is a slope along one parameter while all the others stay where they are. How do you "
-        "move one entry of an array without touching the array the caller gave you?",
-        "Work on copies, in one loop over i. `params.copy()` gives a new array whose entry i you can move without "
-        "touching `params`: make two per i, one with entry i up by h and one with it down by h. Keep the results "
-        "in a float array made before the loop (`np.zeros`), one entry per i (the change in f over 2h), and "
-        "return it after the loop has ended.",
+        N_("A partial derivative is a slope along one parameter while all the others stay where they are. How do "
+           "you move one entry of an array without touching the array the caller gave you?"),
+        N_("Work on copies, in one loop over i. `params.copy()` gives a new array whose entry i you can move "
+           "without touching `params`: make two per i, one with entry i up by h and one with it down by h. Keep the "
+           "results in a float array made before the loop (`np.zeros`), one entry per i (the change in f over 2h), "
+           "and return it after the loop has ended."),
     ],
 )
 
@@ -360,6 +394,11 @@ class _Run:
     learning_rate: float
     steps: int
 
+    @property
+    def shown(self):
+        """The run, in the learner's language."""
+        return _(self.text)
+
     def data(self):
         """The data as float32 (what the learner's function receives), widened to float64 for the reference."""
         return (np.asarray(self.x, dtype=np.float32).astype(np.float64),
@@ -368,14 +407,14 @@ class _Run:
 
 #: The check's data: never shown in the notebook. 12 points of y = 1.5 x - 0.5 plus noise, and 7 of -0.8 x + 2.
 LINE_A = _Run(
-    "12 points, learning rate 0.06, 25 steps",
+    N_("12 points, learning rate 0.06, 25 steps"),
     (-1.0, -0.7, -0.3, 0.0, 0.2, 0.5, 0.9, 1.1, 1.4, 1.6, 1.8, 2.0),
     (-2.3, -1.4, -0.9, -0.4, -0.4, 0.4, 0.7, 1.4, 1.5, 2.0, 2.3, 2.6),
     0.06, 25,
 )
-LINE_START = _Run("the same 12 points with steps = 0", LINE_A.x, LINE_A.y, 0.06, 0)
+LINE_START = _Run(N_("the same 12 points with steps = 0"), LINE_A.x, LINE_A.y, 0.06, 0)
 LINE_B = _Run(
-    "7 other points, learning rate 0.02, 12 steps",
+    N_("7 other points, learning rate 0.02, 12 steps"),
     (0.5, 1.0, 1.5, 2.5, 3.0, 3.5, 4.0),
     (1.7, 1.1, 0.9, 0.1, -0.5, -0.8, -1.1),
     0.02, 12,
@@ -426,35 +465,28 @@ def _root_of_mean(w, b, x, y):
 
 
 #: Wrong losses, {description: gradient(w, b, x, y)}: named from the whole run, and from the tape's first gradient.
-SUM_LOSS = "the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean"
-HALF_LOSS = "the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2"
+SUM_LOSS = N_("the gradient of the *sum* of the squared errors (`tf.reduce_sum`): the loss is their mean")
+HALF_LOSS = N_("the gradient of half the mean squared error: the loss is the mean of the squared errors, without 1/2")
 LOSS_MISTAKES = {
     SUM_LOSS: lambda w, b, x, y: _mse_gradient(w, b, x, y) * x.size,
     HALF_LOSS: lambda w, b, x, y: _mse_gradient(w, b, x, y) / 2,
-    "the gradient of the mean error (or of the mean prediction), not squared: the loss squares each error":
+    N_("the gradient of the mean error (or of the mean prediction), not squared: the loss squares each error"):
         lambda w, b, x, y: np.array([np.mean(x), 1.0]),
-    "the gradient of the square of the mean error: square each error first, then take the mean":
+    N_("the gradient of the square of the mean error: square each error first, then take the mean"):
         lambda w, b, x, y: 2 * np.mean(w * x + b - y) * np.array([np.mean(x), 1.0]),
-    "the gradient of the mean *absolute* error: the loss is the mean of the *squared* errors":
+    N_("the gradient of the mean *absolute* error: the loss is the mean of the *squared* errors"):
         lambda w, b, x, y: np.array([np.mean(np.sign(w * x + b - y) * x), np.mean(np.sign(w * x + b - y))]),
-    "the gradient of the root of the mean squared error (RMSE): the loss is the MSE itself": _root_of_mean,
-    "the errors of every x against every y: a column of shape (n, 1) (`x[:, None]`, as in section 3's Keras cell) "
-    "and a vector of shape (n,) broadcast to an n × n table. Keep x and y 1-D here, or give both the same shape":
-        _every_pair,
+    N_("the gradient of the root of the mean squared error (RMSE): the loss is the MSE itself"): _root_of_mean,
+    N_("the errors of every x against every y: a column of shape (n, 1) (`x[:, None]`, as in section 3's Keras "
+       "cell) and a vector of shape (n,) broadcast to an n × n table. Keep x and y 1-D here, or give both the same "
+       "shape"): _every_pair,
 }
 
 
-#: Steps of the wrong size, named only when the tape's first gradient is right (else the loss is named).
-RATE_MISTAKES = (
-    "steps of twice `learning_rate` (a factor 2 in the update?): each step is `learning_rate` times the tape's "
-    "gradient, which already holds the 2 of the square",
-    "steps of half `learning_rate` (a `/ 2` in the update?): each step is `learning_rate` times the tape's "
-    "gradient, as it is",
-)
-
-
-def _line_mistakes(run):
-    """{description: (w, b)} of the slips a learner makes, for the check's call ``run``."""
+def _line_mistakes(run, wrong_size_steps=True):
+    """{description: (w, b)} of the slips a learner makes, for the check's call ``run`` (descriptions in the learner's
+    language); without the steps of the wrong size unless ``wrong_size_steps`` (named only when the tape's first
+    gradient is right: else a loss that rescales the gradient, which ends in the same place, is named)."""
     def swapped_gradients(w, b, x, y):
         return _mse_gradient(w, b, x, y)[::-1]
 
@@ -466,43 +498,48 @@ def _line_mistakes(run):
             b -= run.learning_rate * _mse_gradient(w, b, x, y)[1]
         return np.array([w, b])
 
-    right = _descend(run)
+    # A loss of the list is named from the tape's first gradient; one that only rescales the gradient (the sum, half
+    # the MSE) is, when the tape's gradient is right, a step of the wrong size instead.
+    wrong_size = {
+        _("steps of twice `learning_rate` (a factor 2 in the update?): each step is `learning_rate` times the tape's "
+          "gradient, which already holds the 2 of the square"): _descend(run, learning_rate=2 * run.learning_rate),
+        _("steps of half `learning_rate` (a `/ 2` in the update?): each step is `learning_rate` times the tape's "
+          "gradient, as it is"): _descend(run, learning_rate=run.learning_rate / 2),
+    }
     mistakes = {
-        "one step too many: the loop should take exactly `steps` steps": _descend(run, steps=run.steps + 1),
-        "one step too few: the loop should take exactly `steps` steps": _descend(run, steps=max(run.steps - 1, 0)),
-        "steps *uphill*: gradient descent subtracts the gradient (`assign_sub`, not `assign_add`, and a minus "
-        "sign if you write the step yourself)": _descend(run, sign=+1.0),
-        # A loss of the list is named from the tape's first gradient; one that only rescales the gradient (the
-        # sum, half the MSE) is, when the tape's gradient is right, a step of the wrong size instead.
-        **{description: _descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()
+        _("one step too many: the loop should take exactly `steps` steps"): _descend(run, steps=run.steps + 1),
+        _("one step too few: the loop should take exactly `steps` steps"): _descend(run, steps=max(run.steps - 1, 0)),
+        _("steps *uphill*: gradient descent subtracts the gradient (`assign_sub`, not `assign_add`, and a minus sign "
+          "if you write the step yourself)"): _descend(run, sign=+1.0),
+        **{_(description): _descend(run, gradient=gradient) for description, gradient in LOSS_MISTAKES.items()
            if description not in (SUM_LOSS, HALF_LOSS)},
-        RATE_MISTAKES[0]: _descend(run, learning_rate=2 * run.learning_rate),
-        RATE_MISTAKES[1]: _descend(run, learning_rate=run.learning_rate / 2),
-        "only one step: a `return` inside the loop (indented too far) stops the function after the first step":
+        **(wrong_size if wrong_size_steps else {}),
+        _("only one step: a `return` inside the loop (indented too far) stops the function after the first step"):
             _descend(run, steps=1),
-        "b's gradient taken after w has moved: take both gradients from one tape, then update both":
+        _("b's gradient taken after w has moved: take both gradients from one tape, then update both"):
             one_after_the_other(),
-        "w updated with the gradient of b and b with that of w: `tape.gradient(loss, [w, b])` returns the "
-        "gradients in the order of the list": _descend(run, gradient=swapped_gradients),
-        "b moved by the gradient of w (`b.assign_sub(learning_rate * dw)`): each Variable moves by its own "
-        "gradient": _descend(run, gradient=lambda *a: _mse_gradient(*a)[[0, 0]]),
-        "w moved by the gradient of b (`w.assign_sub(learning_rate * db)`): each Variable moves by its own "
-        "gradient": _descend(run, gradient=lambda *a: _mse_gradient(*a)[[1, 1]]),
-        "w never updated (only b moves)": _descend(run, update=(False, True)),
-        "b never updated (only w moves)": _descend(run, update=(True, False)),
-        "a start at section 4's w0 = -1, b0 = 2: the task starts from w = 0 and b = 0": _descend(run, start=(-1.0, 2.0)),
-        "a run on the notebook's `x_data` and `y_data`, not on the `x` and `y` passed in":
+        _("w updated with the gradient of b and b with that of w: `tape.gradient(loss, [w, b])` returns the "
+          "gradients in the order of the list"): _descend(run, gradient=swapped_gradients),
+        _("b moved by the gradient of w (`b.assign_sub(learning_rate * dw)`): each Variable moves by its own "
+          "gradient"): _descend(run, gradient=lambda *a: _mse_gradient(*a)[[0, 0]]),
+        _("w moved by the gradient of b (`w.assign_sub(learning_rate * db)`): each Variable moves by its own "
+          "gradient"): _descend(run, gradient=lambda *a: _mse_gradient(*a)[[1, 1]]),
+        _("w never updated (only b moves)"): _descend(run, update=(False, True)),
+        _("b never updated (only w moves)"): _descend(run, update=(True, False)),
+        _("a start at section 4's w0 = -1, b0 = 2: the task starts from w = 0 and b = 0"):
+            _descend(run, start=(-1.0, 2.0)),
+        _("a run on the notebook's `x_data` and `y_data`, not on the `x` and `y` passed in"):
             _descend(run, data=_notebook_data()),
     }
     for rate in (0.1, 0.01, 0.001, 0.5, 1.0):
         if not any(np.isclose(rate, run.learning_rate * factor) for factor in (0.5, 1.0, 2.0)):
-            mistakes[f"a learning rate of its own ({rate:g}?), not the `learning_rate` argument"] = \
-                _descend(run, learning_rate=rate)
+            mistakes[_("a learning rate of its own ({rate:g}?), not the `learning_rate` argument").format(rate=rate)] \
+                = _descend(run, learning_rate=rate)
     if run.steps and run.steps != 100:
-        mistakes["a fixed number of steps (100?), not the `steps` argument"] = _descend(run, steps=100)
+        mistakes[_("a fixed number of steps (100?), not the `steps` argument")] = _descend(run, steps=100)
     if run.steps:
-        mistakes["the least-squares line itself: the result of far more steps than `steps` (or solved exactly)"] = \
-            _least_squares(run)
+        mistakes[_("the least-squares line itself: the result of far more steps than `steps` (or solved "
+                   "exactly)")] = _least_squares(run)
     return mistakes
 
 
@@ -638,92 +675,100 @@ class _TapeSpy:
         return False
 
 
-CLASSIC = ("after the first step, `w` (or `b`) is no longer a `tf.Variable` but a plain Tensor. The tape does "
-           "not watch a Tensor, so the next gradient is None{consequence}. That is what `w = w - learning_rate * dw` "
-           "does: it computes a new Tensor and gives it the name `w`, and the Variable is lost. "
-           "`w.assign_sub(learning_rate * dw)` changes the Variable in place, so it stays a Variable.")
-WATCHED = ("{what} a Tensor that the tape watches only because you call `tape.watch`. The numbers can come out "
-           "right, but this exercise asks for what Keras does: the parameters are `tf.Variable`s, created once before "
-           "the loop, which the tape watches by itself, and each step changes them in place with `assign_sub`{how}.")
-WATCHED_FROM_START = "`w` (or `b`) is"
-WATCHED_REBOUND = "after the first step, `w` (or `b`) is no longer a `tf.Variable` but"
-REBOUND = " (`w = w - learning_rate * dw` gives the name `w` to a new Tensor, and the Variable is lost)"
-DATA_SOURCE = ("the tape was asked for the gradient with respect to a Tensor of {size} values (the data x or y?), "
-               "not with respect to the parameters. Ask for the gradient with respect to the Variables w and b.")
-HALF = ("`w` and `b` are {dtype} Variables: {dtype} keeps only about 3 significant digits, and the rounding of every "
-        "step moves the line visibly. Keep float32: `tf.Variable(0.0)`, and the float32 data as they are.")
-NONE_FOR_ONE = ("at the first step the tape's gradient for the {position} parameter you asked about ({guess}) is "
-                "None, and the other is not: the loss does not depend on it. Is the prediction `w * x + b`?")
-NEW_VARIABLES = ("`train_line` asks the tape about new Variables at every step (`tf.Variable(...)` inside the loop): "
-                 "the tape is asked about {count} different Variables in {steps} steps. Create `w` and `b` once, "
-                 "before the loop, and change those two in place with `assign_sub`.")
-TOO_MANY = ("the tape was asked for the gradient with respect to {count} numbers at once; the line has two "
-            "parameters, w and b, each a single number: `tf.Variable(0.0)`.")
-ONE_PARAMETER = ("the tape was asked only for the gradient of one parameter (`tape.gradient(loss, w)`): the other "
-                 "one moves by a formula of your own, or not at all. Ask the tape for the gradients of both, and move "
-                 "each Variable by its own.")
-NOT_RETURNED = ("`train_line` returns numbers that are not the values of the Variables the tape was asked about "
-                "(after the loop those hold other numbers). Return the Variables you trained: `return w, b`.")
-BYPASS = ("the line ends in the right place, but not by the tape's gradient: at the first step, the gradient the "
-          "tape returned is not that of the mean squared error of w * x + b at w = b = 0. Ask the tape for the "
-          "gradient of the loss itself, and move the Variables by it.")
-FIRST_GRADIENT = "at the first step, the gradient the tape returned is {description}."
-NOT_RECORDED = ("at the first step the tape's gradient is None: the tape did not record how the loss depends on w "
-                "and b. Compute the predictions and the loss inside the `with tf.GradientTape() as tape:` block, "
-                "from the Variables themselves (not from `w.numpy()`), with TensorFlow operations.")
-NUMPY_LOSS = ("the loss handed to `tape.gradient` is a NumPy number ({kind}), not a Tensor: NumPy functions "
-              "(`np.mean`, `np.square`, ...) and `.numpy()` leave TensorFlow, and the tape records only TensorFlow "
-              "operations. Use `tf.reduce_mean` and `tf.square` (or `**`) on the Tensors.")
-NOT_VARIABLES = ("the tape was asked for the gradient with respect to {what}, which it does not watch: a tape "
-                 "watches trainable `tf.Variable`s. Create `w` and `b` as `tf.Variable(0.0)` and ask for "
-                 "`tape.gradient(loss, [w, b])`.")
-INTEGER = ("`w` and `b` are integer Variables: `tf.Variable(0)` holds an int32, and integers have no gradient "
-           "(TensorFlow also refuses to multiply them by float data). Write `tf.Variable(0.0)`.")
-FLOAT_TYPES = ("the Variables and the data have different float types, and TensorFlow does not mix them (it "
-               "refused to multiply them): the data are float32, so create `tf.Variable(0.0)` without a `dtype` "
-               "such as tf.float64 or tf.float16.")
-FROZEN = ("`w` or `b` was made with `trainable=False`, so the tape does not watch it and its gradient is None. "
-          "Leave `trainable` at its default.")
-USED_UP = ("a tape (not persistent) answers one `tape.gradient` call and is then used up. Open a new "
-           "`with tf.GradientTape() as tape:` in every step, inside the loop, and ask it once for both: "
-           "`tape.gradient(loss, [w, b])`.")
-ASSIGNED = ("after the first step the tape's gradient is None: `w = w.assign_sub(...)` changes the Variable in "
-            "place, but then gives the name `w` to what `assign_sub` returns, which is not the Variable (the tape "
-            "does not watch it). Call `w.assign_sub(learning_rate * dw)` on its own, without `w =`.")
-IN_PLACE_MINUS = ("`w -= ...` is not allowed on a `tf.Variable` (TensorFlow refuses it, so that nobody replaces a "
-                  "Variable by a Tensor by accident). `w.assign_sub(learning_rate * dw)` changes it in place.")
-VECTOR_LOSS = ("the tape was asked for the gradient of a vector with {size} values (one per point: the "
-               "predictions or the errors), not of one number. For a vector TensorFlow differentiates the *sum*. "
-               "Take the gradient of the loss: the mean of the squared errors, a single number.")
-WHOLE_TF_FUNCTION = (
+CLASSIC = N_("after the first step, `w` (or `b`) is no longer a `tf.Variable` but a plain Tensor. The tape does not "
+             "watch a Tensor, so the next gradient is None{consequence}. That is what `w = w - learning_rate * dw` "
+             "does: it computes a new Tensor and gives it the name `w`, and the Variable is lost. "
+             "`w.assign_sub(learning_rate * dw)` changes the Variable in place, so it stays a Variable.")
+WATCHED = N_("`w` (or `b`) is a Tensor that the tape watches only because you call `tape.watch`. The numbers can "
+             "come out right, but this exercise asks for what Keras does: the parameters are `tf.Variable`s, created "
+             "once before the loop, which the tape watches by itself, and each step changes them in place with "
+             "`assign_sub`.")
+WATCHED_REBOUND = N_("after the first step, `w` (or `b`) is no longer a `tf.Variable` but a Tensor that the tape "
+                     "watches only because you call `tape.watch`. The numbers can come out right, but this exercise "
+                     "asks for what Keras does: the parameters are `tf.Variable`s, created once before the loop, "
+                     "which the tape watches by itself, and each step changes them in place with `assign_sub` "
+                     "(`w = w - learning_rate * dw` gives the name `w` to a new Tensor, and the Variable is lost).")
+DATA_SOURCE = N_("the tape was asked for the gradient with respect to a Tensor of {size} values (the data x or y?), "
+                 "not with respect to the parameters. Ask for the gradient with respect to the Variables w and b.")
+HALF = N_("`w` and `b` are {dtype} Variables: {dtype} keeps only about 3 significant digits, and the rounding of "
+          "every step moves the line visibly. Keep float32: `tf.Variable(0.0)`, and the float32 data as they are.")
+#: The gradient of one of the two parameters is None: the first (w?) or the second (b?).
+NONE_FOR_ONE = (
+    N_("at the first step the tape's gradient for the first parameter you asked about (w?) is None, and the other "
+       "is not: the loss does not depend on it. Is the prediction `w * x + b`?"),
+    N_("at the first step the tape's gradient for the second parameter you asked about (b?) is None, and the other "
+       "is not: the loss does not depend on it. Is the prediction `w * x + b`?"),
+)
+NEW_VARIABLES = N_("`train_line` asks the tape about new Variables at every step (`tf.Variable(...)` inside the "
+                   "loop): the tape is asked about {count} different Variables in {steps} steps. Create `w` and `b` "
+                   "once, before the loop, and change those two in place with `assign_sub`.")
+TOO_MANY = N_("the tape was asked for the gradient with respect to {count} numbers at once; the line has two "
+              "parameters, w and b, each a single number: `tf.Variable(0.0)`.")
+ONE_PARAMETER = N_("the tape was asked only for the gradient of one parameter (`tape.gradient(loss, w)`): the other "
+                   "one moves by a formula of your own, or not at all. Ask the tape for the gradients of both, and "
+                   "move each Variable by its own.")
+NOT_RETURNED = N_("`train_line` returns numbers that are not the values of the Variables the tape was asked about "
+                  "(after the loop those hold other numbers). Return the Variables you trained: `return w, b`.")
+BYPASS = N_("the line ends in the right place, but not by the tape's gradient: at the first step, the gradient the "
+            "tape returned is not that of the mean squared error of w * x + b at w = b = 0. Ask the tape for the "
+            "gradient of the loss itself, and move the Variables by it.")
+FIRST_GRADIENT = N_("at the first step, the gradient the tape returned is {description}.")
+NOT_RECORDED = N_("at the first step the tape's gradient is None: the tape did not record how the loss depends on w "
+                  "and b. Compute the predictions and the loss inside the `with tf.GradientTape() as tape:` block, "
+                  "from the Variables themselves (not from `w.numpy()`), with TensorFlow operations.")
+NUMPY_LOSS = N_("the loss handed to `tape.gradient` is a NumPy number ({kind}), not a Tensor: NumPy functions "
+                "(`np.mean`, `np.square`, ...) and `.numpy()` leave TensorFlow, and the tape records only TensorFlow "
+                "operations. Use `tf.reduce_mean` and `tf.square` (or `**`) on the Tensors.")
+NOT_VARIABLES = N_("the tape was asked for the gradient with respect to {what}, which it does not watch: a tape "
+                   "watches trainable `tf.Variable`s. Create `w` and `b` as `tf.Variable(0.0)` and ask for "
+                   "`tape.gradient(loss, [w, b])`.")
+INTEGER = N_("`w` and `b` are integer Variables: `tf.Variable(0)` holds an int32, and integers have no gradient "
+             "(TensorFlow also refuses to multiply them by float data). Write `tf.Variable(0.0)`.")
+FLOAT_TYPES = N_("the Variables and the data have different float types, and TensorFlow does not mix them (it "
+                 "refused to multiply them): the data are float32, so create `tf.Variable(0.0)` without a `dtype` "
+                 "such as tf.float64 or tf.float16.")
+FROZEN = N_("`w` or `b` was made with `trainable=False`, so the tape does not watch it and its gradient is None. "
+            "Leave `trainable` at its default.")
+USED_UP = N_("a tape (not persistent) answers one `tape.gradient` call and is then used up. Open a new "
+             "`with tf.GradientTape() as tape:` in every step, inside the loop, and ask it once for both: "
+             "`tape.gradient(loss, [w, b])`.")
+ASSIGNED = N_("after the first step the tape's gradient is None: `w = w.assign_sub(...)` changes the Variable in "
+              "place, but then gives the name `w` to what `assign_sub` returns, which is not the Variable (the tape "
+              "does not watch it). Call `w.assign_sub(learning_rate * dw)` on its own, without `w =`.")
+IN_PLACE_MINUS = N_("`w -= ...` is not allowed on a `tf.Variable` (TensorFlow refuses it, so that nobody replaces a "
+                    "Variable by a Tensor by accident). `w.assign_sub(learning_rate * dw)` changes it in place.")
+VECTOR_LOSS = N_("the tape was asked for the gradient of a vector with {size} values (one per point: the "
+                 "predictions or the errors), not of one number. For a vector TensorFlow differentiates the *sum*. "
+                 "Take the gradient of the loss: the mean of the squared errors, a single number.")
+WHOLE_TF_FUNCTION = N_(
     "`train_line` is decorated with `@tf.function` as a whole. A tf.function may create its `tf.Variable`s only "
     "once, at its first trace, so outside the check a call raises \"ValueError: tf.function only supports "
     "singleton tf.Variables created on the first call\" (the check runs functions eagerly, which hides it). "
     "Leave `@tf.function` off `train_line`; to speed up the loop, decorate a step function inside it instead.")
-UNWATCHED = ("at the first step the tape's gradient is None: the tape was opened with "
-             "`watch_accessed_variables=False`, so it watches only what is passed to `tape.watch`. Leave that option "
-             "out: a tape then watches the trainable Variables by itself.")
-OTHER_OPTIMIZER = ("`train_line` moves the Variables with Keras's `{name}`, which does not take plain "
-                   "gradient-descent steps (each step `learning_rate` times the gradient): it shapes every step by "
-                   "rules of its own. Use `keras.optimizers.SGD(learning_rate)`, or `assign_sub`.")
-MOMENTUM = ("`train_line` moves the Variables with `SGD` and {options}: momentum adds part of the earlier steps to "
-            "each step, which is no longer plain gradient descent. Leave every option but the learning rate out: "
-            "`keras.optimizers.SGD(learning_rate)`.")
-SGD_OPTIONS = ("`train_line` moves the Variables with `SGD` and {options}, an option that changes the steps: this "
-               "exercise is plain gradient descent. Leave every option but the learning rate out: "
-               "`keras.optimizers.SGD(learning_rate)`.")
-OPTIMIZER_RATE = ("`train_line`'s optimizer has a learning rate of {rate:g}, not the `learning_rate` argument: "
-                  "pass it on, `keras.optimizers.SGD(learning_rate)`.")
-NO_TAPE = ("`train_line` never asked a `tf.GradientTape` for a gradient (`tape.gradient` was not called). This "
-           "exercise is about letting TensorFlow differentiate: record the loss on a tape and ask it for the "
-           "gradient, rather than a formula by hand.")
-STATEFUL = ("not every call of `train_line` starts afresh from w = 0 and b = 0: it gave the result of an earlier "
-            "call again, or two results for the same call. Variables created outside `train_line` continue where "
-            "the previous call stopped, and a random start differs every time: create `w` and `b` inside the "
-            "function, as `tf.Variable(0.0)`.")
-KERAS = ("`train_line` lets Keras take the gradient (`model.fit` or another Keras loop). This exercise is to "
-         "write that loop yourself: record the loss on a `tf.GradientTape`, ask it for the gradient of w and b, "
-         "and move the Variables.")
+UNWATCHED = N_("at the first step the tape's gradient is None: the tape was opened with "
+               "`watch_accessed_variables=False`, so it watches only what is passed to `tape.watch`. Leave that "
+               "option out: a tape then watches the trainable Variables by itself.")
+OTHER_OPTIMIZER = N_("`train_line` moves the Variables with Keras's `{name}`, which does not take plain "
+                     "gradient-descent steps (each step `learning_rate` times the gradient): it shapes every step by "
+                     "rules of its own. Use `keras.optimizers.SGD(learning_rate)`, or `assign_sub`.")
+MOMENTUM = N_("`train_line` moves the Variables with `SGD` and {options}: momentum adds part of the earlier steps "
+              "to each step, which is no longer plain gradient descent. Leave every option but the learning rate "
+              "out: `keras.optimizers.SGD(learning_rate)`.")
+SGD_OPTIONS = N_("`train_line` moves the Variables with `SGD` and {options}, an option that changes the steps: this "
+                 "exercise is plain gradient descent. Leave every option but the learning rate out: "
+                 "`keras.optimizers.SGD(learning_rate)`.")
+OPTIMIZER_RATE = N_("`train_line`'s optimizer has a learning rate of {rate:g}, not the `learning_rate` argument: "
+                    "pass it on, `keras.optimizers.SGD(learning_rate)`.")
+NO_TAPE = N_("`train_line` never asked a `tf.GradientTape` for a gradient (`tape.gradient` was not called). This "
+             "exercise is about letting TensorFlow differentiate: record the loss on a tape and ask it for the "
+             "gradient, rather than a formula by hand.")
+STATEFUL = N_("not every call of `train_line` starts afresh from w = 0 and b = 0: it gave the result of an earlier "
+              "call again, or two results for the same call. Variables created outside `train_line` continue where "
+              "the previous call stopped, and a random start differs every time: create `w` and `b` inside the "
+              "function, as `tf.Variable(0.0)`.")
+KERAS = N_("`train_line` lets Keras take the gradient (`model.fit` or another Keras loop). This exercise is to "
+           "write that loop yourself: record the loss on a `tf.GradientTape`, ask it for the gradient of w and b, "
+           "and move the Variables.")
 
 
 def _optimizer_problem(optimizers, run):
@@ -733,7 +778,7 @@ def _optimizer_problem(optimizers, run):
     for optimizer in optimizers:
         name = type(optimizer).__name__
         if not isinstance(optimizer, keras.optimizers.SGD):
-            return OTHER_OPTIMIZER.format(name=name)
+            return _(OTHER_OPTIMIZER).format(name=name)
         try:
             config, default = optimizer.get_config(), keras.optimizers.SGD().get_config()
             options = [f"`{key}={config[key]!r}`" for key in config if key not in ("name", "learning_rate")
@@ -742,11 +787,11 @@ def _optimizer_problem(optimizers, run):
         except (TypeError, ValueError, AttributeError, KeyError):
             continue
         if config.get("momentum") != default.get("momentum"):
-            return MOMENTUM.format(options=", ".join(options))
+            return _(MOMENTUM).format(options=", ".join(options))
         if options:
-            return SGD_OPTIONS.format(options=", ".join(options))
+            return _(SGD_OPTIONS).format(options=", ".join(options))
         if not np.isclose(rate, run.learning_rate, rtol=1e-6, atol=0):
-            return OPTIMIZER_RATE.format(rate=rate)
+            return _(OPTIMIZER_RATE).format(rate=rate)
     return None
 
 
@@ -756,30 +801,31 @@ def _first_call_problem(calls):
         return None
     first = calls[0]
     if first.target != "tensor":
-        return NUMPY_LOSS.format(kind=first.target)
+        return _(NUMPY_LOSS).format(kind=first.target)
     kinds = [kind for kind, _, _ in first.sources]
     data = [_size(source) for (kind, _, _), source in zip(first.sources, first.objects)
             if kind == "tensor" and _size(source) > 1]
     if data:
-        return DATA_SOURCE.format(size=data[0])
+        return _(DATA_SOURCE).format(size=data[0])
     if any(kind != "variable" for kind in kinds):
         other = next(kind for kind in kinds if kind != "variable")
         if other == "tensor" and not first.nones:  # Tensors watched by hand (tape.watch)
-            return WATCHED.format(what=WATCHED_FROM_START, how="")
-        what = "a Tensor (a constant, or the data x or y)" if other == "tensor" else f"a {other}"
-        return NOT_VARIABLES.format(what=what)
+            return _(WATCHED)
+        what = (_("a Tensor (a constant, or the data x or y)") if other == "tensor"
+                else _("a {type}").format(type=other))
+        return _(NOT_VARIABLES).format(what=what)
     if any(dtype.startswith(("int", "uint")) for _, dtype, _ in first.sources):
-        return INTEGER
+        return _(INTEGER)
     if not all(trainable for _, _, trainable in first.sources):
-        return FROZEN
+        return _(FROZEN)
     if first.nones and not first.watches_all:
-        return UNWATCHED
+        return _(UNWATCHED)
     if first.nones:
         missing = [gradient is None for gradient in first.gradients]
         if len(missing) == 2 and sum(missing) == 1:
             position = missing.index(True)
-            return NONE_FOR_ONE.format(position=("first", "second")[position], guess=("w?", "b?")[position])
-        return NOT_RECORDED
+            return _(NONE_FOR_ONE[position])
+        return _(NOT_RECORDED)
     return None
 
 
@@ -809,13 +855,13 @@ def _structure_problem(run, values, calls):
     count = sum(_size(source) for source in objects)
     if count > 2:
         if sum(_size(source) for source in calls[0].objects) <= 2:
-            return NEW_VARIABLES.format(count=len(objects), steps=run.steps), True
-        return TOO_MANY.format(count=count), True
+            return _(NEW_VARIABLES).format(count=len(objects), steps=run.steps), True
+        return _(TOO_MANY).format(count=count), True
     if count < 2:
-        return ONE_PARAMETER, True
+        return _(ONE_PARAMETER), True
     finals = np.concatenate([_value(source) for source in objects])
     if not _either_order(finals, values, _close):
-        return NOT_RETURNED, True
+        return _(NOT_RETURNED), True
     if any(gradient is None for gradient in firsts):
         return None, True  # said elsewhere
     first = np.concatenate([gradient.reshape(-1) for gradient in firsts])
@@ -825,7 +871,7 @@ def _structure_problem(run, values, calls):
 
 def _first_gradient_named(run, calls):
     """The wrong loss whose gradient at w = b = 0 the tape returned at the first step, or None."""
-    _, firsts = _parameters(calls)
+    firsts = _parameters(calls)[1]
     if not firsts or any(gradient is None for gradient in firsts):
         return None
     first = np.concatenate([gradient.reshape(-1) for gradient in firsts])
@@ -834,7 +880,7 @@ def _first_gradient_named(run, calls):
     x, y = run.data()
     for description, gradient in LOSS_MISTAKES.items():
         if _either_order(first, gradient(0.0, 0.0, x, y), _close_gradient):
-            return FIRST_GRADIENT.format(description=description)
+            return _(FIRST_GRADIENT).format(description=_(description))
     return None
 
 
@@ -855,8 +901,8 @@ def _lost_variable(calls):
 
 def _classic(calls, consequence):
     if _lost_variable(calls) == "assigned":
-        return ASSIGNED
-    return CLASSIC.format(consequence=consequence)
+        return _(ASSIGNED)
+    return _(CLASSIC).format(consequence=consequence)
 
 
 def _run_learner(function, run):
@@ -868,10 +914,10 @@ def _run_learner(function, run):
         try:
             result, error = function(x, y, run.learning_rate, run.steps), None
         except _KerasGradient:
-            raise Reply(wrong(KERAS)) from None
+            raise Reply(wrong(_(KERAS))) from None
         except (Exception, SystemExit) as exception:  # the learner's code failed: diagnosed by the caller
             if any(call.by_keras for call in spy.calls):  # Keras wrapped the spy's stop in an error of its own
-                raise Reply(wrong(KERAS)) from None
+                raise Reply(wrong(_(KERAS))) from None
             result, error = None, exception
     return result, error, spy.calls, spy.optimizers
 
@@ -882,37 +928,40 @@ def _diagnose_error(error, calls):
     if problem:
         return problem
     if _lost_variable(calls) or "has no attribute 'assign_sub'" in text:
-        consequence = (f" (hence the {type(error).__name__} about None)" if "None" in text
-                       else f" (hence the {type(error).__name__}: a Tensor has no `assign_sub`)"
-                       if "assign_sub" in text else f" (hence the {type(error).__name__})")
-        return _classic(calls, consequence)
+        consequence = (_(" (hence the {error} about None)") if "None" in text
+                       else _(" (hence the {error}: a Tensor has no `assign_sub`)") if "assign_sub" in text
+                       else _(" (hence the {error})"))
+        return _classic(calls, consequence.format(error=type(error).__name__))
     if "variable -= value" in text or "variable += value" in text:
-        return IN_PLACE_MINUS
+        return _(IN_PLACE_MINUS)
     if "non-persistent GradientTape" in text:
-        return USED_UP
+        return _(USED_UP)
     mixed = re.search(r"expected to be an? (\w+) tensor but is an? (\w+) tensor", text)
     types = set(mixed.groups()) if mixed else set()
     if any(name.startswith(("int", "uint")) for name in types):
-        return INTEGER
+        return _(INTEGER)
     if types & {"double", "half", "bfloat16"}:
-        return FLOAT_TYPES
-    return f"calling `train_line` raised {type(error).__name__}: {text[:300]}"
+        return _(FLOAT_TYPES)
+    return _("calling `train_line` raised {error}: {message}").format(error=type(error).__name__, message=text[:300])
 
 
 def _as_line(result):
     """The learner's result as the array [w, b]; otherwise raise Reply saying what it is instead."""
     if result is Ellipsis:
-        raise Reply(Feedback(False, f"{NOT_YET}: `train_line` still returns `...`."))
+        raise Reply(_still_returns_dots("train_line"))
     if result is None:
-        raise Reply(wrong("`train_line` returned None. A function without `return` gives None: end it with "
-                          "`return w, b`."))
+        raise Reply(wrong(_("`train_line` returned None. A function without `return` gives None: end it with "
+                            "`return w, b`.")))
     if isinstance(result, (dict, set, str, bytes)) or (callable(result) and not hasattr(result, "numpy")):
-        raise Reply(wrong(f"`train_line` returned a {type(result).__name__}; return the two parameters, "
-                          "`return w, b` (the Variables, or their values)."))
+        raise Reply(wrong(_("`train_line` returned a {type}; return the two parameters, `return w, b` (the "
+                            "Variables, or their values).").format(type=type(result).__name__)))
     if isinstance(result, (tuple, list)) and len(result) != 2:
         size = len(result)
-        raise Reply(wrong(f"`train_line` returned {size} value{'s' if size != 1 else ''}; return the two "
-                          "parameters, `return w, b` (the Variables, or their values)."))
+        returned = (_("`train_line` returned {size} value; return the two parameters, `return w, b` (the Variables, "
+                      "or their values).") if size == 1 else
+                    _("`train_line` returned {size} values; return the two parameters, `return w, b` (the "
+                      "Variables, or their values)."))
+        raise Reply(wrong(returned.format(size=size)))
     parts = result if isinstance(result, (tuple, list)) else [result]
     values = [as_numbers(part, "train_line(...)") for part in parts]
     if len(values) == 2 and all(value.size == 1 for value in values):
@@ -920,8 +969,8 @@ def _as_line(result):
     if len(values) == 1 and values[0].size == 2:
         return values[0].reshape(2)
     shapes = ", ".join(str(value.shape) for value in values)
-    raise Reply(wrong(f"`train_line` should return the two numbers w and b (`return w, b`); it returned "
-                      f"shape(s) {shapes}."))
+    raise Reply(wrong(_("`train_line` should return the two numbers w and b (`return w, b`); it returned shape(s) "
+                        "{shapes}.").format(shapes=shapes)))
 
 
 def _close(values, target):
@@ -937,57 +986,58 @@ def _close_gradient(values, target):  # one float32 gradient against the float64
 
 def _wrong_line(train_line, run, values, calls, earlier, first_gradient_right):
     """The diagnosis of a wrong result ``values`` of ``run`` (the learner's code ran without an error)."""
-    shown = f"For {run.text}, `train_line` returned w = {values[0]:.6g}, b = {values[1]:.6g}"
+    shown = _("For {run}, `train_line` returned w = {w:.6g}, b = {b:.6g}").format(run=run.shown, w=values[0],
+                                                                                   b=values[1])
     if not np.all(np.isfinite(values)):
-        return f"{shown}: the line ran away. Do the steps go uphill, or is the loss a sum?"
+        return _("{shown}: the line ran away. Do the steps go uphill, or is the loss a sum?").format(shown=shown)
     problem = _first_call_problem(calls)
     if problem:
         return problem
     if any(_close(values, before) for before in earlier):  # state kept between calls, or `steps` ignored?
-        first, error, _, _ = _run_learner(train_line, LINES[0])
+        first, error = _run_learner(train_line, LINES[0])[:2]
         try:
             first = None if error else _as_line(first)
         except Reply:
             first = None
         if first is not None and _close(first, earlier[0]):
-            return (f"For {run.text}, `train_line` returned the same w and b as for {LINES[0].text}: does its loop "
-                    "take `steps` steps?")
-        return STATEFUL
+            return _("For {run}, `train_line` returned the same w and b as for {first}: does its loop take `steps` "
+                     "steps?").format(run=run.shown, first=LINES[0].shown)
+        return _(STATEFUL)
     sizes = [call.target_size for call in calls if call.target_size > 1]
     if sizes:
-        return VECTOR_LOSS.format(size=sizes[0])
+        return _(VECTOR_LOSS).format(size=sizes[0])
     if _close(values, _descend(run)[::-1]):  # the learner's own numbers are then the answer: not shown
-        return f"For {run.text}, `train_line` returned w and b the wrong way round: return w first, then b."
-    for description, mistake in _line_mistakes(run).items():
-        if description in RATE_MISTAKES and not first_gradient_right:
-            continue  # a loss that rescales the gradient ends in the same place: named from the tape's gradient
+        return _("For {run}, `train_line` returned w and b the wrong way round: return w first, then b.").format(
+            run=run.shown)
+    for description, mistake in _line_mistakes(run, wrong_size_steps=first_gradient_right).items():
         if _close(values, mistake):
-            return f"{shown}. That looks like {description}."
+            return _("{shown}. That looks like {description}.").format(shown=shown, description=description)
     named = _first_gradient_named(run, calls)
     if named:
         return named[0].upper() + named[1:]
     half = [dtype for call in calls[:1] for _, dtype, _ in call.sources if dtype in ("float16", "bfloat16")]
     if half:
-        return HALF.format(dtype=half[0])
-    again, error, _, _ = _run_learner(train_line, run)
+        return _(HALF).format(dtype=half[0])
+    again, error = _run_learner(train_line, run)[:2]
     try:
         repeated = None if error else _as_line(again)
     except Reply:
         repeated = None
     if repeated is not None and not np.array_equal(repeated, values):
-        return STATEFUL
+        return _(STATEFUL)
     if run.steps:
-        start, error, _, _ = _run_learner(train_line, LINE_START)
+        start, error = _run_learner(train_line, LINE_START)[:2]
         try:
             start = None if error else _as_line(start)
         except Reply:
             start = None
         if start is not None and not _close(start, _descend(LINE_START)):
-            return (f"{shown}. With steps = 0 it returns w = {start[0]:.6g}, b = {start[1]:.6g}: no step is "
-                    "taken then, so it should return the start, w = 0 and b = 0.")
-        return (f"{shown}, which is not where {run.steps} steps of gradient descent on the mean squared error, "
-                "from w = 0 and b = 0, end.")
-    return f"{shown}. With steps = 0 no step is taken: it should return the start, w = 0 and b = 0."
+            return _("{shown}. With steps = 0 it returns w = {w:.6g}, b = {b:.6g}: no step is taken then, so it "
+                     "should return the start, w = 0 and b = 0.").format(shown=shown, w=start[0], b=start[1])
+        return _("{shown}, which is not where {steps} steps of gradient descent on the mean squared error, from "
+                 "w = 0 and b = 0, end.").format(shown=shown, steps=run.steps)
+    return _("{shown}. With steps = 0 no step is taken: it should return the start, w = 0 and b = 0.").format(
+        shown=shown)
 
 
 def _graph_problem(train_line):
@@ -1002,10 +1052,11 @@ def _graph_problem(train_line):
     except (Exception, SystemExit) as error:
         text = str(error)
         if "singleton tf.Variables" in text:
-            return WHOLE_TF_FUNCTION
+            return _(WHOLE_TF_FUNCTION)
         last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
-        return (f"`train_line` is decorated with `@tf.function`, and called as TensorFlow calls it (in a graph; the "
-                f"check runs it eagerly) it raised {type(error).__name__}: {last[:300]}")
+        return _("`train_line` is decorated with `@tf.function`, and called as TensorFlow calls it (in a graph; the "
+                 "check runs it eagerly) it raised {error}: {message}").format(error=type(error).__name__,
+                                                                               message=last[:300])
     return None
 
 
@@ -1015,8 +1066,8 @@ def _check_train_line(train_line):
     if train_line is Ellipsis:
         raise Reply(not_yet("train_line"))
     if not callable(train_line):
-        raise Reply(wrong(f"`train_line` should be a function (def train_line(x, y, learning_rate, steps): ...), "
-                          f"not a {type(train_line).__name__}."))
+        raise Reply(wrong(_("`train_line` should be a function (def train_line(x, y, learning_rate, steps): ...), "
+                            "not a {type}.").format(type=type(train_line).__name__)))
     if hasattr(train_line, "python_function"):  # the check runs it eagerly, which would hide a graph's error
         problem = _graph_problem(train_line)
         if problem:
@@ -1028,10 +1079,10 @@ def _check_train_line(train_line):
             return wrong(_diagnose_error(error, calls))
         values = _as_line(result)
         if run.steps and not calls:
-            return wrong(NO_TAPE)
+            return wrong(_(NO_TAPE))
         lost = _lost_variable(calls)
         if lost == "tensor" and not any(call.nones for call in calls):  # rebound, and watched by hand
-            return wrong(WATCHED.format(what=WATCHED_REBOUND, how=REBOUND))
+            return wrong(_(WATCHED_REBOUND))
         if lost:
             return wrong(_classic(calls, ""))
         problem = _first_call_problem(calls)
@@ -1044,20 +1095,21 @@ def _check_train_line(train_line):
             return wrong(_optimizer_problem(optimizers, run)
                          or _wrong_line(train_line, run, values, calls, earlier, first_gradient_right))
         if not first_gradient_right:
-            return wrong(BYPASS)
+            return wrong(_(BYPASS))
         earlier.append(values)
-    return passed(f"`train_line` matches the reference loop on the check's {len(LINES)} runs "
-                  f"(data it never saw, {LINE_B.steps} to {LINE_A.steps} steps, and steps = 0).")
+    return passed(_("`train_line` matches the reference loop on the check's {runs} runs (data it never saw, "
+                    "{fewest} to {most} steps, and steps = 0).").format(runs=len(LINES), fewest=LINE_B.steps,
+                                                                        most=LINE_A.steps))
 
 
 ex2 = Exercise(
     "ex2", "gradients", _check_train_line,
     hints=[
-        "Three things make the tape work: parameters it watches (trainable float Variables), a loss it saw being "
-        "computed from them, and parameters that are still the same Variables at the next step.",
-        "Create the two Variables once, before the loop. Then, at each of the `steps` steps: record the loss, the "
-        "mean squared error of w * x + b, on a new tf.GradientTape; ask the tape for the gradients of the loss "
-        "with respect to the Variables; move each Variable in place (assign_sub) against its own gradient, scaled "
-        "by the learning rate. Return w and b.",
+        N_("Three things make the tape work: parameters it watches (trainable float Variables), a loss it saw "
+           "being computed from them, and parameters that are still the same Variables at the next step."),
+        N_("Create the two Variables once, before the loop. Then, at each of the `steps` steps: record the loss, the "
+           "mean squared error of w * x + b, on a new tf.GradientTape; ask the tape for the gradients of the loss "
+           "with respect to the Variables; move each Variable in place (assign_sub) against its own gradient, "
+           "scaled by the learning rate. Return w and b."),
     ],
 )

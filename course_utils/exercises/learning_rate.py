@@ -20,6 +20,7 @@ import numpy as np
 
 from course_utils._validate import as_int
 from course_utils.checks import Exercise, Reply, as_numbers, not_yet, passed, wrong
+from course_utils.i18n import N_, _
 
 # --- Exercise 1: read the curves ---------------------------------------------------------------------------
 
@@ -28,12 +29,12 @@ KINDS = ("slow", "good", "oscillating", "diverging")
 
 #: Why a curve is *not* of the kind the learner gave: what that kind looks like. True of every other kind's curve.
 _NOT_THIS_KIND = {
-    "slow": "a rate that is too small gives a curve that falls smoothly, without jumps, and is still falling at "
-            "the end, well above the lowest curve",
-    "good": "a good rate's curve falls fast, then levels off and stays at the lowest loss of the four",
-    "oscillating": "an oscillating curve keeps jumping up and down, often doubling or more within a step, "
-                   "without settling at the lowest loss and without blowing up",
-    "diverging": "a diverging curve grows without bound and ends far above where it started",
+    "slow": N_("a rate that is too small gives a curve that falls smoothly, without jumps, and is still falling at "
+               "the end, well above the lowest curve"),
+    "good": N_("a good rate's curve falls fast, then levels off and stays at the lowest loss of the four"),
+    "oscillating": N_("an oscillating curve keeps jumping up and down, often doubling or more within a step, "
+                      "without settling at the lowest loss and without blowing up"),
+    "diverging": N_("a diverging curve grows without bound and ends far above where it started"),
 }
 
 #: What learners write for each kind; ambiguous words get a question instead of a verdict.
@@ -48,8 +49,8 @@ _WORDS = {
 }
 _KIND_OF_WORD = {word: kind for kind, words in _WORDS.items() for word in words}
 _AMBIGUOUS = dict.fromkeys(("too large", "too big", "too high", "large", "big", "high", "unstable", "too fast",
-                            "large rate", "rate too large"), "oscillating and diverging")
-_AMBIGUOUS.update(dict.fromkeys(("low", "lowest"), "slow (a low rate) and good (a low loss)"))
+                            "large rate", "rate too large"), N_("oscillating and diverging"))
+_AMBIGUOUS.update(dict.fromkeys(("low", "lowest"), N_("slow (a low rate) and good (a low loss)")))
 #: What a template left as it was holds.
 _PLACEHOLDERS = ("...", "…", "")
 
@@ -122,12 +123,12 @@ def _read_labels(labels):
     if labels is Ellipsis:
         raise Reply(not_yet("labels"))
     if labels is None:
-        raise Reply(wrong("`labels` is None. A function without `return` gives None, and so does `x = print(...)`: "
-                          "store the dict itself."))
+        raise Reply(wrong(_("`labels` is None. A function without `return` gives None, and so does "
+                            "`x = print(...)`: store the dict itself.")))
     example = '{"A": "...", "B": "...", "C": "...", "D": "..."}'
     if not isinstance(labels, Mapping):
-        raise Reply(wrong(f"`labels` should be a dict from curve name to kind, such as {example}, not a "
-                          f"{type(labels).__name__}."))
+        raise Reply(wrong(_("`labels` should be a dict from curve name to kind, such as {example}, not a "
+                            "{type}.").format(example=example, type=type(labels).__name__)))
     values = list(labels.values())
     if values and all(value is Ellipsis or (isinstance(value, str) and value.strip() in _PLACEHOLDERS)
                       for value in values):
@@ -139,7 +140,7 @@ def _read_labels(labels):
             unknown.append(key)
             continue
         if curve in read:
-            problems.append(f"curve {curve} has two labels")
+            problems.append(_("curve {curve} has two labels").format(curve=curve))
             continue
         if value is Ellipsis or (isinstance(value, str) and value.strip() in _PLACEHOLDERS):
             unwritten.append(curve)
@@ -153,31 +154,38 @@ def _read_labels(labels):
         if word in _KIND_OF_WORD:
             read[curve] = _KIND_OF_WORD[word]
         elif word in _AMBIGUOUS:
-            problems.append(f"curve {curve}: {value!r:.40} fits two kinds, {_AMBIGUOUS[word]}; say which")
+            problems.append(_("curve {curve}: {value} fits two kinds, {kinds}; say which").format(
+                curve=curve, value=f"{value!r:.40}", kinds=_(_AMBIGUOUS[word])))
             read[curve] = None
         else:
-            problems.append(f"curve {curve}: {value!r:.40} is not one of the kinds {', '.join(KINDS)}")
+            problems.append(_("curve {curve}: {value} is not one of the kinds {kinds}").format(
+                curve=curve, value=f"{value!r:.40}", kinds=", ".join(KINDS)))
             read[curve] = None
     for kind_of_value, curves in not_words.items():
-        several = len(curves) > 1
-        problems.append(f"the label{'s' if several else ''} of curve{'s' if several else ''} {', '.join(curves)} "
-                        f"should be {'words' if several else 'a word'} such as \"slow\", not {kind_of_value}")
+        problems.append((_("the labels of curves {curves} should be words such as \"slow\", not {type}")
+                         if len(curves) > 1 else
+                         _("the label of curve {curves} should be a word such as \"slow\", not {type}")).format(
+                             curves=", ".join(curves), type=kind_of_value))
     if unwritten:
-        several = len(unwritten) > 1
-        problems.append(f"curve{'s' if several else ''} {', '.join(unwritten)} still {'have' if several else 'has'} "
-                        f"no kind (\"...\"): write one")
+        problems.append((_("curves {curves} still have no kind (\"...\"): write one") if len(unwritten) > 1 else
+                         _("curve {curves} still has no kind (\"...\"): write one")).format(
+                             curves=", ".join(unwritten)))
     if unknown:
         shown = ", ".join(f"{key!r:.20}" for key in unknown[:4])
-        problems.append(f"there is no curve {shown}: the keys are the curve names \"A\", \"B\", \"C\" and \"D\"")
+        problems.append(_("there is no curve {keys}: the keys are the curve names \"A\", \"B\", \"C\" and "
+                          "\"D\"").format(keys=shown))
     missing = [curve for curve in _RATES if curve not in read]
     if missing:
-        problems.append(f"no label for curve{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        problems.append((_("no label for curves {curves}") if len(missing) > 1 else
+                         _("no label for curve {curves}")).format(curves=", ".join(missing)))
     for kind in KINDS:
         curves = [curve for curve, given in read.items() if given == kind]
         if len(curves) > 1:
-            problems.append(f"each kind labels exactly one curve, but {', '.join(curves)} are all {kind}")
+            problems.append(_("each kind labels exactly one curve, but {curves} are all {kind}").format(
+                curves=", ".join(curves), kind=kind))
     if problems:
-        raise Reply(wrong("; ".join(problems) + "."))
+        # TRANSLATORS: "{problems}." ends the list of problems, each separated from the next by "; ".
+        raise Reply(wrong(_("{problems}.").format(problems=_("; ").join(problems))))
     return read
 
 
@@ -189,22 +197,24 @@ def _check_labels(labels):
     read = _read_labels(labels)
     right = [curve for curve, kind in read.items() if _is_kind(curve, kind)]
     if len(right) == len(_RATES):
-        return passed("all four: " + ", ".join(f"{curve} {read[curve]}" for curve in sorted(read)) + ".")
+        return passed(_("all four: {labels}.").format(
+            labels=", ".join(f"{curve} {read[curve]}" for curve in sorted(read))))
     curve = min(curve for curve in read if curve not in right)
     kind = read[curve]
-    return wrong(f"{len(right)} of {len(_RATES)} right. Curve {curve} is not {kind}: {_NOT_THIS_KIND[kind]}, and "
-                 f"curve {curve} does not. Look again at the other curves too.")
+    return wrong(_("{right} of {total} right. Curve {curve} is not {kind}: {looks}, and curve {curve} does not. Look "
+                   "again at the other curves too.").format(right=len(right), total=len(_RATES), curve=curve,
+                                                             kind=kind, looks=_(_NOT_THIS_KIND[kind])))
 
 
 ex1 = Exercise(
     "ex1", "learning_rate", _check_labels,
     hints=[
-        "Ask three questions of each curve: does it ever jump up, does it end above or below where it started, "
-        "and has it levelled off by the end? The panels share one y-axis, so you can compare where they end.",
-        "Two curves jump (a step that more than doubles the loss): tell them apart by where the jumps lead over the 120 steps (compare the end with the "
-        "start). Two fall smoothly: compare their last 40 steps (still falling, or level?) and where each ends "
-        "against the dashed line, the lowest loss possible. Read the end values off `mystery` if the plot is not "
-        "clear enough.",
+        N_("Ask three questions of each curve: does it ever jump up, does it end above or below where it started, "
+           "and has it levelled off by the end? The panels share one y-axis, so you can compare where they end."),
+        N_("Two curves jump (a step that more than doubles the loss): tell them apart by where the jumps lead over "
+           "the 120 steps (compare the end with the start). Two fall smoothly: compare their last 40 steps (still "
+           "falling, or level?) and where each ends against the dashed line, the lowest loss possible. Read the end "
+           "values off `mystery` if the plot is not clear enough."),
     ],
 )
 
@@ -226,46 +236,49 @@ def _steps_until(factor, shrink=SHRINK):
 def _steps_facts():
     flat = 1 - RATE * FLAT_CURVATURE
     exact = math.log(SHRINK) / math.log(flat)
+    without_curvature = _("that uses a factor of 1 − η per step; the flat coordinate is multiplied by 1 − η a₁, with "
+                          "its curvature")
+    factor_e = _("that is about 1/(η a₁), the steps that shrink x by a factor e (to 37 %), not to 1 %")
     return {
         "expected": _steps_until(flat),
         "exact": exact,
         # {whole number: diagnosis}
         "counts": {
-            _steps_until(flat) - 1: "after {count} steps x is still above 1 % of its start. A count that must "
-                                    "reach 1 % is rounded *up*, not down or to the nearest",
-            _steps_until(flat) + 1: "one step more than needed: x is already at most 1 % of its start one step "
-                                    "earlier. Count the steps taken, not the points of the path (the start is step 0)",
-            _steps_until(1 - RATE * STEEP_CURVATURE): "that is the count for the steep y direction (with η = 1/a₂ it "
-                                                      "reaches 0 in one step); the question is about the flat x",
-            _steps_until(flat, math.sqrt(SHRINK)): "that is when the *loss* of the flat direction, a₁x²/2, is at 1 % "
-                                                   "of its start (x is then at 10 %); the question is about x itself",
-            _steps_until(1 - RATE): "that uses a factor of 1 − η per step; the flat coordinate is multiplied by "
-                                    "1 − η a₁, with its curvature",
-            _steps_until(1 - RATE) - 1: "that uses a factor of 1 − η per step; the flat coordinate is multiplied by "
-                                        "1 − η a₁, with its curvature",
-            math.ceil(math.log(1 / SHRINK) / (RATE * FLAT_CURVATURE)): "that comes from the approximation "
-                                                                        "ln(1 − η a₁) ≈ −η a₁, which is close but "
-                                                                        "not exact: use the logarithm itself",
-            math.ceil(math.log10(SHRINK) / math.log(flat)): "that mixes logarithms, log10 on one side and the natural "
-                                                            "log on the other: use the same on both",
-            math.ceil(math.log(SHRINK) / math.log10(flat)): "that mixes logarithms, the natural log on one side and "
-                                                            "log10 on the other: use the same on both",
-            math.ceil(1 / (RATE * FLAT_CURVATURE)): "that is about 1/(η a₁), the steps that shrink x by a factor e "
-                                                    "(to 37 %), not to 1 %",
-            math.floor(1 / (RATE * FLAT_CURVATURE)): "that is about 1/(η a₁), the steps that shrink x by a factor e "
-                                                     "(to 37 %), not to 1 %",
-            _steps_until(1 - 2 / STEEP_CURVATURE * FLAT_CURVATURE): "that is the count for the rate 2/a₂, the "
-                                                                    "stability limit; the task's rate is 1/a₂",
-            round(1 / RATE): "that is 1/η, which is not a number of steps here",
-            0: "no step at all leaves x at its start (log 0.01 / log 0 gives 0: a factor of 0 is the steep y's; and "
-               "1 % is 0.01, not 1)",
+            _steps_until(flat) - 1:
+                _("after {count} steps x is still above 1 % of its start. A count that must reach 1 % is rounded "
+                  "*up*, not down or to the nearest"),
+            _steps_until(flat) + 1:
+                _("one step more than needed: x is already at most 1 % of its start one step earlier. Count the steps "
+                  "taken, not the points of the path (the start is step 0)"),
+            _steps_until(1 - RATE * STEEP_CURVATURE):
+                _("that is the count for the steep y direction (with η = 1/a₂ it reaches 0 in one step); the question "
+                  "is about the flat x"),
+            _steps_until(flat, math.sqrt(SHRINK)):
+                _("that is when the *loss* of the flat direction, a₁x²/2, is at 1 % of its start (x is then at 10 %); "
+                  "the question is about x itself"),
+            _steps_until(1 - RATE): without_curvature,
+            _steps_until(1 - RATE) - 1: without_curvature,
+            math.ceil(math.log(1 / SHRINK) / (RATE * FLAT_CURVATURE)):
+                _("that comes from the approximation ln(1 − η a₁) ≈ −η a₁, which is close but not exact: use the "
+                  "logarithm itself"),
+            math.ceil(math.log10(SHRINK) / math.log(flat)):
+                _("that mixes logarithms, log10 on one side and the natural log on the other: use the same on both"),
+            math.ceil(math.log(SHRINK) / math.log10(flat)):
+                _("that mixes logarithms, the natural log on one side and log10 on the other: use the same on both"),
+            math.ceil(1 / (RATE * FLAT_CURVATURE)): factor_e,
+            math.floor(1 / (RATE * FLAT_CURVATURE)): factor_e,
+            _steps_until(1 - 2 / STEEP_CURVATURE * FLAT_CURVATURE):
+                _("that is the count for the rate 2/a₂, the stability limit; the task's rate is 1/a₂"),
+            round(1 / RATE): _("that is 1/η, which is not a number of steps here"),
+            0: _("no step at all leaves x at its start (log 0.01 / log 0 gives 0: a factor of 0 is the steep y's; and "
+                 "1 % is 0.01, not 1)"),
         },
         # {non-whole value: diagnosis}
         "values": {
-            exact: "not a whole number. Steps come whole, and x must be at most 1 % after them, so round it *up*",
-            math.log(flat) / math.log(SHRINK): "the ratio of the two logarithms turned upside down",
-            math.log(1 / SHRINK) / (RATE * FLAT_CURVATURE): "the approximation ln(1 − η a₁) ≈ −η a₁, and not a "
-                                                             "whole number: use the logarithm itself",
+            exact: _("not a whole number. Steps come whole, and x must be at most 1 % after them, so round it *up*"),
+            math.log(flat) / math.log(SHRINK): _("the ratio of the two logarithms turned upside down"),
+            math.log(1 / SHRINK) / (RATE * FLAT_CURVATURE):
+                _("the approximation ln(1 − η a₁) ≈ −η a₁, and not a whole number: use the logarithm itself"),
         },
     }
 
@@ -274,32 +287,35 @@ def _check_steps(steps):
     facts = _steps_facts()
     value = as_numbers(steps, "steps")
     if value.size != 1:
-        raise Reply(wrong(f"`steps` should be one whole number, but it has shape {value.shape}."))
+        raise Reply(wrong(_("`steps` should be one whole number, but it has shape {shape}.").format(
+            shape=value.shape)))
     value = float(value.reshape(()))
     shown = f"`steps` = {value:.10g}"
     if not value.is_integer():
         for target, diagnosis in facts["values"].items():
             if math.isclose(value, target, rel_tol=1e-3):
-                raise Reply(wrong(f"{shown}: {diagnosis}."))
-        raise Reply(wrong(f"{shown} is not a whole number of steps."))
+                raise Reply(wrong(_("{shown}: {diagnosis}.").format(shown=shown, diagnosis=diagnosis)))
+        raise Reply(wrong(_("{shown} is not a whole number of steps.").format(shown=shown)))
     if value < 0:
-        raise Reply(wrong("`steps` is negative: a count of steps is at least 0. Look at the signs of the two "
-                          "logarithms (both numbers are below 1, so both are negative)."))
+        raise Reply(wrong(_("`steps` is negative: a count of steps is at least 0. Look at the signs of the two "
+                            "logarithms (both numbers are below 1, so both are negative).")))
     count = int(value)
     if count == facts["expected"]:
-        return passed(f"after {count} steps the flat x is at most 1 % of its start, and not one step sooner.")
+        return passed(_("after {count} steps the flat x is at most 1 % of its start, and not one step "
+                        "sooner.").format(count=count))
     if count in facts["counts"]:
-        raise Reply(wrong(f"{shown}: {facts['counts'][count].format(count=count)}."))
-    return wrong(f"{shown} is not the number of steps the flat x needs.")
+        raise Reply(wrong(_("{shown}: {diagnosis}.").format(shown=shown,
+                                                            diagnosis=facts["counts"][count].format(count=count))))
+    return wrong(_("{shown} is not the number of steps the flat x needs.").format(shown=shown))
 
 
 ex2 = Exercise(
     "ex2", "learning_rate", _check_steps,
     hints=[
-        "Only one of the two directions is slow: which one, with this rate? Follow that coordinate alone. What "
-        "does a single step do to it, and what do k steps do?",
-        "One step multiplies x by 1 − η a₁, so k steps multiply it by (1 − η a₁)^k. Find the smallest whole k "
-        "for which that is at most 0.01: solve with logarithms (np.log), or count the steps in a loop.",
+        N_("Only one of the two directions is slow: which one, with this rate? Follow that coordinate alone. What "
+           "does a single step do to it, and what do k steps do?"),
+        N_("One step multiplies x by 1 − η a₁, so k steps multiply it by (1 − η a₁)^k. Find the smallest whole k "
+           "for which that is at most 0.01: solve with logarithms (np.log), or count the steps in a loop."),
     ],
 )
 
@@ -463,68 +479,71 @@ def _read_finder(finder):
     if finder is Ellipsis:
         raise Reply(not_yet("finder"))
     if finder is None:
-        raise Reply(wrong("`finder` is None: store what `lr_range_test(...)` returns, `finder = lr_range_test(...)`."))
+        raise Reply(wrong(_("`finder` is None: store what `lr_range_test(...)` returns, "
+                            "`finder = lr_range_test(...)`.")))
     if not isinstance(finder, LRFinder):
-        raise Reply(wrong(f"`finder` should be the LRFinder that `lr_range_test(...)` returns, not a "
-                          f"{type(finder).__name__}."))
+        raise Reply(wrong(_("`finder` should be the LRFinder that `lr_range_test(...)` returns, not a {type}.").format(
+            type=type(finder).__name__)))
     if not finder.smoothed:
-        raise Reply(wrong("`finder` has not run: pass the one that `lr_range_test(...)` returned."))
+        raise Reply(wrong(_("`finder` has not run: pass the one that `lr_range_test(...)` returned.")))
     model = finder.model
     shapes = [tuple(w.shape) for w in model.get_weights()] if isinstance(model, keras.Model) else None
     if shapes != [(INPUTS, HIDDEN), (HIDDEN,), (HIDDEN, 1), (1,)] or not _computes_like_make_model(model):
-        raise Reply(wrong("your range test ran on another model: run it on a fresh `make_model()`, the model the "
-                          "check trains (another model, even one with the same shapes and another activation, has "
-                          "other curvatures, so other good rates)."))
+        raise Reply(wrong(_("your range test ran on another model: run it on a fresh `make_model()`, the model the "
+                            "check trains (another model, even one with the same shapes and another activation, has "
+                            "other curvatures, so other good rates).")))
     optimizer = model.optimizer
     if type(optimizer) is not keras.optimizers.SGD:
-        raise Reply(wrong(f"your range test ran with {type(optimizer).__name__}; the check trains with plain SGD, "
-                          "and the good rates of other optimizers differ. Compile with keras.optimizers.SGD()."))
+        raise Reply(wrong(_("your range test ran with {optimizer}; the check trains with plain SGD, and the good "
+                            "rates of other optimizers differ. Compile with keras.optimizers.SGD().").format(
+                                optimizer=type(optimizer).__name__)))
     if float(optimizer.momentum) != 0:  # nesterov=True without momentum is plain SGD
-        raise Reply(wrong("your range test ran SGD with momentum; the check trains plain SGD (momentum 0), whose "
-                          "good rates are larger. Leave momentum out."))
+        raise Reply(wrong(_("your range test ran SGD with momentum; the check trains plain SGD (momentum 0), whose "
+                            "good rates are larger. Leave momentum out.")))
     if optimizer.weight_decay:
-        raise Reply(wrong("your range test ran SGD with weight_decay; the check trains plain SGD, without weight "
-                          "decay. Leave weight_decay out."))
+        raise Reply(wrong(_("your range test ran SGD with weight_decay; the check trains plain SGD, without weight "
+                            "decay. Leave weight_decay out.")))
     clipping = [name for name in ("clipnorm", "clipvalue", "global_clipnorm") if getattr(optimizer, name, None)]
     if clipping:
-        raise Reply(wrong(f"your range test ran SGD with {clipping[0]}; the check trains plain SGD, without "
-                          "gradient clipping, and clipping hides where the loss explodes. Leave it out."))
+        raise Reply(wrong(_("your range test ran SGD with {option}; the check trains plain SGD, without gradient "
+                            "clipping, and clipping hides where the loss explodes. Leave it out.").format(
+                                option=clipping[0])))
     truth, guess = np.array([[1.0], [2.0], [0.5]], "float32"), np.array([[0.5], [1.0], [2.5]], "float32")
     try:
         probe = float(model.compute_loss(x=None, y=truth, y_pred=guess))
     except Exception:  # a loss that cannot even take these: not the MSE
         probe = math.nan
     if not math.isclose(probe, float(np.mean((truth - guess) ** 2)), rel_tol=1e-5):
-        raise Reply(wrong("your range test's model was compiled with another loss; the check trains with the mean "
-                          "squared error, loss=\"mse\", and judges that loss."))
+        raise Reply(wrong(_("your range test's model was compiled with another loss; the check trains with the "
+                            "mean squared error, loss=\"mse\", and judges that loss.")))
     batch_size = getattr(finder, "batch_size", None)
     if batch_size is None:
-        raise Reply(wrong(f"`finder` does not record its batch size: run the test with `lr_range_test(..., "
-                          f"batch_size={BATCH_SIZE})`, which does."))
+        raise Reply(wrong(_("`finder` does not record its batch size: run the test with `lr_range_test(..., "
+                            "batch_size={batch_size})`, which does.").format(batch_size=BATCH_SIZE)))
     if batch_size != BATCH_SIZE:
-        raise Reply(wrong(f"your range test ran with batches of {batch_size}; the check trains with batches of "
-                          f"{BATCH_SIZE}, and SGD's good rates change with the batch size. Pass "
-                          f"batch_size={BATCH_SIZE}."))
+        raise Reply(wrong(_("your range test ran with batches of {theirs}; the check trains with batches of "
+                            "{batch_size}, and SGD's good rates change with the batch size. Pass "
+                            "batch_size={batch_size}.").format(theirs=batch_size, batch_size=BATCH_SIZE)))
     if not finder.exploded:
-        raise Reply(wrong(f"your range test stopped at the rate {finder.rates[-1]:.3g} before the loss exploded, so "
-                          "its curve does not show where the rate becomes too large. Raise max_lr (10.0 is safe: "
-                          "the test stops by itself once the loss blows up)."))
+        raise Reply(wrong(_("your range test stopped at the rate {rate:.3g} before the loss exploded, so its curve "
+                            "does not show where the rate becomes too large. Raise max_lr (10.0 is safe: the test "
+                            "stops by itself once the loss blows up).").format(rate=finder.rates[-1])))
     if finder.stop_factor < 2:
-        raise Reply(wrong(f"your range test stopped once its loss rose to {finder.stop_factor:g} times its lowest: "
-                          "batch noise alone does that, long before the real explosion. Keep the default "
-                          "stop_factor (4)."))
+        raise Reply(wrong(_("your range test stopped once its loss rose to {factor:g} times its lowest: batch noise "
+                            "alone does that, long before the real explosion. Keep the default stop_factor "
+                            "(4).").format(factor=finder.stop_factor)))
     smoothed = [value if math.isfinite(value) else math.inf for value in finder.smoothed]
     if int(np.argmin(smoothed)) == 0:
-        raise Reply(wrong(f"your range test started above the good rates: the loss never fell before it exploded "
-                          f"(at the rate {finder.rates[-1]:.3g}), so its candidates are guesses. Start much lower, "
-                          "min_lr=1e-4."))
+        raise Reply(wrong(_("your range test started above the good rates: the loss never fell before it exploded "
+                            "(at the rate {rate:.3g}), so its candidates are guesses. Start much lower, "
+                            "min_lr=1e-4.").format(rate=finder.rates[-1])))
     if len(smoothed) < _MIN_STEPS:
-        raise Reply(wrong(f"your range test recorded only {len(smoothed)} steps before the loss exploded: too few "
-                          "for a curve that shows where the loss falls fastest and where it is lowest. Start lower "
-                          "(min_lr=1e-4) and give it enough steps (steps=100)."))
+        raise Reply(wrong(_("your range test recorded only {steps} steps before the loss exploded: too few for a "
+                            "curve that shows where the loss falls fastest and where it is lowest. Start lower "
+                            "(min_lr=1e-4) and give it enough steps (steps=100).").format(steps=len(smoothed))))
     if min(smoothed) > _MIN_FALL * smoothed[0]:
-        raise Reply(wrong("your range test's loss never fell to half its start before it exploded, so its curve "
-                          "shows no good rates. Start lower (min_lr=1e-4) and give it enough steps (steps=100)."))
+        raise Reply(wrong(_("your range test's loss never fell to half its start before it exploded, so its curve "
+                            "shows no good rates. Start lower (min_lr=1e-4) and give it enough steps (steps=100).")))
     return finder
 
 
@@ -544,25 +563,25 @@ def _read_rate(rate):
     import keras
 
     if isinstance(rate, (keras.optimizers.Optimizer, keras.Model)):
-        raise Reply(wrong("`rate` should be the learning rate, a number, not a Keras object."))
+        raise Reply(wrong(_("`rate` should be the learning rate, a number, not a Keras object.")))
     if isinstance(rate, Mapping):
-        raise Reply(wrong(f"`rate` should be one learning rate, a number, not a {type(rate).__name__}: choose one "
-                          "rate (`finder.candidates()` is a dict of three)."))
+        raise Reply(wrong(_("`rate` should be one learning rate, a number, not a {type}: choose one rate "
+                            "(`finder.candidates()` is a dict of three).").format(type=type(rate).__name__)))
     try:
         value = as_numbers(rate, "rate")
     except ValueError:  # a ragged list
-        raise Reply(wrong("`rate` should be one number, the learning rate, not a ragged list.")) from None
+        raise Reply(wrong(_("`rate` should be one number, the learning rate, not a ragged list."))) from None
     if value.size != 1:
-        raise Reply(wrong(f"`rate` should be one number, the learning rate, but it has shape {value.shape}: "
-                          "choose one."))
+        raise Reply(wrong(_("`rate` should be one number, the learning rate, but it has shape {shape}: choose "
+                            "one.").format(shape=value.shape)))
     value = float(value.reshape(()))
     if value <= 0:
-        raise Reply(wrong(f"`rate` = {value:g} is not positive: a learning rate is a positive number (with 0 nothing "
-                          "moves; a negative rate steps uphill)."))
+        raise Reply(wrong(_("`rate` = {rate:g} is not positive: a learning rate is a positive number (with 0 nothing "
+                            "moves; a negative rate steps uphill).").format(rate=value)))
     with np.errstate(over="ignore"):
         if np.float32(value) == 0:
-            raise Reply(wrong(f"`rate` = {value:g} is zero in float32, the precision of Keras's rate: nothing would "
-                              "move."))
+            raise Reply(wrong(_("`rate` = {rate:g} is zero in float32, the precision of Keras's rate: nothing would "
+                                "move.").format(rate=value)))
     return value
 
 
@@ -572,9 +591,10 @@ def _require_candidate(finder, value):
     candidates = [rate for rate in finder.candidates().values() if rate]
     if any(abs(value - rate) <= CANDIDATE_TOLERANCE * rate for rate in candidates):
         return
-    raise Reply(wrong(f"`rate` = {value:.3g} is not one of your range test's candidates (`finder.candidates()`, "
-                      f"within {CANDIDATE_TOLERANCE:.0%}): choose among them by evidence, training each briefly as "
-                      "the check will, rather than by guess or a fixed rule."))
+    raise Reply(wrong(_("`rate` = {rate:.3g} is not one of your range test's candidates (`finder.candidates()`, "
+                        "within {tolerance:.0%}): choose among them by evidence, training each briefly as the check "
+                        "will, rather than by guess or a fixed rule.").format(rate=value,
+                                                                              tolerance=CANDIDATE_TOLERANCE)))
 
 
 def _check_range_test(finder, rate):
@@ -590,53 +610,57 @@ def _verdict(finder, value):
     shown = f"SGD(learning_rate={value:.3g})"
     worst = _worst(runs)
     if worst < TARGET_LOSS:
-        return passed(f"trained at your rate, each of the check's {len(runs)} fresh copies of the model ends epoch "
-                      f"{EPOCHS} below {TARGET_LOSS:g}.")
+        return passed(_("trained at your rate, each of the check's {count} fresh copies of the model ends epoch "
+                        "{epochs} below {target:g}.").format(count=len(runs), epochs=EPOCHS, target=TARGET_LOSS))
     count = len(runs)
     broken = sum(_blew_up(run) for run in runs)
     where = _where_on_curve(finder, value)
     if broken:
-        raise Reply(wrong(f"too large: with {shown} the loss became NaN or infinite in {broken} of {count} runs: "
-                          f"the steps blew the weights up.{where} Try a smaller rate."))
-    measured = (f"with {shown} the mean loss of epoch {EPOCHS} is {worst:.3g} in the worst of {count} runs, above "
-                f"the target {TARGET_LOSS:g}")
-    seeds = (" (The check's seeds are not yours: near the edge of the good range, results vary a lot from seed to "
-             "seed, so leave a margin.)")
+        raise Reply(wrong(_("too large: with {optimizer} the loss became NaN or infinite in {broken} of {count} runs: "
+                            "the steps blew the weights up.{where} Try a smaller rate.").format(
+                                optimizer=shown, broken=broken, count=count, where=where)))
+    measured = _("with {optimizer} the mean loss of epoch {epochs} is {worst:.3g} in the worst of {count} runs, "
+                 "above the target {target:g}").format(optimizer=shown, epochs=EPOCHS, worst=worst, count=count,
+                                                      target=TARGET_LOSS)
+    seeds = _(" (The check's seeds are not yours: near the edge of the good range, results vary a lot from seed to "
+              "seed, so leave a margin.)")
     rose = sum(_rose(run) for run in runs)
     smaller = _worst(_train_copies(value / PROBE_FACTOR))
     if smaller < worst:
-        symptom = (f" The loss went up at least once (from the start or between epochs) in {rose} of {count} runs."
-                   if rose else "")
-        raise Reply(wrong(f"too large: {measured}, and a rate {PROBE_FACTOR:g} times smaller does better: the "
-                          f"steps overshoot.{symptom}{where} Try a smaller rate.{seeds}"))
-    steady = " The loss fell in every epoch of every run, just too slowly." if not rose else ""
-    raise Reply(wrong(f"too small: {measured}.{steady}{where} Try a larger rate.{seeds}"))
+        symptom = (_(" The loss went up at least once (from the start or between epochs) in {rose} of {count} "
+                     "runs.").format(rose=rose, count=count) if rose else "")
+        raise Reply(wrong(_("too large: {measured}, and a rate {factor:g} times smaller does better: the steps "
+                            "overshoot.{symptom}{where} Try a smaller rate.{seeds}").format(
+                                measured=measured, factor=PROBE_FACTOR, symptom=symptom, where=where, seeds=seeds)))
+    steady = _(" The loss fell in every epoch of every run, just too slowly.") if not rose else ""
+    raise Reply(wrong(_("too small: {measured}.{steady}{where} Try a larger rate.{seeds}").format(
+        measured=measured, steady=steady, where=where, seeds=seeds)))
 
 
 def _where_on_curve(finder, value):
     """Where the rate lies on the learner's own range-test curve, as a sentence (or nothing)."""
     if value >= finder.rates[-1]:
-        return (" Your rate lies at or past the point where your range test stopped because the loss exploded.")
+        return _(" Your rate lies at or past the point where your range test stopped because the loss exploded.")
     minimum, steepest = finder.minimum_rate(), finder.steepest_rate()
     if value >= minimum:
-        return (" Your rate is at or past the minimum of your range-test curve: on this model the minimum sits "
-                "close to the edge.")
+        return _(" Your rate is at or past the minimum of your range-test curve: on this model the minimum sits "
+                 "close to the edge.")
     if steepest is not None and value < steepest / 2:
-        return " Your rate lies far down your range-test curve, well before its steepest fall."
+        return _(" Your rate lies far down your range-test curve, well before its steepest fall.")
     return ""
 
 
 ex3 = Exercise(
     "ex3", "learning_rate", _check_range_test,
     hints=[
-        "A range-test curve shows where the loss starts to fall, where it falls fastest, where it is lowest and "
-        "where it explodes. Which of those places is too timid, and which is too close to the edge? And how could "
-        "you test a few candidates quickly before you commit to one?",
-        "Build `make_model()`, compile it with `keras.optimizers.SGD()` and `loss=\"mse\"`, and call "
-        "`lr_range_test(...)` with `batch_size=16` and a `max_lr` high enough to reach the explosion; "
-        "`finder.candidates()` lists three rates; `rate` must be one of them. Train each for 3 epochs from two seeds' "
-        "starting weights (a fresh `make_model(seed)`, or its weights copied into one compiled model with "
-        "`set_weights`), with `model.fit(batches(x_train, y_train, batch_size=16, seed=seed), epochs=3, "
-        "shuffle=False)`, and keep the rate whose worse run ends lowest.",
+        N_("A range-test curve shows where the loss starts to fall, where it falls fastest, where it is lowest and "
+           "where it explodes. Which of those places is too timid, and which is too close to the edge? And how "
+           "could you test a few candidates quickly before you commit to one?"),
+        N_("Build `make_model()`, compile it with `keras.optimizers.SGD()` and `loss=\"mse\"`, and call "
+           "`lr_range_test(...)` with `batch_size=16` and a `max_lr` high enough to reach the explosion; "
+           "`finder.candidates()` lists three rates; `rate` must be one of them. Train each for 3 epochs from two "
+           "seeds' starting weights (a fresh `make_model(seed)`, or its weights copied into one compiled model with "
+           "`set_weights`), with `model.fit(batches(x_train, y_train, batch_size=16, seed=seed), epochs=3, "
+           "shuffle=False)`, and keep the rate whose worse run ends lowest."),
     ],
 )

@@ -3,6 +3,7 @@
 import numpy as np
 
 from course_utils.checks import Exercise, compare_numbers
+from course_utils.i18n import N_, _
 
 #: The task's data. The check uses these, whatever the notebook's variables hold later.
 y_true = np.array([1.0, 2.0, 3.0, 4.0])
@@ -17,12 +18,12 @@ def _check_mse(mse):
         np.mean(errors**2),
         name="mse",
         mistakes={
-            "the sum of the squared errors, not their mean": np.sum(errors**2),
-            "the mean error, not squared (positive and negative errors cancel)": np.mean(errors),
-            "the mean absolute error, not the mean of the squares": np.mean(np.abs(errors)),
-            "the root of the mean squared error (RMSE), not the MSE": np.sqrt(np.mean(errors**2)),
-            "the squared errors divided by n - 1; the mean divides by n": np.sum(errors**2) / (n - 1),
-            "the square of the mean error; square each error first, then average": np.mean(errors) ** 2,
+            _("the sum of the squared errors, not their mean"): np.sum(errors**2),
+            _("the mean error, not squared (positive and negative errors cancel)"): np.mean(errors),
+            _("the mean absolute error, not the mean of the squares"): np.mean(np.abs(errors)),
+            _("the root of the mean squared error (RMSE), not the MSE"): np.sqrt(np.mean(errors**2)),
+            _("the squared errors divided by n - 1; the mean divides by n"): np.sum(errors**2) / (n - 1),
+            _("the square of the mean error; square each error first, then average"): np.mean(errors) ** 2,
         },
     )
 
@@ -30,7 +31,7 @@ def _check_mse(mse):
 ex1 = Exercise(
     "ex1", "start_here", _check_mse,
     hints=[
-        "An error is one prediction minus its target. NumPy subtracts whole arrays at once.",
-        "Square every error, then take the mean of the squares: np.mean(...) over the four values.",
+        N_("An error is one prediction minus its target. NumPy subtracts whole arrays at once."),
+        N_("Square every error, then take the mean of the squares: np.mean(...) over the four values."),
     ],
 )

@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 
 from conftest import NOT_SOLVED
 
@@ -35,3 +36,35 @@ def assert_rejected(feedback, *words):
 def assert_passed(feedback):
     assert feedback.passed, feedback.message
     assert feedback.message.startswith("✅ Correct"), feedback.message
+
+
+# --- In Chinese (setup(language="zh")): the verdicts, diagnoses and hints of an exercises module ---------------
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The course's messages in Chinese during one test; the language chosen before comes back after it."""
+    from course_utils import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+
+
+def assert_in_chinese(feedback, emoji, *parts):
+    """A verdict (its ``emoji``) in Chinese, every placeholder filled, that holds each of ``parts``."""
+    message = feedback.message
+    assert feedback.passed == (emoji == "✅") and message.startswith(emoji), message
+    assert CHINESE.search(message) and "{" not in message and "}" not in message, message
+    for part in parts:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+def assert_hints_in_chinese(exercise):
+    """Every level of help, and its title, in Chinese: the exercise's own hint first."""
+    from course_utils.i18n import _
+
+    for level, hint in enumerate(exercise.hints, start=1):
+        shown = exercise.hint(level)
+        assert CHINESE.search(shown.title) and CHINESE.search(_(hint)), (shown.title, hint)
+        assert shown.text.startswith(_(hint)) and "{" not in shown.text, shown.text

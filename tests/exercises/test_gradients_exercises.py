@@ -13,7 +13,8 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, chinese)
 
 from course_utils import checks
 from course_utils.checks import stored_solution
@@ -717,3 +718,59 @@ def test_solutions_can_be_switched_off(monkeypatch):
     assert "assign_sub" in ex2.solution().code
     monkeypatch.setenv("COURSE_SOLUTIONS", "off")
     assert ex2.solution().code == "" and "switched off" in ex2.solution().title
+
+
+# --- In Chinese -----------------------------------------------------------------------------------------------
+
+
+def test_in_chinese_ex1_answers_blank_wrong_and_right(chinese):
+    assert_in_chinese(ex1.check(...), "📝", "`numerical_gradient`")
+    assert_in_chinese(ex1.check(lambda f, params, h: ...), "📝", "`numerical_gradient` 仍然返回 `...`")
+    assert_in_chinese(ex1.check(gradient_with((DIFFERENCE, "(f(plus) - f(params)) / h"))), "❌",
+                      "`numerical_gradient` 计算的是各项上的前向差分")
+    assert_in_chinese(ex1.check(gradient_with((DIFFERENCE, "(f(plus) - f(minus)) / h"))), "❌",
+                      "除以 h 的差分：f 求值的两个点相距多远？")  # a slip that asks: no full stop after it
+    in_place = gradient_with(("        plus, minus = params.copy(), params.copy()\n", "        p = params\n"),
+                             (STEPS, "        p[i] += h\n        above = f(p)\n        p[i] -= 2 * h\n"
+                                     "        below = f(p)"), (DIFFERENCE, "(above - below) / (2 * h)"))
+    assert_in_chinese(ex1.check(in_place), "❌", "（在 p = (0.5, 1.2) 处，h = 0.2），第 0 项在调用前是 0.5，调用后变成了 0.3")
+    assert_in_chinese(ex1.check(gradient_with((DIFFERENCE, "(f(*plus) - f(*minus)) / (2 * h)"))), "❌",
+                      "请调用 `f(p)`，而不是 `f(*p)`")
+    assert_in_chinese(ex1.check(gradient_with(("return gradient", "return gradient.sum()"))), "❌",
+                      "返回了 1 个数：每个参数应对应一个偏导数。")
+    assert_in_chinese(ex1.check(define(SHIPPED["ex1"], "numerical_gradient")), "✅",
+                      "对于检查中的全部 4 个函数（含 1 到 4 个参数")
+
+
+def test_in_chinese_ex1_a_gradient_right_for_two_parameters_only(chinese):
+    two_only = define("""
+        def numerical_gradient(f, params, h):
+            def moved(i, step):
+                p = params.copy()
+                p[i] += step
+                return f(p)
+            return np.array([(moved(0, h) - moved(0, -h)) / (2 * h), (moved(1, h) - moved(1, -h)) / (2 * h)])
+        """, "numerical_gradient")
+    assert_in_chinese(ex1.check(two_only), "❌", "对检查中含 2 个参数的函数是正确的，但对 f(p) = ",
+                      "在那里它对一个含 3 个参数的函数返回了 2 个数：每个参数应对应一个偏导数。第 2 节")
+
+
+def test_in_chinese_ex2_answers_blank_wrong_and_right(chinese):
+    assert_in_chinese(ex2.check(...), "📝", "`train_line`")
+    assert_in_chinese(ex2.check(lambda x, y, learning_rate, steps: ...), "📝", "`train_line` 仍然返回 `...`")
+    rebound = line((UPDATE, "        w = w - learning_rate * dw\n        b = b - learning_rate * db"))
+    assert_in_chinese(ex2.check(rebound), "❌", "不再是 `tf.Variable`，而成了普通的张量",
+                      "所以下一次的梯度是 None（因此出现了关于 None 的 TypeError）。")
+    assert_in_chinese(ex2.check(line((UPDATE, UPDATE.replace("assign_sub", "assign_add")))), "❌",
+                      "对于 12 个点、学习率 0.06、25 步，`train_line` 返回了 w = ", "。这看起来像是*向上坡*走")
+    assert_in_chinese(ex2.check(line((LOSS, "tf.reduce_mean(w * x + b - y)"))), "❌",
+                      "误差均值（或预测均值）的梯度")
+    assert_in_chinese(ex2.check(line((START, "    w = tf.constant(0.0)\n    b = tf.constant(0.0)"))), "❌",
+                      "向梯度带求的是相对一个张量（常量，或数据 x 或 y）的梯度")
+    assert_in_chinese(ex2.check(define(SHIPPED["ex2"], "train_line")), "✅",
+                      "在检查的全部 3 次运行中（它从未见过的数据，12 到 25 步，以及 steps = 0）")
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2], ids=["ex1", "ex2"])
+def test_in_chinese_the_hints(exercise, chinese):
+    assert_hints_in_chinese(exercise)

@@ -11,7 +11,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
+from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, chinese, stable_id)
 
 from course_utils.callbacks import LRFinder, lr_range_test
 from course_utils.checks import stored_solution
@@ -518,3 +519,42 @@ def test_hints_come_in_levels_and_a_nudge_gives_nothing_away():
     for exercise in (ex1, ex2, ex3):
         assert len(exercise.hints) >= 2
     assert not any(f'"{curve}": "{kind}"' in ex1.hints[0] for curve, kind in LABELS.items())
+
+
+# --- In Chinese -----------------------------------------------------------------------------------------------
+
+
+def test_in_chinese_ex1_answers_blank_wrong_and_right(chinese):
+    assert_in_chinese(ex1.check(...), "📝", "`labels`")
+    assert_in_chinese(ex1.check(swapped("A", "D")), "❌", "对了 2 条（共 4 条）。曲线 A 不是 good：",
+                      "停留在四条曲线中最低的损失上，而曲线 A 并非如此。")
+    assert_in_chinese(ex1.check(relabel(D="low")), "❌", "曲线 D：'low' 符合两种类型：slow（学习率低）和 good（损失低）")
+    assert_in_chinese(ex1.check({0: "good", 1: "diverging", 2: "oscillating", 3: "slow"}), "❌",
+                      "没有曲线 0, 1, 2, 3：键是曲线名", "；曲线 A, B, C, D 没有标签。")
+    assert_in_chinese(ex1.check(LABELS), "✅", "四条全对：A ")
+
+
+def test_in_chinese_ex2_answers_blank_wrong_and_right(chinese):
+    assert_in_chinese(ex2.check(...), "📝", "`steps`")
+    assert_in_chinese(ex2.check(EXPECTED_STEPS - 1), "❌", "走了 151 步之后，x 仍高于其起始值的 1%", "*向上*取整")
+    assert_in_chinese(ex2.check(151.5), "❌", "`steps` = 151.5 不是整数步。")
+    assert_in_chinese(ex2.check(EXPECTED_STEPS), "✅", "走了 152 步之后，平坦的 x 不超过其起始值的 1%")
+
+
+def test_in_chinese_ex3_answers_blank_wrong_and_right(chinese, shipped, finder):
+    assert_in_chinese(ex3.check(..., 0.05), "📝", "`finder`")
+    assert_in_chinese(ex3.check(None, 0.05), "❌", "`finder` 是 None：请保存 `lr_range_test(...)` 的返回值")
+    assert_in_chinese(ex3.check(finder, 1e-50), "❌", "`rate` = 1e-50 在 float32（Keras 学习率的精度）下为零")
+    assert_in_chinese(ex3.check(finder, 1e-3), "❌", "`rate` = 0.001 不是你的范围测试给出的候选值之一", "容差 10%")
+    assert_in_chinese(_reply(learning_rate._verdict, finder, 0.01), "❌",
+                      "学习率过小：使用 SGD(learning_rate=0.01) 时，3 次运行中最差的一次在第 3 轮的平均损失为",
+                      "请试一个更大的学习率。（检查使用的随机种子与你的不同")
+    assert_in_chinese(_reply(learning_rate._verdict, finder, 2.0), "❌", "学习率过大：使用 SGD(learning_rate=2) 时",
+                      "请试一个更小的学习率。")
+    assert_in_chinese(ex3.check(shipped["finder"], shipped["rate"]), "✅",
+                      "用你的学习率训练时，检查的 3 个全新模型副本在第 3 轮结束时损失都低于 0.1。")
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2, ex3], ids=["ex1", "ex2", "ex3"])
+def test_in_chinese_the_hints(exercise, chinese):
+    assert_hints_in_chinese(exercise)

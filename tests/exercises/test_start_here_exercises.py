@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
+from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, chinese, stable_id)
 
 from course_utils.checks import stored_solution
 from course_utils.exercises.start_here import ex1, y_pred, y_true
@@ -56,3 +57,18 @@ def test_junk_is_rejected_without_a_traceback(answer):
 
 def test_the_first_hint_holds_no_part_of_the_solution():
     assert "mean" not in ex1.hints[0] and "**" not in ex1.hints[0]
+
+
+# --- In Chinese -----------------------------------------------------------------------------------------------
+
+
+def test_in_chinese_the_check_answers_blank_wrong_and_right(chinese):
+    assert_in_chinese(ex1.check(...), "📝", "`mse`")
+    assert_in_chinese(ex1.check(np.sum(errors**2)), "❌", "平方误差之和，而不是它们的均值", "3.5")
+    assert_in_chinese(ex1.check(np.sqrt(np.mean(errors**2))), "❌", "均方误差的平方根（RMSE）")
+    assert_in_chinese(ex1.check(0.875), "✅", "0.875")
+
+
+def test_in_chinese_the_hints(chinese):
+    assert_hints_in_chinese(ex1)
+    assert "NumPy 可以一次对整个数组做减法" in ex1.hint(1).text
