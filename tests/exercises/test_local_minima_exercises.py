@@ -16,6 +16,7 @@ from course_utils.basins import curvature_kind
 from course_utils.checks import stored_solution
 from course_utils.exercises import local_minima as M
 from course_utils.exercises.local_minima import ex1, ex2, ex3
+from course_utils.i18n import _ as translated
 
 init = keras.initializers
 NOTEBOOK = Path(__file__).parents[2] / "notebooks" / "03_local_minima.ipynb"
@@ -670,3 +671,75 @@ def test_no_hint_before_asking():
         for exercise in (ex1, ex2, ex3):
             for hint in exercise.hints:
                 assert hint not in feedback.message
+
+
+# --- In Chinese (setup(language="zh")) -----------------------------------------------------------------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The messages in Chinese for one test; the language chosen before comes back afterwards."""
+    from course_utils import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+
+
+def assert_chinese(text, *parts):
+    assert HAN.search(text) and "{" not in text and "}" not in text, text  # translated, every placeholder filled
+    for part in parts:
+        assert part in text, f"{part!r} not in {text!r}"
+
+
+@pytest.mark.parametrize("check, emoji, parts", [
+    (lambda ex3_solution: ex1.check(...), "📝", []),
+    (lambda ex3_solution: ex1.check(lambda p, t: int(ratio(p, t))), "❌",
+     ["`starts_needed` 向下取整了：当 p = 0.25、target = 0.99 时，它给出 16 个起点", "额外的一整个起点"]),
+    (lambda ex3_solution: ex1.check(lambda p, t: 17), "❌", ["对检查所用的全部 11 对参数都给出 17"]),
+    (lambda ex3_solution: ex1.check(lambda p, t: by_loop(p, t) if p > 0.5 else by_loop(p, t) - 2), "❌",
+     ["= 15：太少了。用 15 个起点时，成功概率为 0.98664"]),
+    (lambda ex3_solution: ex1.check(solution("ex1")["starts_needed"]), "✅",
+     ["对检查所用的 11 对参数都给出了最少的起点数（p 从 0.01 到 0.9，目标概率从 0.2 到 0.9999）"]),
+    (lambda ex3_solution: ex2.check(...), "📝", []),
+    (lambda ex3_solution: ex2.check(lambda shape, dtype=None: tf.zeros(shape, dtype=dtype)), "❌",
+     ["对于形状为 (512, 64) 的核，每个权重都是 0", "（第 5 节）"]),
+    (lambda ex3_solution: ex2.check(uniform_with(lambda i, o: 3 / i)), "❌",
+     ["对于形状为 (512, 64) 的核，你的权重方差太大（检查所用的 4 种形状中有 4 种偏差超过 10%）"]),
+    (lambda ex3_solution: ex2.check(uniform_with(lambda i, o: 2 / o)), "❌", ["每个单元要加总 512 个输入"]),
+    (lambda ex3_solution: ex2.check(solution("ex2")["relu_uniform"]), "✅",
+     ["(512, 64), (64, 512), (300, 300), (90, 700)", "它由 12 个 ReLU 层组成", "0.1 到 10 之间"]),
+    (lambda ex3_solution: ex3.check(..., ...), "📝", []),
+    (lambda ex3_solution: ex3.check(negated, ex3_solution[1]), "❌",
+     ["对于点 (0, 0) 处的 f(x) = x0² + 3 x0 x1 + x1²，`tf_hessian` 的符号反了。"]),
+    (lambda ex3_solution: ex3.check(one_tape_twice, ex3_solution[1]), "❌",
+     ["non-persistent", "一个梯度带只能给出一组梯度"]),  # after the Python error that call() reports
+    (lambda ex3_solution: ex3.check(ex3_solution[0], swapped), "❌", ["极小值和极大值弄反了"]),
+    (lambda ex3_solution: ex3.check(ex3_solution[0], lambda matrix: "minimum"), "❌",
+     ["对检查所用的全部 13 个黑塞矩阵都回答 'minimum'"]),
+    (lambda ex3_solution: ex3.check(*ex3_solution), "✅",
+     ["13 个临界点的类型", "3 个极小值、3 个极大值、5 个鞍点和 2 个平坦点"]),
+], ids=["ex1-blank", "ex1-rounded-down", "ex1-typed-in", "ex1-too-few", "ex1-right", "ex2-blank", "ex2-zeros",
+        "ex2-too-large", "ex2-fan-out", "ex2-right", "ex3-blank", "ex3-sign", "ex3-one-tape", "ex3-swapped",
+        "ex3-one-kind", "ex3-right"])
+def test_the_checks_answer_in_chinese(check, emoji, parts, ex3_solution, chinese):
+    message = check(ex3_solution).message
+    assert message.startswith(emoji) and message.count(emoji) == 1, message
+    assert_chinese(message, *parts)
+    assert "Not yet" not in message and "Correct" not in message and "Not solved" not in message
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2, ex3])
+def test_hints_and_help_titles_in_chinese(exercise, chinese):
+    for level, hint in enumerate(exercise.hints, start=1):
+        help = exercise.hint(level)
+        assert_chinese(help.title)
+        assert_chinese(help.text, translated(hint))
+        assert hint not in help.text
+
+
+def test_the_examples_are_named_in_chinese(chinese):
+    names = list(M.examples)
+    assert names == ["六峰驼背函数的中心（第 4 节）", "六峰驼背函数的一个全局最小值", "三维隆起的顶部", "一道沟槽的底部"]
+    assert M.examples["三维隆起的顶部"] is M.examples["the top of a 3-D bump"]  # either name finds an entry
+    assert [point.size for _function, point in M.examples.values()] == [2, 2, 3, 2]
