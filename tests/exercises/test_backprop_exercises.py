@@ -327,7 +327,7 @@ def test_ex2_the_shipped_solution_passes():
 
 
 def test_ex2_the_planted_bugs_spoil_exactly_the_gradients_the_solution_names():
-    for _, (X, Y, parameters) in backprop._cases():
+    for X, Y, parameters in backprop._cases():
         reference = backprop._tape_network(X, Y, parameters)
         spoiled = backprop._disagreeing(backprop._planted_backward(X, Y, *parameters), reference)
         assert spoiled == WRONG
@@ -841,7 +841,7 @@ def test_ex3_mistakes_name_the_gradients_that_are_off(name):
 
 def test_no_reply_to_a_wrong_network_function_holds_a_right_gradient():
     references = []
-    for _, (X, Y, parameters) in backprop._cases():
+    for X, Y, parameters in backprop._cases():
         references += [entry for g in backprop._tape_network(X, Y, parameters) for entry in g.ravel()]
     messages = [ex3.check(make()).message for make, _ in FIX_MISTAKES.values()]
     messages += [ex2.check(make(), ERRORS(), WRONG).message for make, _ in TAPE_MISTAKES.values()]
