@@ -19,9 +19,9 @@ import pytest
 import tensorflow as tf
 from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
 
-from course_utils import nn
+from course_utils import i18n, nn
 from course_utils.autodiff import Value
-from course_utils.checks import stored_solution
+from course_utils.checks import stored_solution, wrong
 from course_utils.exercises import backprop
 from course_utils.exercises.backprop import PARAMETER_NAMES, ex1, ex2, ex3
 from course_utils.exercises.backprop import _network as network
@@ -327,7 +327,7 @@ def test_ex2_the_shipped_solution_passes():
 
 
 def test_ex2_the_planted_bugs_spoil_exactly_the_gradients_the_solution_names():
-    for _, (X, Y, parameters) in backprop._cases():
+    for X, Y, parameters in backprop._cases():
         reference = backprop._tape_network(X, Y, parameters)
         spoiled = backprop._disagreeing(backprop._planted_backward(X, Y, *parameters), reference)
         assert spoiled == WRONG
@@ -841,7 +841,7 @@ def test_ex3_mistakes_name_the_gradients_that_are_off(name):
 
 def test_no_reply_to_a_wrong_network_function_holds_a_right_gradient():
     references = []
-    for _, (X, Y, parameters) in backprop._cases():
+    for X, Y, parameters in backprop._cases():
         references += [entry for g in backprop._tape_network(X, Y, parameters) for entry in g.ravel()]
     messages = [ex3.check(make()).message for make, _ in FIX_MISTAKES.values()]
     messages += [ex2.check(make(), ERRORS(), WRONG).message for make, _ in TAPE_MISTAKES.values()]
@@ -879,3 +879,79 @@ def test_no_hint_is_printed_unless_asked():
     messages += [ex2.check(make(), ERRORS(), WRONG).message for make, _ in TAPE_MISTAKES.values()]
     for hint in ex1.hints + ex2.hints + ex3.hints:
         assert not any(hint[:60] in message for message in messages)
+
+
+# --- in Chinese (setup(language="zh")) ------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The messages in Chinese for one test; English again after it."""
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+
+
+def shared_parts_in_chinese():
+    """Whether course_utils.checks's own texts (the verdicts' prefix, the 📝 reply, the hints' titles) are translated
+    too: this module's replies are complete Chinese only then."""
+    return bool(CJK.search(wrong("").message))
+
+
+def assert_in_chinese(feedback, emoji, *phrases, error=""):
+    """A reply in Chinese: the verdict's emoji, phrases of this module's Chinese, every placeholder filled and, outside
+    code and Python's own ``error`` text, no English sentence left (three English words in a row) once the shared
+    parts are Chinese too."""
+    message = feedback.message
+    assert message.startswith(emoji), message
+    assert not re.search(r"\{\w*\}", message), message
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in {message!r}"
+    if shared_parts_in_chinese():
+        prose = re.sub(r"`[^`]*`", "", message.replace(error, ""))
+        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", prose), message
+
+
+def test_ex1_answers_in_chinese(chinese):
+    assert_in_chinese(ex1.check(...), "📝", "`sigmoid`")
+    assert_in_chinese(ex1.check(sigmoid(backward="v.grad += (1 - s**2) * out.grad")), "❌",
+                      "单独计算 sigmoid(x) 时，在 x = 0.3 处 x.grad = ", "：局部导数是 tanh 的导数（1 - t**2，")
+    assert_in_chinese(ex1.check(sigmoid(forward="1 / (1 + math.exp(-v.data))")), "❌",
+                      "`sigmoid(Value(-800))` 引发了 OverflowError：", "。sigmoid 在那里是有定义的", "正数次幂？",
+                      error="math range error")
+    assert_in_chinese(ex1.check(solution("ex1")["sigmoid"]), "✅", "检查的 6 个表达式中的 13 个梯度",
+                      "在 -800 和 800 处也能正常工作。")
+
+
+def test_ex2_answers_in_chinese(chinese):
+    assert_in_chinese(ex2.check(..., ..., ...), "📝", "`gradients_by_tape`")
+    assert_in_chinese(ex2.check(tape(loss="keras.losses.mean_squared_error(Y, prediction)"), ERRORS(), WRONG), "❌",
+                      "在本题的网络上，`gradients_by_tape` 的每个梯度都是应有值的 6 倍，这正是样本数")
+    assert_in_chinese(ex2.check(quick_tape(), ERRORS(), list(PARAMETER_NAMES)), "❌",
+                      "你的列表里有 `W3` 和 `b3`，但你的误差表明它们的梯度低于 1e-7", "：它们与梯度带一致。")
+    assert_in_chinese(ex2.check(quick_tape(), ERRORS(), ["W2", "b2"]), "❌",
+                      "你的误差表明 `W1` 和 `b1` 的梯度高于 1e-2", "漏掉了它们。")
+    assert_in_chinese(ex2.check(quick_tape(), ERRORS(), WRONG), "✅", "而出错的正是 `W1`、`b1`、`W2` 和 `b2` 的梯度")
+
+
+def test_ex3_answers_in_chinese(chinese):
+    assert_in_chinese(ex3.check(...), "📝", "`backward_fixed`")
+    assert_in_chinese(ex3.check(fixed(FIX_TANH)), "❌", "`W2` 的梯度与 tf.GradientTape 不一致；`W1`、`b1`、`b2`、`W3` 和 "
+                      "`b3` 的梯度一致。你修复了 backward_buggy 的一个 bug，还剩下一个。")
+    assert_in_chinese(ex3.check(fixed(*FIX, ("/ Y.size", "/ len(Y)"))), "❌",
+                      "在另一种大小的网络（3 个输入，两个各有 5 个单元的隐藏层，2 个输出，7 个样本）上，`backward_fixed` "
+                      "的每个梯度都与正确值相差同一个倍数")
+    assert_in_chinese(ex3.check(fixed(("d_Z2 = d_Y_hat @ W3.T", "d_Z2 = (d_Y_hat @ W3.T) * (1 - A2)"), FIX_INPUT)),
+                      "❌", "与 tf.GradientTape 不一致的梯度，恰好就是 backward_buggy 中出错的那些。你的 d_Z2 现在有了 tanh 的因子")
+    assert_in_chinese(ex3.check(solution("ex3")["backward_fixed"]), "✅", "的全部六个梯度在两种大小的网络上都与")
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2, ex3], ids=["ex1", "ex2", "ex3"])
+def test_the_hints_are_in_chinese(exercise, chinese, monkeypatch):
+    monkeypatch.setattr(exercise, "_hints_seen", 0)
+    for level, hint in enumerate(exercise.hints, start=1):
+        translated = i18n._(hint)
+        assert translated != hint and CJK.search(translated) and not re.search(r"\{\w*\}", translated), translated
+        shown = exercise.hint(level)
+        if shared_parts_in_chinese():  # Exercise.hint translates the hint and its title
+            assert translated in shown.text and CJK.search(shown.title), shown
