@@ -7,6 +7,7 @@
   ``_TABLES``; ``measure`` measures it again, as the tests do), so a check trains nothing.
 """
 
+import functools
 import math
 import warnings
 from decimal import Decimal
@@ -15,6 +16,7 @@ import numpy as np
 
 from course_utils import checks
 from course_utils.checks import Exercise, Reply, _format, as_numbers, not_yet, passed, wrong
+from course_utils.i18n import N_, _
 
 # --- Exercise 1: migrate a Keras 2.2.4 Adam line to Keras 3 ------------------------------------------------
 
@@ -33,14 +35,15 @@ def _legacy_rate(step):
     return LEGACY_RATE / (1 + LEGACY_DECAY * step)
 
 
-#: Other ways a rate falls that learners write for decay=: named when the learner's rates follow one.
+#: Other ways a rate falls that learners write for decay=: named when the learner's rates follow one. Each
+#: description completes "the learning rate falls as ...": marked here, translated where it is shown.
 _SCHEDULE_MISTAKES = (
-    ("an exponential decay (each step multiplies the rate by the same factor); Keras 2.2.4's decay= divided the "
-     "starting rate by 1 + decay × iterations, an inverse-time decay",
+    (N_("an exponential decay (each step multiplies the rate by the same factor); Keras 2.2.4's decay= divided the "
+        "starting rate by 1 + decay × iterations, an inverse-time decay"),
      (lambda t: LEGACY_RATE * (1 - LEGACY_DECAY) ** t, lambda t: LEGACY_RATE * math.exp(-LEGACY_DECAY * t))),
-    ("ExponentialDecay with decay_rate=1e-4, which multiplies the rate by 1e-4 every decay_steps; Keras 2.2.4's "
-     "decay= was an inverse-time decay", (lambda t: LEGACY_RATE * LEGACY_DECAY ** t,)),
-    ("a rate that falls linearly; Keras 2.2.4's decay= divided the rate, it did not subtract from it",
+    (N_("ExponentialDecay with decay_rate=1e-4, which multiplies the rate by 1e-4 every decay_steps; Keras 2.2.4's "
+        "decay= was an inverse-time decay"), (lambda t: LEGACY_RATE * LEGACY_DECAY ** t,)),
+    (N_("a rate that falls linearly; Keras 2.2.4's decay= divided the rate, it did not subtract from it"),
      (lambda t: max(LEGACY_RATE * (1 - LEGACY_DECAY * t), 0.0),)),
 )
 
@@ -63,57 +66,66 @@ def _as_optimizer(answer):
     if answer is Ellipsis:
         raise Reply(not_yet("migrated"))
     if answer is None:
-        raise Reply(wrong("`migrated` is None: store the optimizer object itself, "
-                          "`migrated = keras.optimizers...(...)` (a function without `return` gives None)."))
+        raise Reply(wrong(_("`migrated` is None: store the optimizer object itself, "
+                            "`migrated = keras.optimizers...(...)` (a function without `return` gives None).")))
     if isinstance(answer, str):
-        raise Reply(wrong(f"`migrated` is the string {answer!r:.30}: a string builds the optimizer with all its "
-                          "defaults, without the rate, decay, AMSGrad or clipping of the old line. Build the "
-                          "object."))
+        raise Reply(wrong(_("`migrated` is the string {text}: a string builds the optimizer with all its defaults, "
+                            "without the rate, decay, AMSGrad or clipping of the old line. Build the object.").format(
+            text=f"{answer!r:.30}")))
     if isinstance(answer, type):
-        raise Reply(wrong(f"`migrated` is the class {answer.__name__} itself: call it with the arguments, "
-                          f"`{answer.__name__}(...)`."))
+        raise Reply(wrong(_("`migrated` is the class {name} itself: call it with the arguments, `{name}(...)`.")
+                          .format(name=answer.__name__)))
     if isinstance(answer, keras.optimizers.schedules.LearningRateSchedule):
-        raise Reply(wrong("`migrated` is a schedule alone: a schedule is what the optimizer gets as its "
-                          "`learning_rate=`. Store the optimizer."))
+        raise Reply(wrong(_("`migrated` is a schedule alone: a schedule is what the optimizer gets as its "
+                            "`learning_rate=`. Store the optimizer.")))
     if isinstance(answer, keras.Model):
         if getattr(answer, "optimizer", None) is None:
-            raise Reply(wrong("`migrated` is a model that was not compiled: compile it with the optimizer, or store "
-                              "the optimizer itself."))
+            raise Reply(wrong(_("`migrated` is a model that was not compiled: compile it with the optimizer, or "
+                                "store the optimizer itself.")))
         answer = answer.optimizer
     elif isinstance(answer, dict):
         try:
             answer = keras.optimizers.get(answer)
         except Exception as error:
-            raise Reply(wrong(f"`migrated` is a dict that Keras cannot turn into an optimizer "
-                              f"({type(error).__name__}: {str(error)[:120]}). Build the optimizer object.")) from None
+            raise Reply(wrong(_("`migrated` is a dict that Keras cannot turn into an optimizer ({kind}: {error}). "
+                                "Build the optimizer object.").format(
+                kind=type(error).__name__, error=str(error)[:120]))) from None
     if type(answer).__module__.startswith("course_utils"):
-        raise Reply(wrong(f"`migrated` is the course's from-scratch {type(answer).__name__} (course_utils), not "
-                          "Keras: the task is Keras 3 code."))
+        raise Reply(wrong(_("`migrated` is the course's from-scratch {name} (course_utils), not Keras: the task is "
+                            "Keras 3 code.").format(name=type(answer).__name__)))
     if not isinstance(answer, keras.optimizers.Optimizer):
-        raise Reply(wrong(f"`migrated` should be a Keras optimizer object, not a {type(answer).__name__}."))
+        raise Reply(wrong(_("`migrated` should be a Keras optimizer object, not a {name}.").format(
+            name=type(answer).__name__)))
     kind = type(answer)
     if kind is keras.optimizers.AdamW:
-        raise Reply(wrong("`migrated` is an AdamW: Adam plus decoupled weight decay (0.004 unless you set another "
-                          "value), which shrinks the weights at every step. The old line had no weight decay: it is "
-                          "plain Adam."))
+        raise Reply(wrong(_("`migrated` is an AdamW: Adam plus decoupled weight decay (0.004 unless you set another "
+                            "value), which shrinks the weights at every step. The old line had no weight decay: it is "
+                            "plain Adam.")))
     if hasattr(answer, "inner_optimizer"):
-        raise Reply(wrong(f"`migrated` is a {kind.__name__} wrapped around another optimizer; the old line had no "
-                          "wrapper. Store the Adam itself."))
+        raise Reply(wrong(_("`migrated` is a {name} wrapped around another optimizer; the old line had no wrapper. "
+                            "Store the Adam itself.").format(name=kind.__name__)))
     if kind is not keras.optimizers.Adam:
-        subclass = " (a subclass of Adam)" if isinstance(answer, keras.optimizers.Adam) else ""
-        raise Reply(wrong(f"`migrated` is of class {kind.__name__}{subclass}: another update rule. The old line "
-                          "builds Adam, and `keras.optimizers.Adam` is still Adam in Keras 3."))
+        problem = (_("`migrated` is of class {name} (a subclass of Adam): another update rule. The old line builds "
+                     "Adam, and `keras.optimizers.Adam` is still Adam in Keras 3.")
+                   if isinstance(answer, keras.optimizers.Adam) else
+                   _("`migrated` is of class {name}: another update rule. The old line builds Adam, and "
+                     "`keras.optimizers.Adam` is still Adam in Keras 3."))
+        raise Reply(wrong(problem.format(name=kind.__name__)))
     return answer
 
 
 def _within_time_limit(what, read, *args):
-    """``read(*args)`` under the framework's time limit: a learner's schedule may loop forever."""
+    """``read(*args)`` under the framework's time limit: a learner's schedule may loop forever.
+
+    what: what ``read`` does, as the message names it (a text, or a function that gives it).
+    """
     try:
         with checks._time_limit(checks.TIME_LIMIT):
             return read(*args)
     except checks._TooSlow:
-        raise Reply(wrong(f"{what() if callable(what) else what} did not finish within {checks.TIME_LIMIT} s, so "
-                          "the check stopped it: does your schedule (or function) loop forever?")) from None
+        raise Reply(wrong(_("{what} did not finish within {seconds} s, so the check stopped it: does your schedule "
+                            "(or function) loop forever?").format(what=what() if callable(what) else what,
+                                                                  seconds=checks.TIME_LIMIT))) from None
 
 
 def _config(optimizer):
@@ -147,14 +159,18 @@ def _shown(value):
         return f"{value!r:.40}"
     if isinstance(value, (int, np.integer)):
         number = int(value)
-        return str(number) if abs(number) < 10**15 else f"{Decimal(number):.3g} (too large for a float)"
+        return str(number) if abs(number) < 10**15 else _too_large(number)
     try:
         number = float(value)
         return repr(number) if len(repr(number)) <= 10 else _format(number)
     except OverflowError:
-        return f"{Decimal(int(value)):.3g} (too large for a float)"
+        return _too_large(int(value))
     except (TypeError, ValueError):
         return f"{value!r:.40}"
+
+
+def _too_large(number):
+    return _("{number} (too large for a float)").format(number=f"{Decimal(number):.3g}")
 
 
 def _neutral(key, value):
@@ -173,57 +189,64 @@ def _option_problems(config, expected):
     problems = []
     texts = {key for key, value in config.items() if key != "name" and _is_text(value)}
     for key in sorted(texts):
-        problems.append(f"`{key}={config[key]!r:.30}` is a string: Keras 3 stores it as it is, and "
-                        + ("any non-empty string counts as True, \"False\" too" if key == "amsgrad"
-                           else "the first training step fails") + "; write the value without quotes")
+        problem = (_("`{key}={value}` is a string: Keras 3 stores it as it is, and any non-empty string counts as "
+                     "True, \"False\" too; write the value without quotes") if key == "amsgrad" else
+                   _("`{key}={value}` is a string: Keras 3 stores it as it is, and the first training step fails; "
+                     "write the value without quotes"))
+        problems.append(problem.format(key=key, value=f"{config[key]!r:.30}"))
     config = {key: value for key, value in config.items() if key not in texts}
     weight_decay = config.get("weight_decay")
     if not _neutral("weight_decay", weight_decay):
-        problems.append(f"`weight_decay={_shown(weight_decay)}` is not Keras 2's `decay=`: it is decoupled weight "
-                        "decay, which shrinks the weights themselves at every step (a regulariser) and leaves the "
-                        "rate as it is. Leave it out")
+        problems.append(_("`weight_decay={value}` is not Keras 2's `decay=`: it is decoupled weight decay, which "
+                          "shrinks the weights themselves at every step (a regulariser) and leaves the rate as it "
+                          "is. Leave it out").format(value=_shown(weight_decay)))
     for key in ("beta_1", "beta_2"):
         if key in config and not _same(config[key], expected[key]):
-            problems.append(f"`{key}={_shown(config[key])}`: the old line kept {key} at its default, the same in "
-                            "Keras 2.2.4 and Keras 3. Leave it out")
+            problems.append(_("`{key}={value}`: the old line kept {key} at its default, the same in Keras 2.2.4 and "
+                              "Keras 3. Leave it out").format(key=key, value=_shown(config[key])))
     if "epsilon" not in texts:  # a string was named above; here None means the learner wrote None
         if config.get("epsilon") is None:
-            problems.append("`epsilon=None`: Keras 3 accepts it, but the first training step fails, because Keras 3 "
-                            "needs a number. In Keras 2.2.4, None stood for a number: the quoted source says which")
+            problems.append(_("`epsilon=None`: Keras 3 accepts it, but the first training step fails, because Keras 3 "
+                              "needs a number. In Keras 2.2.4, None stood for a number: the quoted source says "
+                              "which"))
         elif not _same(config["epsilon"], expected["epsilon"]):
-            problems.append(f"`epsilon={_shown(config['epsilon'])}` is not the number Keras 2.2.4 used for "
-                            "`epsilon=None` (its `K.epsilon()`)")
+            problems.append(_("`epsilon={value}` is not the number Keras 2.2.4 used for `epsilon=None` (its "
+                              "`K.epsilon()`)").format(value=_shown(config["epsilon"])))
     amsgrad = config.get("amsgrad")
     if "amsgrad" not in texts:
         if not amsgrad:
-            problems.append("amsgrad is off: the old line used the AMSGrad variant of Adam; keep it")
+            problems.append(_("amsgrad is off: the old line used the AMSGrad variant of Adam; keep it"))
         elif not _is_true(amsgrad):
-            problems.append(f"`amsgrad={_shown(amsgrad)}`: amsgrad is a flag; write True")
+            problems.append(_("`amsgrad={value}`: amsgrad is a flag; write True").format(value=_shown(amsgrad)))
     clipnorm, global_clipnorm, clipvalue = (config.get(key) for key in ("clipnorm", "global_clipnorm", "clipvalue"))
     if not _neutral("clipnorm", clipnorm):
-        problems.append(f"`clipnorm={_shown(clipnorm)}` in Keras 3 clips the gradient of each weight on its own. "
-                        "Keras 2.2.4's `clipnorm` rescaled all the gradients together, by their joint norm (the "
-                        "quoted `norm` sums over every gradient); Keras 3 gives that another name, see "
-                        "`help(keras.optimizers.Adam)`")
+        problems.append(_("`clipnorm={value}` in Keras 3 clips the gradient of each weight on its own. Keras 2.2.4's "
+                          "`clipnorm` rescaled all the gradients together, by their joint norm (the quoted `norm` "
+                          "sums over every gradient); Keras 3 gives that another name, see "
+                          "`help(keras.optimizers.Adam)`").format(value=_shown(clipnorm)))
     elif not _neutral("clipvalue", clipvalue):
-        problems.append(f"`clipvalue={_shown(clipvalue)}` clips every entry of a gradient on its own; the old line "
-                        "rescaled all the gradients together when their joint norm was too large")
+        problems.append(_("`clipvalue={value}` clips every entry of a gradient on its own; the old line rescaled all "
+                          "the gradients together when their joint norm was too large").format(
+            value=_shown(clipvalue)))
     elif texts & {"clipnorm", "global_clipnorm", "clipvalue"}:
         pass  # a clipping option written as a string: named above
     elif global_clipnorm is None or _same(global_clipnorm, 0.0):
-        problems.append("nothing clips the gradients: the old line's `clipnorm=` rescaled all of them together when "
-                        "their joint norm was too large; keep that")
+        problems.append(_("nothing clips the gradients: the old line's `clipnorm=` rescaled all of them together "
+                          "when their joint norm was too large; keep that"))
     elif not _same(global_clipnorm, expected["global_clipnorm"]):
-        problems.append(f"`global_clipnorm={_shown(global_clipnorm)}` is not the old line's clipnorm value")
+        problems.append(_("`global_clipnorm={value}` is not the old line's clipnorm value").format(
+            value=_shown(global_clipnorm)))
     if config.get("use_ema"):
-        problems.append("`use_ema=True` was not in the old line: it keeps a moving average of the weights and "
-                        "writes it into the model; leave it out")
+        problems.append(_("`use_ema=True` was not in the old line: it keeps a moving average of the weights and "
+                          "writes it into the model; leave it out"))
     loss_scale_factor = config.get("loss_scale_factor")
     if not _neutral("loss_scale_factor", loss_scale_factor):
-        problems.append(f"`loss_scale_factor={_shown(loss_scale_factor)}` was not in the old line; leave it out")
+        problems.append(_("`loss_scale_factor={value}` was not in the old line; leave it out").format(
+            value=_shown(loss_scale_factor)))
     if config.get("gradient_accumulation_steps"):
-        problems.append(f"`gradient_accumulation_steps={_shown(config.get('gradient_accumulation_steps'))}` was not "
-                        "in the old line: it updates the weights only every few batches; leave it out")
+        problems.append(_("`gradient_accumulation_steps={value}` was not in the old line: it updates the weights "
+                          "only every few batches; leave it out").format(
+            value=_shown(config.get("gradient_accumulation_steps"))))
     return problems
 
 
@@ -239,12 +262,15 @@ def _rates(optimizer):
             try:
                 rates.append(float(optimizer.learning_rate))
             except Exception as error:  # the learner's own schedule or function failed
-                raise Reply(wrong(f"reading the optimizer's learning rate at step {step:,} raised "
-                                  f"{type(error).__name__}: {str(error)[:200]}")) from None
+                raise Reply(wrong(_("reading the optimizer's learning rate at step {step:,} raised {kind}: {error}")
+                                  .format(step=step, kind=type(error).__name__, error=str(error)[:200]))) from None
+
+    def reading():
+        return _("reading the optimizer's learning rate at step {step:,}").format(
+            step=SCHEDULE_STEPS[min(len(rates), len(SCHEDULE_STEPS) - 1)])
 
     try:
-        _within_time_limit(lambda: "reading the optimizer's learning rate at step "
-                           f"{SCHEDULE_STEPS[min(len(rates), len(SCHEDULE_STEPS) - 1)]:,}", read)
+        _within_time_limit(reading, read)
     finally:
         iterations.assign(kept)
     return np.array(rates)
@@ -253,62 +279,74 @@ def _rates(optimizer):
 def _schedule_problem(rates):
     expected = np.array([_legacy_rate(t) for t in SCHEDULE_STEPS])
     if not np.all(np.isfinite(rates)):
-        return "the learning rate is NaN or infinite at some step"
+        return _("the learning rate is NaN or infinite at some step")
     if np.allclose(rates, expected, rtol=1e-5, atol=0):
         return None
     if np.all(rates == rates[0]):
-        return (f"the learning rate stays {_format(rates[0])} at every step, but the old line's `decay=` lowered it "
-                "step by step, and Keras 3 ignores `decay=` (with only a warning): give `learning_rate=` a schedule")
+        return _("the learning rate stays {rate} at every step, but the old line's `decay=` lowered it step by step, "
+                 "and Keras 3 ignores `decay=` (with only a warning): give `learning_rate=` a schedule").format(
+            rate=_format(rates[0]))
     if not np.isclose(rates[0], expected[0], rtol=1e-5):
-        return f"the learning rate at step 0 is {_format(rates[0])}, not the old line's starting rate"
+        return _("the learning rate at step 0 is {rate}, not the old line's starting rate").format(
+            rate=_format(rates[0]))
     early = [rate for step, rate in zip(SCHEDULE_STEPS, rates) if step <= 10]
     if all(rate == rates[0] for rate in early):  # flat up to step 10, then lower
-        return ("the learning rate does not change over steps 1 to 10, and falls later; Keras 2.2.4's decay= "
-                "lowered it from the first step on, at every step (a staircase, a piecewise schedule, or one that "
-                "starts slowly?)")
+        return _("the learning rate does not change over steps 1 to 10, and falls later; Keras 2.2.4's decay= "
+                 "lowered it from the first step on, at every step (a staircase, a piecewise schedule, or one that "
+                 "starts slowly?)")
     for description, rules in _SCHEDULE_MISTAKES:
         if any(np.allclose(rates, [rule(t) for t in SCHEDULE_STEPS], rtol=1e-2, atol=1e-12) for rule in rules):
-            return f"the learning rate falls as {description}"
+            return _("the learning rate falls as {description}").format(description=_(description))
     differs = ~np.isclose(rates, expected, rtol=1e-2, atol=0)  # report a step where the difference shows
     first = int(np.argmax(differs if differs.any() else ~np.isclose(rates, expected, rtol=1e-5, atol=0)))
-    slower = rates[first] > expected[first]
-    return (f"the learning rate falls too {'slowly' if slower else 'fast'}: at step {SCHEDULE_STEPS[first]:,} it is "
-            f"{_format(rates[first])}, {'higher' if slower else 'lower'} than the old line's `decay=` made it. "
-            "Keras 2.2.4 counted one step per batch")
+    problem = (_("the learning rate falls too slowly: at step {step:,} it is {rate}, higher than the old line's "
+                 "`decay=` made it. Keras 2.2.4 counted one step per batch") if rates[first] > expected[first] else
+               _("the learning rate falls too fast: at step {step:,} it is {rate}, lower than the old line's `decay=` "
+                 "made it. Keras 2.2.4 counted one step per batch"))
+    return problem.format(step=SCHEDULE_STEPS[first], rate=_format(rates[first]))
+
+
+def _then(first, second):
+    """Two sentences, one after the other."""
+    # TRANSLATORS: two sentences in a row; Chinese puts no space after the full stop 。 of the first.
+    return _("{first} {second}").format(first=first, second=second)
 
 
 def _check_migration(migrated):
     optimizer = _as_optimizer(migrated)
     expected = _expected_config()
-    config = _within_time_limit("reading the optimizer's configuration", _config, optimizer)
+    config = _within_time_limit(_("reading the optimizer's configuration"), _config, optimizer)
     problems = _option_problems(config, expected)
     if not config.get("gradient_accumulation_steps"):  # otherwise `iterations` counts differently
         schedule_problem = _schedule_problem(_rates(optimizer))
         if schedule_problem:  # after the weight_decay trap, which explains it, before the other options
+            # (the translations of the option problems start with the option too: "`weight_decay=...` ...")
             first = 1 if problems and problems[0].startswith("`weight_decay=") else 0
             problems.insert(first, schedule_problem)
-    if len(problems) == 1:
-        raise Reply(wrong(f"{problems[0]}."))
-    if problems:
-        raise Reply(wrong(f"{len(problems)} things differ from the old line: "
-                          + " ".join(f"({k}) {p}." for k, p in enumerate(problems, start=1))))
-    return passed("Keras 3's Adam with AMSGrad, Keras 2.2.4's epsilon, its clipping of all the gradients together, "
-                  "no other option, and a rate that falls as Keras 2.2.4's decay= made it fall at steps 0 to "
-                  f"{SCHEDULE_STEPS[-1]:,}: the same optimizer as the old line. (A `decay=` left in the line would "
-                  "be dropped with a warning: remove it.)")
+    sentences = [_("{problem}.").format(problem=problem) for problem in problems]
+    if len(sentences) == 1:
+        raise Reply(wrong(sentences[0]))
+    if sentences:
+        numbered = [_("({number}) {problem}").format(number=k, problem=p) for k, p in enumerate(sentences, start=1)]
+        raise Reply(wrong(_("{count} things differ from the old line: {problems}").format(
+            count=len(sentences), problems=functools.reduce(_then, numbered))))
+    return passed(_("Keras 3's Adam with AMSGrad, Keras 2.2.4's epsilon, its clipping of all the gradients together, "
+                    "no other option, and a rate that falls as Keras 2.2.4's decay= made it fall at steps 0 to "
+                    "{last:,}: the same optimizer as the old line. (A `decay=` left in the line would be dropped with "
+                    "a warning: remove it.)").format(last=SCHEDULE_STEPS[-1]))
 
 
 ex1 = Exercise(
     "ex1", "optimizers_in_keras", _check_migration,
     hints=[
-        "Go through the old line argument by argument. Which one does Keras 3 refuse, which one does it accept "
-        "and then ignore, and which ones does it accept but read differently from Keras 2.2.4? The quoted source "
-        "says what Keras 2.2.4 did with each. Nothing may be added.",
-        "`lr=` is renamed. For `decay=`, give `learning_rate=` an `InverseTimeDecay` schedule: read in its "
-        "docstring what `decay_steps` counts, and choose it and `decay_rate` so that the rate is divided by "
-        "1 + decay × iterations, with Keras 2.2.4's one iteration per batch. For `epsilon=None`, find the number "
-        "`K.epsilon()` gave and compare it with Keras 3's default. For `clipnorm`, look at what the quoted `norm` "
-        "sums over, then find the Keras 3 argument that clips that way in `help(keras.optimizers.Adam)`.",
+        N_("Go through the old line argument by argument. Which one does Keras 3 refuse, which one does it accept "
+           "and then ignore, and which ones does it accept but read differently from Keras 2.2.4? The quoted "
+           "source says what Keras 2.2.4 did with each. Nothing may be added."),
+        N_("`lr=` is renamed. For `decay=`, give `learning_rate=` an `InverseTimeDecay` schedule: read in its "
+           "docstring what `decay_steps` counts, and choose it and `decay_rate` so that the rate is divided by "
+           "1 + decay × iterations, with Keras 2.2.4's one iteration per batch. For `epsilon=None`, find the number "
+           "`K.epsilon()` gave and compare it with Keras 3's default. For `clipnorm`, look at what the quoted "
+           "`norm` sums over, then find the Keras 3 argument that clips that way in `help(keras.optimizers.Adam)`."),
     ],
 )
 
@@ -344,12 +382,12 @@ _TABLES = {
                0.16: (0.9457, 0), 0.24: (0.9547, 0), 0.32: (0.9575, 0), 0.48: (0.9614, 0), 0.64: (0.9568, 0),
                0.96: (0.9565, 0), 1.28: (0.7503, 2)},
 }
-#: The slips those tables stand for, as the check names them.
+#: The slips those tables stand for, as the check names them ("the one the check measures with ...").
 _SLIPS = {
-    (64, 3): "batches of 64, digits.Trainer's default batch_size",
-    (32, 3): "batches of 32, digits.train's default batch_size",
-    (16, 10): "10 epochs, digits.sweep's default",
-    (64, 10): "batches of 64 and 10 epochs, the defaults of digits.Trainer and digits.sweep",
+    (64, 3): N_("batches of 64, digits.Trainer's default batch_size"),
+    (32, 3): N_("batches of 32, digits.train's default batch_size"),
+    (16, 10): N_("10 epochs, digits.sweep's default"),
+    (64, 10): N_("batches of 64 and 10 epochs, the defaults of digits.Trainer and digits.sweep"),
 }
 
 
@@ -393,29 +431,31 @@ def _edge_problems(low, high, table):
 
     def measured(i):
         mean, failed = table[SGD_GRID[i]]
-        broke = (f" ({failed} of {len(SEEDS)} runs failed: a NaN loss, or a final accuracy below 50 %)"
-                 if failed else "")
-        return (f"at {SGD_GRID[i]:g} the check's runs reach a mean held-out accuracy of {mean:.3f}, below the "
-                f"target {TARGET:.2f}{broke}")
+        if failed:
+            return _("at {rate:g} the check's runs reach a mean held-out accuracy of {mean:.3f}, below the target "
+                     "{target:.2f} ({failed} of {runs} runs failed: a NaN loss, or a final accuracy below "
+                     "50 %)").format(rate=SGD_GRID[i], mean=mean, target=TARGET, failed=failed, runs=len(SEEDS))
+        return _("at {rate:g} the check's runs reach a mean held-out accuracy of {mean:.3f}, below the target "
+                 "{target:.2f}").format(rate=SGD_GRID[i], mean=mean, target=TARGET)
 
     if low < first - 1 or (low == first - 1 and not near(low)):
-        problems.append(f"your band starts too low: {measured(low)}")
+        problems.append(_("your band starts too low: {measured}").format(measured=measured(low)))
     elif low > first + 1:
-        problems.append("your band starts too high: in the check's runs, a smaller rate of the grid also reaches "
-                        "the target")
+        problems.append(_("your band starts too high: in the check's runs, a smaller rate of the grid also reaches "
+                          "the target"))
     if high > last + 1 or (high == last + 1 and not (near(high) or at_the_cliff(high))):
-        problems.append(f"your band ends too high: {measured(high)}")
+        problems.append(_("your band ends too high: {measured}").format(measured=measured(high)))
     elif high < last - 1:
-        problems.append("your band ends too early: in the check's runs, a larger rate of the grid also reaches "
-                        "the target")
+        problems.append(_("your band ends too early: in the check's runs, a larger rate of the grid also reaches "
+                          "the target"))
     return problems
 
 
 def _grid_index(value):
     matches = [i for i, rate in enumerate(SGD_GRID) if math.isclose(value, rate, rel_tol=1e-5)]
     if not matches:
-        raise Reply(wrong(f"`sgd_band` holds {value:g}, which is not a rate of SGD_GRID: sweep the grid's rates and "
-                          "report two of them."))
+        raise Reply(wrong(_("`sgd_band` holds {value:g}, which is not a rate of SGD_GRID: sweep the grid's rates and "
+                            "report two of them.").format(value=value)))
     return matches[0]
 
 
@@ -424,25 +464,27 @@ def _edges(band):
     if band is Ellipsis:
         raise Reply(not_yet("sgd_band"))
     if isinstance(band, (dict, set, frozenset)):
-        raise Reply(wrong(f"`sgd_band` is a {type(band).__name__}: store a pair of rates, `(lowest, highest)`."))
+        raise Reply(wrong(_("`sgd_band` is a {kind}: store a pair of rates, `(lowest, highest)`.").format(
+            kind=type(band).__name__)))
     values = as_numbers(band, "sgd_band")
     if values.size == 1:
-        raise Reply(wrong("`sgd_band` is one number: the task asks for the band's two edges, "
-                          "`sgd_band = (lowest, highest)`, the smallest and the largest rate of SGD_GRID that reach "
-                          "the target."))
+        raise Reply(wrong(_("`sgd_band` is one number: the task asks for the band's two edges, "
+                            "`sgd_band = (lowest, highest)`, the smallest and the largest rate of SGD_GRID that "
+                            "reach the target.")))
     if values.ndim != 1 or values.size != 2:
-        more = (" Store only the lowest and the highest rate of your band, not all of them."
-                if values.ndim == 1 and values.size > 2 else "")
-        raise Reply(wrong(f"`sgd_band` should be two numbers, `(lowest, highest)`, but it has shape "
-                          f"{values.shape}.{more}"))
+        problem = (_("`sgd_band` should be two numbers, `(lowest, highest)`, but it has shape {shape}. Store only the "
+                     "lowest and the highest rate of your band, not all of them.")
+                   if values.ndim == 1 and values.size > 2 else
+                   _("`sgd_band` should be two numbers, `(lowest, highest)`, but it has shape {shape}."))
+        raise Reply(wrong(problem.format(shape=values.shape)))
     low, high = (float(v) for v in values)
     if low > high:
-        raise Reply(wrong(f"`sgd_band` = ({low:g}, {high:g}) starts with the larger rate: write "
-                          "`(lowest, highest)`."))
+        raise Reply(wrong(_("`sgd_band` = ({low:g}, {high:g}) starts with the larger rate: write "
+                            "`(lowest, highest)`.").format(low=low, high=high)))
     for value in (low, high):
         if value <= 0:
-            raise Reply(wrong(f"`sgd_band` holds {value:g}: a learning rate is positive, and SGD_GRID's rates are "
-                              "all positive."))
+            raise Reply(wrong(_("`sgd_band` holds {value:g}: a learning rate is positive, and SGD_GRID's rates are "
+                                "all positive.").format(value=value)))
     return _grid_index(low), _grid_index(high)
 
 
@@ -453,30 +495,37 @@ def _check_band(sgd_band):
     if not problems:
         first, last = _band(table)
         mean, failed = table[SGD_GRID[high]]
-        cliff = (f" At {SGD_GRID[high]:g}, {failed} of the check's {len(SEEDS)} runs failed (mean {mean:.3f}): "
-                 "the top of the band is a cliff, where some seeds train and others break. Your seeds were on the "
-                 "lucky side; more seeds would have moved your edge down." if failed else "")
-        return passed(f"your band, {SGD_GRID[low]:g} to {SGD_GRID[high]:g}, agrees with the check's: on "
-                      f"{len(SEEDS)} splits that no cell used, the rates from {SGD_GRID[first]:g} to "
-                      f"{SGD_GRID[last]:g} reach a mean held-out accuracy of {TARGET:.2f} after {EPOCHS} epochs "
-                      f"(each edge may differ by one grid step).{cliff}")
+        agreement = _("your band, {low:g} to {high:g}, agrees with the check's: on {runs} splits that no cell used, "
+                      "the rates from {first:g} to {last:g} reach a mean held-out accuracy of {target:.2f} after "
+                      "{epochs} epochs (each edge may differ by one grid step).").format(
+            low=SGD_GRID[low], high=SGD_GRID[high], runs=len(SEEDS), first=SGD_GRID[first], last=SGD_GRID[last],
+            target=TARGET, epochs=EPOCHS)
+        if failed:
+            agreement = _("{agreement} At {rate:g}, {failed} of the check's {runs} runs failed (mean {mean:.3f}): the "
+                          "top of the band is a cliff, where some seeds train and others break. Your seeds were on "
+                          "the lucky side; more seeds would have moved your edge down.").format(
+                agreement=agreement, rate=SGD_GRID[high], failed=failed, runs=len(SEEDS), mean=mean)
+        return passed(agreement)
     slips = [text for protocol, text in _SLIPS.items() if protocol in _TABLES
              and not _edge_problems(low, high, _TABLES[protocol])]
-    slip = (f" Your band is close to the one the check measures with {slips[0]}: did your sweep set "
-            f"batch_size={BATCH_SIZE} and epochs={EPOCHS}, and average over at least two seeds?" if slips else "")
-    text = problems[0] if len(problems) == 1 else "; ".join(f"({k}) {p}" for k, p in enumerate(problems, 1))
-    return wrong(f"{text}.{slip}")
+    text = (problems[0] if len(problems) == 1 else
+            _("(1) {first}; (2) {second}").format(first=problems[0], second=problems[1]))
+    if slips:
+        return wrong(_("{problems}. Your band is close to the one the check measures with {slip}: did your sweep set "
+                       "batch_size={batch_size} and epochs={epochs}, and average over at least two seeds?").format(
+            problems=text, slip=_(slips[0]), batch_size=BATCH_SIZE, epochs=EPOCHS))
+    return wrong(_("{problem}.").format(problem=text))
 
 
 ex2 = Exercise(
     "ex2", "optimizers_in_keras", _check_band,
     hints=[
-        "The capstone's table does not answer this: its batches were four times larger, so each of its epochs "
-        "made about a quarter as many steps, and it trained for more epochs. Which edge of the band should move, "
-        "and which way? Then measure it: the band comes from a sweep, not from a guess.",
-        "Build `digits.Trainer(keras.optimizers.SGD(), batch_size=16)` (its default batch size is 64), run "
-        "`digits.sweep(trainer, SGD_GRID, seeds=(0, 1), epochs=3)` (its default is 10 epochs), then keep the rates "
-        "of `digits.summarise(...)` that did not fail and whose mean is at least 0.90: the band runs from the "
-        "smallest of them to the largest.",
+        N_("The capstone's table does not answer this: its batches were four times larger, so each of its epochs "
+           "made about a quarter as many steps, and it trained for more epochs. Which edge of the band should move, "
+           "and which way? Then measure it: the band comes from a sweep, not from a guess."),
+        N_("Build `digits.Trainer(keras.optimizers.SGD(), batch_size=16)` (its default batch size is 64), run "
+           "`digits.sweep(trainer, SGD_GRID, seeds=(0, 1), epochs=3)` (its default is 10 epochs), then keep the "
+           "rates of `digits.summarise(...)` that did not fail and whose mean is at least 0.90: the band runs from "
+           "the smallest of them to the largest."),
     ],
 )

@@ -9,12 +9,14 @@
 import contextlib
 import functools
 import inspect
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from course_utils import checks
 from course_utils.checks import Exercise, Reply, as_numbers, call, not_yet, passed, refusing, wrong
+from course_utils.i18n import N_, _
 
 # --- Exercise 1: one step of Keras's SGD with momentum and weight decay ------------------------------------
 
@@ -36,11 +38,11 @@ class _Run:
 #: The runs of exercise 1 (20 steps each, float32, on the check's own gradients). A shape never starts with 2,
 #: so that a function returning one array instead of a pair cannot be unpacked into two by accident.
 RUNS = (
-    _Run("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9, weight_decay=0.2",
+    _Run(N_("NumPy float32 weights of shape (4,), learning_rate=0.05, momentum=0.9, weight_decay=0.2"),
         False, (4,), 0.05, 0.9, 0.2, False, 51),
-    _Run("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, weight_decay=0.5, "
-        "nesterov=True", True, (3, 2), 0.02, 0.95, 0.5, True, 52),
-    _Run("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5, weight_decay=0.04",
+    _Run(N_("tf.Tensor float32 weights of shape (3, 2), learning_rate=0.02, momentum=0.95, weight_decay=0.5, "
+            "nesterov=True"), True, (3, 2), 0.02, 0.95, 0.5, True, 52),
+    _Run(N_("tf.Tensor float32 weights of shape (5,), learning_rate=0.1, momentum=0.5, weight_decay=0.04"),
         True, (5,), 0.1, 0.5, 0.04, False, 53),
 )
 STEPS = 20
@@ -156,72 +158,97 @@ def _fixed(lr, mu, wd):
     return step
 
 
-_ORDER = "check the order of your function's parameters: (w, velocity, gradient, learning_rate, momentum, weight_decay)"
+_REORDERED = N_("`learning_rate`, `momentum` and `weight_decay` in another order: check the order of your function's "
+                "parameters: (w, velocity, gradient, learning_rate, momentum, weight_decay)")
+_FIXED = N_("fixed numbers in place of the arguments: use the `learning_rate`, `momentum` and `weight_decay` the "
+            "function receives")
 
+#: Each mistake's description completes "They look like ...": marked here, translated where it is shown.
 STEP_MISTAKES = (
-    ("Keras's momentum step without any weight decay: `weight_decay` changes nothing in your step. Keras's SGD "
-     "does apply it: find where in Keras's source", _no_decay),
-    ("weight decay added to the gradient, so that it goes through the velocity: that is an L2 penalty's gradient "
-     "(and what `torch.optim.SGD(weight_decay=...)` does). Keras's weight decay is *decoupled*: it shrinks the "
-     "weights themselves, and the velocity never sees it", _coupled(1.0)),
-    ("weight decay as the gradient of an L2 penalty weight_decay·‖w‖², added to the gradient: Keras's weight decay "
-     "is *decoupled*: it shrinks the weights themselves, and the velocity never sees it", _coupled(2.0)),
-    ("weights that shrink by weight_decay·w at every step, without the learning rate (as in Loshchilov & Hutter's "
-     "SGDW with a constant schedule): read how Keras scales the decay", _decay_without_rate),
-    ("weights that shrink *after* the momentum step: Keras applies its weight decay at another moment of the "
-     "step: read the order of the calls in the optimizer's `apply`", _decay_after),
-    ("weights that *grow* with weight decay: the sign of the decay is flipped", _decay_growing),
-    ("plain SGD: the velocity is not carried from one step to the next, so the momentum does nothing",
+    (N_("Keras's momentum step without any weight decay: `weight_decay` changes nothing in your step. Keras's SGD "
+        "does apply it: find where in Keras's source"), _no_decay),
+    (N_("weight decay added to the gradient, so that it goes through the velocity: that is an L2 penalty's gradient "
+        "(and what `torch.optim.SGD(weight_decay=...)` does). Keras's weight decay is *decoupled*: it shrinks the "
+        "weights themselves, and the velocity never sees it"), _coupled(1.0)),
+    (N_("weight decay as the gradient of an L2 penalty weight_decay·‖w‖², added to the gradient: Keras's weight "
+        "decay is *decoupled*: it shrinks the weights themselves, and the velocity never sees it"), _coupled(2.0)),
+    (N_("weights that shrink by weight_decay·w at every step, without the learning rate (as in Loshchilov & "
+        "Hutter's SGDW with a constant schedule): read how Keras scales the decay"), _decay_without_rate),
+    (N_("weights that shrink *after* the momentum step: Keras applies its weight decay at another moment of the "
+        "step: read the order of the calls in the optimizer's `apply`"), _decay_after),
+    (N_("weights that *grow* with weight decay: the sign of the decay is flipped"), _decay_growing),
+    (N_("plain SGD: the velocity is not carried from one step to the next, so the momentum does nothing"),
      _decayed_first(_plain_sgd)),
-    ("the dampened form, with a factor (1 − momentum) on the gradient (PyTorch's `dampening`, or an average of "
-     "the gradients): Keras's velocity adds the whole step −learning_rate·g", _decayed_first(_dampened)),
-    (("Nesterov's step, but this run did not ask for it: is your default nesterov=False, and does the plain step "
-      "ignore the look-ahead?",
-      "the plain momentum step, but this run asked for nesterov=True (a look-ahead from the velocity *before* its "
-      "update gives the same: look ahead from the new one)"), _decayed_first(_other_form)),
-    ("the weights moved by the velocity *before* it was updated with this step's gradient: update the velocity "
-     "first, then the weights", _decayed_first(_weights_first)),
-    ("steps uphill: a sign is flipped, in the gradient term or where the weights add the velocity",
+    (N_("the dampened form, with a factor (1 − momentum) on the gradient (PyTorch's `dampening`, or an average of "
+        "the gradients): Keras's velocity adds the whole step −learning_rate·g"), _decayed_first(_dampened)),
+    ((N_("Nesterov's step, but this run did not ask for it: is your default nesterov=False, and does the plain "
+         "step ignore the look-ahead?"),
+      N_("the plain momentum step, but this run asked for nesterov=True (a look-ahead from the velocity *before* "
+         "its update gives the same: look ahead from the new one)")), _decayed_first(_other_form)),
+    (N_("the weights moved by the velocity *before* it was updated with this step's gradient: update the velocity "
+        "first, then the weights"), _decayed_first(_weights_first)),
+    (N_("steps uphill: a sign is flipped, in the gradient term or where the weights add the velocity"),
      _decayed_first(_uphill)),
-    ("the velocity returned in place of the weights: return `(w, velocity)`, in that order",
+    (N_("the velocity returned in place of the weights: return `(w, velocity)`, in that order"),
      _decayed_first(_swapped_return)),
-    *((f"`learning_rate`, `momentum` and `weight_decay` in another order: {_ORDER}", _reordered(order))
+    *((_REORDERED, _reordered(order))
       for order in (("mu", "lr", "wd"), ("lr", "wd", "mu"), ("wd", "mu", "lr"), ("mu", "wd", "lr"),
                     ("wd", "lr", "mu"))),
-    ("fixed numbers in place of the arguments: use the `learning_rate`, `momentum` and `weight_decay` the function "
-     "receives", _fixed(0.01, 0.9, 0.01)),
-    ("fixed numbers in place of the arguments: use the `learning_rate`, `momentum` and `weight_decay` the function "
-     "receives", _fixed(0.1, 0.9, 0.5)),
+    (_FIXED, _fixed(0.01, 0.9, 0.01)),
+    (_FIXED, _fixed(0.1, 0.9, 0.5)),
 )
 
 
+def _then(first, second):
+    """Two sentences, one after the other."""
+    # TRANSLATORS: two sentences in a row; Chinese puts no space after the full stop 。 of the first.
+    return _("{first} {second}").format(first=first, second=second)
+
+
+def _at(run_number, step, problem):
+    """A diagnosis of one step of one run."""
+    return _("Run {run}, step {step}: {problem}").format(run=run_number, step=step, problem=problem)
+
+
+def _diagnosis(reply):
+    """A ❌ or 📝 reply's diagnosis, without its verdict (``wrong("...")`` gives back the "...")."""
+    message, verdict = reply.feedback.message, wrong("").message
+    if message.startswith(verdict):
+        return message[len(verdict):]
+    return re.split(r": |：", message, maxsplit=1)[-1]
+
+
 def _pair(result, run_number, step):
-    where = f"Run {run_number}, step {step}"
     if result is None:
-        raise Reply(wrong(f"{where}: `sgd_step` returned None (a function without `return` gives None). "
-                          "Return the new weights and the new velocity: `return w, velocity`."))
+        raise Reply(wrong(_at(run_number, step, _(
+            "`sgd_step` returned None (a function without `return` gives None). Return the new weights and the new "
+            "velocity: `return w, velocity`."))))
     if isinstance(result, (str, bytes, dict, set)):
-        raise Reply(wrong(f"{where}: `sgd_step` returned a {type(result).__name__}; return the pair "
-                          "`(w, velocity)`."))
+        raise Reply(wrong(_at(run_number, step, _("`sgd_step` returned a {kind}; return the pair `(w, velocity)`.")
+                              .format(kind=type(result).__name__))))
     count = len(result) if isinstance(result, (tuple, list)) else 1
     try:
         w, velocity = result
     except (TypeError, ValueError):
-        what = f"{count} values" if count != 1 else f"one {type(result).__name__}"
-        raise Reply(wrong(f"{where}: `sgd_step` should return two values, the new weights and the new velocity "
-                          f"(`return w, velocity`), not {what}.")) from None
+        problem = (_("`sgd_step` should return two values, the new weights and the new velocity "
+                     "(`return w, velocity`), not {count} values.") if count != 1 else
+                   _("`sgd_step` should return two values, the new weights and the new velocity "
+                     "(`return w, velocity`), not one {kind}."))
+        raise Reply(wrong(_at(run_number, step, problem.format(count=count, kind=type(result).__name__)))) from None
     return w, velocity
 
 
 def _values(value, what, shape, run_number, step):
-    verb = "have" if what == "weights" else "has"
     try:
         values = as_numbers(value, what)
     except Reply as reply:
-        raise Reply(wrong(f"Run {run_number}, step {step}: {reply.feedback.message.split(': ', 1)[1]}")) from None
+        raise Reply(wrong(_at(run_number, step, _diagnosis(reply)))) from None
     if values.shape != shape:
-        raise Reply(wrong(f"Run {run_number}, step {step}: the {what} you returned {verb} shape {values.shape}, but "
-                          f"the weights given to the function have shape {shape}: return arrays of that shape."))
+        problem = (_("the weights you returned have shape {shape}, but the weights given to the function have shape "
+                     "{expected}: return arrays of that shape.") if what == "weights" else
+                   _("the velocity you returned has shape {shape}, but the weights given to the function have shape "
+                     "{expected}: return arrays of that shape."))
+        raise Reply(wrong(_at(run_number, step, problem.format(shape=values.shape, expected=shape))))
     return values.copy()
 
 
@@ -242,29 +269,31 @@ def _no_keras_optimizer():
 
 
 def _call_step(function, run, run_number, step, args, extra):
-    given = "tf tensors" if run.tensors else "NumPy arrays"
     try:
         with _no_keras_optimizer():
             return call(function, *args, name="sgd_step", **extra)
     except _KerasCalled:
-        raise Reply(wrong("`sgd_step` runs a Keras optimizer's step (`apply_gradients`, `apply`, `update_step` or "
-                          "`_apply_weight_decay`): "
-                          "the task is to write the step yourself, with +, − and *. Keras is what the check compares "
-                          "your step with."))
+        raise Reply(wrong(_("`sgd_step` runs a Keras optimizer's step (`apply_gradients`, `apply`, `update_step` or "
+                            "`_apply_weight_decay`): the task is to write the step yourself, with +, − and *. Keras "
+                            "is what the check compares your step with.")))
     except Reply as reply:
-        message = reply.feedback.message
-        if not message.startswith("❌"):
+        if not reply.feedback.message.startswith("❌"):
             raise
-        message = message.split(": ", 1)[1].rstrip(".")
-        if "raised TypeError" in message and "argument" in message:
-            message += (". The check calls it as sgd_step(w, velocity, gradient, learning_rate, momentum, "
-                        "weight_decay" + (", nesterov=True" if run.nesterov else "") + "): keep the task's "
-                        "parameters")
-        elif "raised AttributeError" in message and any(name in message for name in (
+        message = _diagnosis(reply).rstrip(".。")  # `call`'s "raised <error>: ..." keeps the error's English name
+        if re.search(r"\bTypeError\b", message) and "argument" in message:
+            message = _("{problem}. The check calls it as sgd_step(w, velocity, gradient, learning_rate, momentum, "
+                        "weight_decay{nesterov}): keep the task's parameters").format(
+                problem=message, nesterov=", nesterov=True" if run.nesterov else "")
+        elif re.search(r"\bAttributeError\b", message) and any(name in message for name in (
                 "assign", "numpy", "copy", "astype", "_id")):
-            message += (f". This run gives your function {given} (not tf.Variables): write the step with +, − and "
-                        "*, which both NumPy arrays and tf tensors have, and return new values")
-        raise Reply(wrong(f"Run {run_number} ({run.label}), step {step}: {message}.")) from None
+            message = (_("{problem}. This run gives your function tf tensors (not tf.Variables): write the step with "
+                         "+, − and *, which both NumPy arrays and tf tensors have, and return new values")
+                       if run.tensors else
+                       _("{problem}. This run gives your function NumPy arrays (not tf.Variables): write the step "
+                         "with +, − and *, which both NumPy arrays and tf tensors have, and return new values")
+                       ).format(problem=message)
+        raise Reply(wrong(_("Run {run} ({label}), step {step}: {problem}.").format(
+            run=run_number, label=_(run.label), step=step, problem=message))) from None
 
 
 def _learner_run(function, run, run_number, weight_decay=None):
@@ -305,6 +334,8 @@ def _agree(mine, reference, rtol=1e-5):
 
 
 _PARAMETERS = ("learning_rate", "momentum", "weight_decay")
+#: The parts of one step that _ignored_parameters probes, as its messages name them ("In the weight decay, ...").
+_WHOLE_STEP, _WEIGHT_DECAY_PART = N_("the whole step"), N_("the weight decay")
 
 
 def _ignored_parameters(function, run, number):
@@ -319,9 +350,9 @@ def _ignored_parameters(function, run, number):
 
     start, gradients = _run_data(run)
     zeros = np.zeros_like(start)
-    settings = (("the whole step", gradients[1], gradients[0], True), ("the weight decay", zeros, zeros, True),
-                ("the velocity's part of the step", gradients[1], zeros, False),
-                ("the gradient's part of the step", zeros, gradients[0], False))
+    settings = ((_WHOLE_STEP, gradients[1], gradients[0], True), (_WEIGHT_DECAY_PART, zeros, zeros, True),
+                (N_("the velocity's part of the step"), gradients[1], zeros, False),
+                (N_("the gradient's part of the step"), zeros, gradients[0], False))
     convert = (lambda a: tf.constant(a)) if run.tensors else (lambda a: a.copy())
     extra = {"nesterov": True} if run.nesterov else {}
     reference = _decayed_first(_momentum)
@@ -337,7 +368,7 @@ def _ignored_parameters(function, run, number):
             values = [run.learning_rate, run.momentum, run.weight_decay if decay else 0.0]
             keras_base = reference(start.astype(np.float64), velocity, gradient, *values, run.nesterov)
             mine_base = learner(velocity, gradient, values)
-            if part == "the weight decay" and np.array_equal(mine_base[0], start):
+            if part == _WEIGHT_DECAY_PART and np.array_equal(mine_base[0], start):
                 continue  # no decay of the weights at all: nothing there to ignore (the probe without decay says more)
             for index, name in enumerate(_PARAMETERS):
                 halved = list(values)
@@ -352,45 +383,65 @@ def _ignored_parameters(function, run, number):
         return None
     everywhere = [name for name in _PARAMETERS if missed[name] and missed[name] == used[name]]
     if everywhere:
-        names = " and ".join(", ".join(f"`{name}`" for name in everywhere).rsplit(", ", 1))
-        they = "they change" if len(everywhere) > 1 else "it changes"
-        return (f"Your step ignores the {names} it receives: halved, {they} nothing in your step. Does it use a "
-                "global variable (section 3 defines `lr` and `mu`) or a fixed number instead of its parameter?")
+        problem = (_("Your step ignores the {names} it receives: halved, it changes nothing in your step. Does it use "
+                     "a global variable (section 3 defines `lr` and `mu`) or a fixed number instead of its "
+                     "parameter?") if len(everywhere) == 1 else
+                   _("Your step ignores the {names} it receives: halved, they change nothing in your step. Does it "
+                     "use a global variable (section 3 defines `lr` and `mu`) or a fixed number instead of its "
+                     "parameter?"))
+        return problem.format(names=_listed(everywhere))
     for name in ("learning_rate", "momentum"):  # a weight decay used elsewhere: the probe without decay says more
-        parts = [part for part in missed[name] if part != "the whole step"]
+        parts = [part for part in missed[name] if part != _WHOLE_STEP]
         if parts:
-            return (f"In {parts[0]}, your step ignores the `{name}` it receives: halved, it changes nothing there, "
-                    "but it changes Keras's step. Does that part use a global variable (section 3 defines `lr` and "
-                    f"`mu`), a fixed number or another parameter in place of `{name}`, or leave it out?")
+            return _("In {part}, your step ignores the `{name}` it receives: halved, it changes nothing there, but it "
+                     "changes Keras's step. Does that part use a global variable (section 3 defines `lr` and `mu`), "
+                     "a fixed number or another parameter in place of `{name}`, or leave it out?").format(
+                part=_(parts[0]), name=name)
     return None
+
+
+def _listed(names):
+    """One to three parameter names in a sentence, in code: `a`; `a` and `b`; `a`, `b` and `c`."""
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    if len(quoted) == 2:
+        return _("{first} and {second}").format(first=quoted[0], second=quoted[1])
+    return _("{first}, {second} and {third}").format(first=quoted[0], second=quoted[1], third=quoted[2])
 
 
 def _weights_problem(function, weights, run, number):
     """Why the learner's weights left Keras's path: a named mistake, or which half of the step is wrong."""
     keras_weights = keras_reference(number - 1)[0]
     first = int(np.argmin(_agree(weights, keras_weights))) + 1
-    where = f"Run {number} ({run.label}): your weights leave Keras's path at step {first}."
+    where = _("Run {run} ({label}): your weights leave Keras's path at step {step}.").format(
+        run=number, label=_(run.label), step=first)
     for description, rule in STEP_MISTAKES:
         if isinstance(description, tuple):  # (said in a plain run, said in a Nesterov run)
             description = description[run.nesterov]
         if _agree(weights, _simulate(rule, run)[0], rtol=1e-4).all():
-            return f"{where} They look like {description}{'' if description.endswith('?') else '.'}"
+            looks = (_("{where} They look like {description}") if description.endswith("?") else
+                     _("{where} They look like {description}."))
+            return looks.format(where=where, description=_(description))
     ignored = _ignored_parameters(function, run, number)
     if ignored:
-        return f"{where} {ignored}"
+        return _then(where, ignored)
     try:  # the same run without weight decay tells the momentum step from the weight decay
         probe = _learner_run(function, run, number, weight_decay=0.0)[0]
         probe_right = _agree(probe, keras_reference(number - 1, 0.0)[0])
     except Reply:
         probe_right = np.zeros(STEPS, dtype=bool)
     if probe_right.all():
-        return (f"{where} With weight_decay=0.0 your steps do follow Keras's: the momentum step is right, and the "
-                "weight decay is not applied as Keras applies it. Read where and how Keras's optimizer applies it.")
+        return _("{where} With weight_decay=0.0 your steps do follow Keras's: the momentum step is right, and the "
+                 "weight decay is not applied as Keras applies it. Read where and how Keras's optimizer applies "
+                 "it.").format(where=where)
     if probe_right[0]:
-        return (f"{where} Even with weight_decay=0.0 your steps leave Keras's path, after a first step that agrees: "
-                "look at what your function does with the velocity it receives and the one it returns.")
-    return (f"{where} Even with weight_decay=0.0 your first step, from a zero velocity, differs from Keras's: look at "
-            "how one step uses the gradient (section 2 writes Keras's momentum step), then add the weight decay.")
+        return _("{where} Even with weight_decay=0.0 your steps leave Keras's path, after a first step that agrees: "
+                 "look at what your function does with the velocity it receives and the one it returns.").format(
+            where=where)
+    return _("{where} Even with weight_decay=0.0 your first step, from a zero velocity, differs from Keras's: look "
+             "at how one step uses the gradient (section 2 writes Keras's momentum step), then add the weight "
+             "decay.").format(where=where)
 
 
 def _velocity_problem(velocities, run, number):
@@ -398,21 +449,25 @@ def _velocity_problem(velocities, run, number):
     right = _agree(velocities, keras_velocities)
     if right.all():
         return None
-    where = f"Run {number} ({run.label}): your weights follow Keras at every step, but"
     rate = np.float32(run.learning_rate)
     if _agree(velocities, -keras_velocities, rtol=1e-4).all():
-        return (f"{where} the velocity you return has the opposite sign of Keras's. Keras's velocity is the step "
-                "itself, the weights add it: it points downhill. Return that one.")
-    if _agree(velocities, -keras_velocities / rate, rtol=1e-4).all():
-        return (f"{where} the velocity you return is PyTorch's, a sum of gradients without the learning rate. "
-                "Keras's velocity (`optimizer.momentums`) already contains −learning_rate, as section 2 writes it: "
-                "return that one.")
-    if _agree(velocities, keras_velocities / rate, rtol=1e-4).all():
-        return (f"{where} the velocity you return lacks the learning rate: Keras's velocity "
-                "(`optimizer.momentums`) already contains it, as section 2 writes it: return that one.")
-    first = int(np.argmin(right)) + 1
-    return (f"{where} the velocity you return differs from Keras's from step {first} on. Return the updated "
-            "velocity, the one Keras stores in `optimizer.momentums`.")
+        problem = _("Run {run} ({label}): your weights follow Keras at every step, but the velocity you return has "
+                    "the opposite sign of Keras's. Keras's velocity is the step itself, the weights add it: it points "
+                    "downhill. Return that one.")
+    elif _agree(velocities, -keras_velocities / rate, rtol=1e-4).all():
+        problem = _("Run {run} ({label}): your weights follow Keras at every step, but the velocity you return is "
+                    "PyTorch's, a sum of gradients without the learning rate. Keras's velocity "
+                    "(`optimizer.momentums`) already contains −learning_rate, as section 2 writes it: return that "
+                    "one.")
+    elif _agree(velocities, keras_velocities / rate, rtol=1e-4).all():
+        problem = _("Run {run} ({label}): your weights follow Keras at every step, but the velocity you return lacks "
+                    "the learning rate: Keras's velocity (`optimizer.momentums`) already contains it, as section 2 "
+                    "writes it: return that one.")
+    else:
+        problem = _("Run {run} ({label}): your weights follow Keras at every step, but the velocity you return "
+                    "differs from Keras's from step {step} on. Return the updated velocity, the one Keras stores in "
+                    "`optimizer.momentums`.")
+    return problem.format(run=number, label=_(run.label), step=int(np.argmin(right)) + 1)
 
 
 def _check_sgd_step(sgd_step):
@@ -422,9 +477,9 @@ def _check_sgd_step(sgd_step):
         if callable(sgd_step):  # otherwise `call` says what it is instead
             inspect.signature(sgd_step).bind(*range(6), nesterov=True)
     except TypeError as error:
-        raise Reply(wrong(f"`sgd_step` cannot be called as the check calls it, sgd_step(w, velocity, gradient, "
-                          f"learning_rate, momentum, weight_decay, nesterov=True): {error}. Keep the task's "
-                          "parameters, in that order.")) from None
+        raise Reply(wrong(_("`sgd_step` cannot be called as the check calls it, sgd_step(w, velocity, gradient, "
+                            "learning_rate, momentum, weight_decay, nesterov=True): {error}. Keep the task's "
+                            "parameters, in that order.").format(error=error))) from None
     except ValueError:  # no signature to read (a builtin): the call itself will tell
         pass
     for number, run in enumerate(RUNS, start=1):
@@ -435,26 +490,26 @@ def _check_sgd_step(sgd_step):
         problem = _velocity_problem(velocities, run, number)
         if problem:
             raise Reply(wrong(problem))
-    return passed(f"`sgd_step` matches keras.optimizers.SGD with weight decay at every step of {len(RUNS)} runs of "
-                  f"{STEPS} steps (NumPy and tf tensors, with and without Nesterov), weights and velocity, to float32 "
-                  "precision. Keras's weight decay is decoupled: it never enters the velocity, unlike an L2 penalty "
-                  "or torch.optim.SGD's weight_decay.")
+    return passed(_("`sgd_step` matches keras.optimizers.SGD with weight decay at every step of {runs} runs of "
+                    "{steps} steps (NumPy and tf tensors, with and without Nesterov), weights and velocity, to "
+                    "float32 precision. Keras's weight decay is decoupled: it never enters the velocity, unlike an L2 "
+                    "penalty or torch.optim.SGD's weight_decay.").format(runs=len(RUNS), steps=STEPS))
 
 
 ex1 = Exercise(
     "ex1", "sgd_momentum", _check_sgd_step,
     hints=[
-        "Two questions decide the step: at which moment of the step does Keras apply the weight decay, and to "
-        "what: to the gradient, or to something else? The docstring does not say; the optimizer's source does, "
-        "and so does an experiment with a zero gradient.",
-        "`print(inspect.getsource(keras.optimizers.SGD.apply))` shows one step of a Keras optimizer. Follow what "
-        "it calls before the update step itself: read that method's source too (the TensorFlow backend's version), "
-        "and note what it changes and with which numbers. Then write the momentum step of section 2 with the "
-        "gradient you are given. Use only +, − and *, and return the pair.",
-        "`apply` calls `self._apply_weight_decay(trainable_variables)` before `self._backend_update_step(...)`; "
-        "`inspect.getsource(keras.optimizers.SGD._apply_weight_decay)` shows what it does to each variable. "
-        "`inspect.getsource(keras.optimizers.SGD.update_step)` then shows the momentum step (with and without "
-        "Nesterov), which sees only the gradient.",
+        N_("Two questions decide the step: at which moment of the step does Keras apply the weight decay, and to "
+           "what: to the gradient, or to something else? The docstring does not say; the optimizer's source does, "
+           "and so does an experiment with a zero gradient."),
+        N_("`print(inspect.getsource(keras.optimizers.SGD.apply))` shows one step of a Keras optimizer. Follow what "
+           "it calls before the update step itself: read that method's source too (the TensorFlow backend's "
+           "version), and note what it changes and with which numbers. Then write the momentum step of section 2 "
+           "with the gradient you are given. Use only +, − and *, and return the pair."),
+        N_("`apply` calls `self._apply_weight_decay(trainable_variables)` before `self._backend_update_step(...)`; "
+           "`inspect.getsource(keras.optimizers.SGD._apply_weight_decay)` shows what it does to each variable. "
+           "`inspect.getsource(keras.optimizers.SGD.update_step)` then shows the momentum step (with and without "
+           "Nesterov), which sees only the gradient."),
     ],
 )
 
@@ -478,31 +533,35 @@ def _float32_compounded(steps):
 
 #: The steps the recipe made, and the ways learners miscount them or misread the question.
 STEPS_TRAINED = EPOCHS * IMAGES // BATCH_SIZE
-_COMPOUNDED = ("a decay compounded at every step (like ExponentialDecay): Keras 2's decay was inverse-time, not "
-               "exponential")
+_COMPOUNDED = N_("a decay compounded at every step (like ExponentialDecay): Keras 2's decay was inverse-time, not "
+                 "exponential")
+_EPOCHS_COUNTED = N_("a count of epochs: Keras 2's decay counted steps (batches), not epochs")
+_INVERTED_COMPOUNDED = N_("the last rate over the first one, and a decay compounded like ExponentialDecay: Keras 2's "
+                          "decay was inverse-time, and the fall is the first rate divided by the last one")
+_PERCENTAGE = N_("a percentage: store the factor, the first rate divided by the last")
+#: Each description completes "`fall` = ... looks like ...": marked here, translated where it is shown.
 FALL_MISTAKES = (
-    ("a count of epochs: Keras 2's decay counted steps (batches), not epochs", _fall_after(EPOCHS)),
-    ("a count of epochs: Keras 2's decay counted steps (batches), not epochs", _fall_after(EPOCHS - 1)),
-    ("one epoch's steps: the recipe trained for more than one epoch", _fall_after(IMAGES // BATCH_SIZE)),
-    ("a count of images (samples): Keras 2's decay counted steps, one per batch", _fall_after(EPOCHS * IMAGES)),
+    (_EPOCHS_COUNTED, _fall_after(EPOCHS)),
+    (_EPOCHS_COUNTED, _fall_after(EPOCHS - 1)),
+    (N_("one epoch's steps: the recipe trained for more than one epoch"), _fall_after(IMAGES // BATCH_SIZE)),
+    (N_("a count of images (samples): Keras 2's decay counted steps, one per batch"), _fall_after(EPOCHS * IMAGES)),
     (_COMPOUNDED, np.exp(RECIPE_DECAY * STEPS_TRAINED)),
     (_COMPOUNDED, _float32_compounded(STEPS_TRAINED)),
     (_COMPOUNDED, _float32_compounded(STEPS_TRAINED - 1)),
-    ("the last rate over the first one: the fall is the first rate divided by the last one, a factor above 1",
+    (N_("the last rate over the first one: the fall is the first rate divided by the last one, a factor above 1"),
      1 / _fall_after(STEPS_TRAINED)),
-    ("the last rate over the first one, and a decay compounded like ExponentialDecay: Keras 2's decay was "
-     "inverse-time, and the fall is the first rate divided by the last one", np.exp(-RECIPE_DECAY * STEPS_TRAINED)),
-    ("the last rate over the first one, and a decay compounded like ExponentialDecay: Keras 2's decay was "
-     "inverse-time, and the fall is the first rate divided by the last one", 1 / _float32_compounded(STEPS_TRAINED)),
-    ("a rate that falls *linearly*, rate·(1 − decay·t): Keras 2's decay divided the rate by (1 + decay·t)",
+    (_INVERTED_COMPOUNDED, np.exp(-RECIPE_DECAY * STEPS_TRAINED)),
+    (_INVERTED_COMPOUNDED, 1 / _float32_compounded(STEPS_TRAINED)),
+    (N_("a rate that falls *linearly*, rate·(1 − decay·t): Keras 2's decay divided the rate by (1 + decay·t)"),
      1 / (1 - RECIPE_DECAY * STEPS_TRAINED)),
-    ("the relative change (fall − 1): store the factor itself, the first rate divided by the last",
+    (N_("the relative change (fall − 1): store the factor itself, the first rate divided by the last"),
      _fall_after(STEPS_TRAINED) - 1),
-    ("the relative change of the rate: store the factor, the first rate divided by the last",
+    (N_("the relative change of the rate: store the factor, the first rate divided by the last"),
      1 - 1 / _fall_after(STEPS_TRAINED)),
-    ("a learning rate, not a factor: divide the first rate by the last", RECIPE_RATE / _fall_after(STEPS_TRAINED)),
-    ("a percentage: store the factor, the first rate divided by the last", 100 * (1 - 1 / _fall_after(STEPS_TRAINED))),
-    ("a percentage: store the factor, the first rate divided by the last", 100 * RECIPE_DECAY * STEPS_TRAINED),
+    (N_("a learning rate, not a factor: divide the first rate by the last"),
+     RECIPE_RATE / _fall_after(STEPS_TRAINED)),
+    (_PERCENTAGE, 100 * (1 - 1 / _fall_after(STEPS_TRAINED))),
+    (_PERCENTAGE, 100 * RECIPE_DECAY * STEPS_TRAINED),
 )
 
 
@@ -519,52 +578,52 @@ def _infinite(answer):
 
 def _check_fall(fall):
     if _infinite(fall):
-        raise Reply(wrong("`fall` is infinite: the last rate you divided by is 0. Keras 2's decay divided the rate "
-                          "by a number that grows with the steps, so the rate never reached 0. (With "
-                          "ExponentialDecay, decay_rate is the factor that multiplies the rate every decay_steps "
-                          "steps, not Keras 2's decay: a small decay_rate sends the rate to 0 at once.)"))
+        raise Reply(wrong(_("`fall` is infinite: the last rate you divided by is 0. Keras 2's decay divided the rate "
+                            "by a number that grows with the steps, so the rate never reached 0. (With "
+                            "ExponentialDecay, decay_rate is the factor that multiplies the rate every decay_steps "
+                            "steps, not Keras 2's decay: a small decay_rate sends the rate to 0 at once.)")))
     value = as_numbers(fall, "fall")
     if value.size != 1:
-        raise Reply(wrong(f"`fall` should be a single number, but it has shape {value.shape}."))
+        raise Reply(wrong(_("`fall` should be a single number, but it has shape {shape}.").format(shape=value.shape)))
     value = float(value.reshape(()))
     shown = f"`fall` = {value:.10g}"
     # Right: the rate of the last step or the one after it (14 999 or 15 000 steps taken), in float32 or float64.
     if abs(value - _fall_after(STEPS_TRAINED)) <= 2.5e-6:
-        return passed(f"fall = {value:.4g}. In the whole training this decay= lowered the rate by "
-                      f"{100 * (1 - 1 / _fall_after(STEPS_TRAINED)):.1f} % at most: a Keras 3 line that simply "
-                      "drops it trains with almost the same rates. Check a recipe's numbers before you copy its "
-                      "decay.")
+        return passed(_("fall = {value:.4g}. In the whole training this decay= lowered the rate by {percent:.1f} % "
+                        "at most: a Keras 3 line that simply drops it trains with almost the same rates. Check a "
+                        "recipe's numbers before you copy its decay.").format(
+            value=value, percent=100 * (1 - 1 / _fall_after(STEPS_TRAINED))))
     for description, mistake in FALL_MISTAKES:
         if np.isclose(value, mistake, rtol=1e-6, atol=0):
-            raise Reply(wrong(f"{shown} looks like {description}."))
+            raise Reply(wrong(_("{shown} looks like {description}.").format(shown=shown, description=_(description))))
     if value == 1.0:
-        raise Reply(wrong(f"{shown} says the rate did not fall at all. Keras 2 did lower it. (If you measured "
-                          "Keras 3's SGD with decay=, Keras 3 ignored the decay: use the schedule that stands for "
-                          "Keras 2's decay.)"))
+        raise Reply(wrong(_("{shown} says the rate did not fall at all. Keras 2 did lower it. (If you measured Keras "
+                            "3's SGD with decay=, Keras 3 ignored the decay: use the schedule that stands for Keras "
+                            "2's decay.)").format(shown=shown)))
     if value <= 0:
-        raise Reply(wrong(f"{shown}: a ratio of two learning rates is above 0."))
+        raise Reply(wrong(_("{shown}: a ratio of two learning rates is above 0.").format(shown=shown)))
     if value < 1:
-        raise Reply(wrong(f"{shown} is below 1. The rate fell, so the first rate divided by the last one is above "
-                          "1: is this the last rate over the first, or a fraction of the rate?"))
+        raise Reply(wrong(_("{shown} is below 1. The rate fell, so the first rate divided by the last one is above "
+                            "1: is this the last rate over the first, or a fraction of the rate?").format(shown=shown)))
     if abs(value / _fall_after(STEPS_TRAINED) - 1) <= 0.01:
-        raise Reply(wrong(f"{shown} is close, but not within the tolerance: compute it in code, with the schedule, "
-                          "instead of rounding or copying digits."))
+        raise Reply(wrong(_("{shown} is close, but not within the tolerance: compute it in code, with the schedule, "
+                            "instead of rounding or copying digits.").format(shown=shown)))
     if value < _fall_after(STEPS_TRAINED):
-        raise Reply(wrong(f"{shown} is less than the fall Keras 2's decay gave. Count what Keras 2's decay "
-                          "counted; the divisor of the schedule that stands for it grows at every one of those "
-                          "(a decay_steps other than 1 makes it grow more slowly)."))
-    raise Reply(wrong(f"{shown} is more than the fall Keras 2's decay gave. Count what Keras 2's decay counted, "
-                      "and compute the two rates with the schedule that stands for it."))
+        raise Reply(wrong(_("{shown} is less than the fall Keras 2's decay gave. Count what Keras 2's decay "
+                            "counted; the divisor of the schedule that stands for it grows at every one of those "
+                            "(a decay_steps other than 1 makes it grow more slowly).").format(shown=shown)))
+    raise Reply(wrong(_("{shown} is more than the fall Keras 2's decay gave. Count what Keras 2's decay counted, "
+                        "and compute the two rates with the schedule that stands for it.").format(shown=shown)))
 
 
 ex2 = Exercise(
     "ex2", "sgd_momentum", _check_fall,
     hints=[
-        "Keras 2's decay divided the rate by a number that grew during training. What made it grow, and how "
-        "large had it grown by the end of this recipe?",
-        "Keras 2's decay counted the optimizer's iterations: one per batch. Build the Keras 3 schedule that stands "
-        "for Keras 2's decay (section 4), call it at step 0 and after the last step, and divide the first rate by "
-        "the second.",
+        N_("Keras 2's decay divided the rate by a number that grew during training. What made it grow, and how "
+           "large had it grown by the end of this recipe?"),
+        N_("Keras 2's decay counted the optimizer's iterations: one per batch. Build the Keras 3 schedule that "
+           "stands for Keras 2's decay (section 4), call it at step 0 and after the last step, and divide the first "
+           "rate by the second."),
     ],
 )
 
@@ -598,35 +657,36 @@ def _steps_to_compare():
 #: The steps at which the learner's rate is compared with the callback's (all within the 30 epochs).
 SCHEDULE_STEPS = _steps_to_compare()
 
-_SHORT_EPOCHS = ("the rate drops a few steps early: your epochs are one step short. 50 000 images are not a whole "
-                 "number of batches of 128, and the last, smaller batch is a step too")
-#: Ways learners turn the callback into a schedule, wrong: named when the learner's rates follow one.
+_SHORT_EPOCHS = N_("the rate drops a few steps early: your epochs are one step short. 50 000 images are not a whole "
+                   "number of batches of 128, and the last, smaller batch is a step too")
+#: Ways learners turn the callback into a schedule, wrong: named when the learner's rates follow one (the
+#: descriptions are marked here and translated where they are shown).
 SCHEDULE_MISTAKES = (
-    ("the rate halves every 10 *steps*: the callback counted epochs, and a schedule counts steps (batches)",
+    (N_("the rate halves every 10 *steps*: the callback counted epochs, and a schedule counts steps (batches)"),
      lambda t: START_RATE * 0.5 ** (t // HALVING_EPOCHS)),
-    ("the rate falls at every step, by half every 10 steps: the callback counted epochs, and a schedule counts "
-     "steps (batches)", lambda t: START_RATE * 0.5 ** (t / HALVING_EPOCHS)),
-    ("the rate drops after 10 and 20 steps: the boundaries count epochs, and a schedule counts steps (batches)",
+    (N_("the rate falls at every step, by half every 10 steps: the callback counted epochs, and a schedule counts "
+        "steps (batches)"), lambda t: START_RATE * 0.5 ** (t / HALVING_EPOCHS)),
+    (N_("the rate drops after 10 and 20 steps: the boundaries count epochs, and a schedule counts steps (batches)"),
      lambda t: START_RATE * 0.5 ** ((t > HALVING_EPOCHS) + (t > 2 * HALVING_EPOCHS))),
-    ("the rate halves at every epoch: the callback halves it every 10 epochs",
+    (N_("the rate halves at every epoch: the callback halves it every 10 epochs"),
      lambda t: START_RATE * 0.5 ** (t // STEPS_PER_EPOCH)),
-    ("the rate falls at every step, by half every epoch: the callback halves it every 10 epochs, and keeps it "
-     "fixed in between", lambda t: START_RATE * 0.5 ** (t / STEPS_PER_EPOCH)),
+    (N_("the rate falls at every step, by half every epoch: the callback halves it every 10 epochs, and keeps it "
+        "fixed in between"), lambda t: START_RATE * 0.5 ** (t / STEPS_PER_EPOCH)),
     (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** (t // ((STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
     (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** ((t >= (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS)
                                                   + (t >= 2 * (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
     (_SHORT_EPOCHS, lambda t: START_RATE * 0.5 ** ((t > (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS)
                                                   + (t > 2 * (STEPS_PER_EPOCH - 1) * HALVING_EPOCHS))),
-    ("the rate drops in the middle of an epoch: an epoch is a whole number of steps (the last, smaller batch is a "
-     "step too)", lambda t: START_RATE * 0.5 ** np.floor(t / (TRAIN_IMAGES / TRAIN_BATCH * HALVING_EPOCHS))),
-    ("the rate falls a little at every step instead of halving at once: the callback kept it fixed for 10 epochs, "
-     "then halved it (ExponentialDecay has an option for that)",
+    (N_("the rate drops in the middle of an epoch: an epoch is a whole number of steps (the last, smaller batch is "
+        "a step too)"), lambda t: START_RATE * 0.5 ** np.floor(t / (TRAIN_IMAGES / TRAIN_BATCH * HALVING_EPOCHS))),
+    (N_("the rate falls a little at every step instead of halving at once: the callback kept it fixed for 10 "
+        "epochs, then halved it (ExponentialDecay has an option for that)"),
      lambda t: START_RATE * 0.5 ** (t / (STEPS_PER_EPOCH * HALVING_EPOCHS))),
-    ("the rate drops one step late: PiecewiseConstantDecay gives the value before a boundary *at* the boundary "
-     "step itself (read its documentation); the first step of an epoch must already have the new rate",
+    (N_("the rate drops one step late: PiecewiseConstantDecay gives the value before a boundary *at* the boundary "
+        "step itself (read its documentation); the first step of an epoch must already have the new rate"),
      lambda t: START_RATE * 0.5 ** (max(t - 1, 0) // (STEPS_PER_EPOCH * HALVING_EPOCHS))),
-    ("the rate drops one step early: the steps are counted from 0, so the first step of an epoch is a multiple of "
-     "its steps", lambda t: START_RATE * 0.5 ** ((t + 1) // (STEPS_PER_EPOCH * HALVING_EPOCHS))),
+    (N_("the rate drops one step early: the steps are counted from 0, so the first step of an epoch is a multiple "
+        "of its steps"), lambda t: START_RATE * 0.5 ** ((t + 1) // (STEPS_PER_EPOCH * HALVING_EPOCHS))),
 )
 
 #: Options of the config that only matter when use_ema=True.
@@ -639,28 +699,33 @@ def _optimizer_type(optimizer):
     if optimizer is Ellipsis:
         raise Reply(not_yet("optimizer"))
     if optimizer is None:
-        raise Reply(wrong("`optimizer` is None: store the optimizer object itself, `optimizer = keras.optimizers...`."))
+        raise Reply(wrong(_("`optimizer` is None: store the optimizer object itself, "
+                            "`optimizer = keras.optimizers...`.")))
     if isinstance(optimizer, str):
-        raise Reply(wrong(f"`optimizer` is the string {optimizer!r:.30}: a string builds an optimizer with its "
-                          "defaults, without the Keras 2 line's momentum or the callback's rates. Build the object."))
+        raise Reply(wrong(_("`optimizer` is the string {text}: a string builds an optimizer with its defaults, "
+                            "without the Keras 2 line's momentum or the callback's rates. Build the object.").format(
+            text=f"{optimizer!r:.30}")))
     if isinstance(optimizer, type) and issubclass(optimizer, keras.optimizers.Optimizer):
-        raise Reply(wrong(f"`optimizer` is the class {optimizer.__name__} itself: call it with the arguments, "
-                          f"`{optimizer.__name__}(...)`."))
+        raise Reply(wrong(_("`optimizer` is the class {name} itself: call it with the arguments, `{name}(...)`.")
+                          .format(name=optimizer.__name__)))
     if isinstance(optimizer, keras.optimizers.schedules.LearningRateSchedule):
-        raise Reply(wrong("`optimizer` is a schedule alone: a schedule is what you give the optimizer as its "
-                          "`learning_rate=`; store the optimizer."))
+        raise Reply(wrong(_("`optimizer` is a schedule alone: a schedule is what you give the optimizer as its "
+                            "`learning_rate=`; store the optimizer.")))
     if isinstance(optimizer, keras.callbacks.Callback):
-        raise Reply(wrong("`optimizer` is a callback: a custom training loop runs no callbacks. Store a Keras "
-                          "optimizer whose `learning_rate=` does what the callback did."))
+        raise Reply(wrong(_("`optimizer` is a callback: a custom training loop runs no callbacks. Store a Keras "
+                            "optimizer whose `learning_rate=` does what the callback did.")))
     if type(optimizer).__module__.startswith("course_utils"):
-        raise Reply(wrong(f"`optimizer` is the course's from-scratch {type(optimizer).__name__} "
-                          "(course_utils.optimizers, the bare `SGD` of this notebook), which takes no schedule. The "
-                          "task is Keras 3 code: keras.optimizers.SGD."))
+        raise Reply(wrong(_("`optimizer` is the course's from-scratch {name} (course_utils.optimizers, the bare `SGD` "
+                            "of this notebook), which takes no schedule. The task is Keras 3 code: "
+                            "keras.optimizers.SGD.").format(name=type(optimizer).__name__)))
     if not isinstance(optimizer, keras.optimizers.Optimizer):
-        raise Reply(wrong(f"`optimizer` should be a Keras optimizer object, not a {type(optimizer).__name__}."))
+        raise Reply(wrong(_("`optimizer` should be a Keras optimizer object, not a {name}.").format(
+            name=type(optimizer).__name__)))
     if type(optimizer) is not keras.optimizers.SGD:
-        kind = "a subclass of SGD" if isinstance(optimizer, keras.optimizers.SGD) else type(optimizer).__name__
-        raise Reply(wrong(f"`optimizer` is {kind}; the Keras 2 line builds keras.optimizers.SGD itself."))
+        problem = (_("`optimizer` is a subclass of SGD; the Keras 2 line builds keras.optimizers.SGD itself.")
+                   if isinstance(optimizer, keras.optimizers.SGD) else
+                   _("`optimizer` is {name}; the Keras 2 line builds keras.optimizers.SGD itself."))
+        raise Reply(wrong(problem.format(name=type(optimizer).__name__)))
 
 
 def _config(optimizer):
@@ -687,21 +752,23 @@ def _option_problems(config, expected):
     problems = []
     weight_decay = config.get("weight_decay")
     if weight_decay not in (None, 0, 0.0):
-        problems.append(f"`weight_decay={weight_decay!r}` was not in the Keras 2 code: it shrinks the weights at "
-                        "every step (exercise 1) and leaves the rate as it is. Leave it out")
+        problems.append(_("`weight_decay={value}` was not in the Keras 2 code: it shrinks the weights at every step "
+                          "(exercise 1) and leaves the rate as it is. Leave it out").format(value=repr(weight_decay)))
     momentum = config.get("momentum")
     if not _same(momentum, expected["momentum"]):
-        problems.append("there is no momentum, so this is plain SGD: keep the Keras 2 line's momentum"
-                        if not momentum else f"momentum={momentum!r} is not the Keras 2 line's momentum")
+        problems.append(_("there is no momentum, so this is plain SGD: keep the Keras 2 line's momentum")
+                        if not momentum else
+                        _("momentum={value} is not the Keras 2 line's momentum").format(value=repr(momentum)))
     if not config.get("nesterov"):
-        problems.append("the Keras 2 line has `nesterov=True`, and yours does not: keep it, it changes every step")
+        problems.append(_("the Keras 2 line has `nesterov=True`, and yours does not: keep it, it changes every step"))
     for key, value in config.items():
         if key in ("name", "learning_rate", "weight_decay", "momentum", "nesterov") or key not in expected:
             continue
         if key in _EMA_ONLY and not config.get("use_ema"):
             continue  # without use_ema these change nothing
         if not _same(value, expected[key]):
-            problems.append(f"`{key}={value!r}` was not in the Keras 2 code: it changes training; leave it out")
+            problems.append(_("`{key}={value}` was not in the Keras 2 code: it changes training; leave it out")
+                            .format(key=key, value=repr(value)))
     return problems
 
 
@@ -723,30 +790,33 @@ def _rates(optimizer):
         except TypeError as error:
             rate = getattr(optimizer, "_learning_rate", None)
             if callable(rate) and not isinstance(rate, keras.optimizers.schedules.LearningRateSchedule):
-                raise Reply(wrong(f"Keras could not read your learning rate (TypeError: {str(error)[:120]}). "
-                                  "Keras calls a callable `learning_rate` with no argument: it does not pass the "
-                                  "step. Give it a LearningRateSchedule, whose __call__ receives the step.")) from None
-            raise Reply(wrong(f"calling your schedule at step {t:,} raised TypeError: {str(error)[:200]}")) from None
+                raise Reply(wrong(_("Keras could not read your learning rate (TypeError: {error}). Keras calls a "
+                                    "callable `learning_rate` with no argument: it does not pass the step. Give it a "
+                                    "LearningRateSchedule, whose __call__ receives the step.").format(
+                    error=str(error)[:120]))) from None
+            raise Reply(wrong(_("calling your schedule at step {step:,} raised TypeError: {error}").format(
+                step=t, error=str(error)[:200]))) from None
         except Exception as error:  # the learner's schedule failed
-            raise Reply(wrong(f"calling your schedule at step {t:,} raised {type(error).__name__}: "
-                              f"{str(error)[:200]}.")) from None
+            raise Reply(wrong(_("calling your schedule at step {step:,} raised {kind}: {error}.").format(
+                step=t, kind=type(error).__name__, error=str(error)[:200]))) from None
         try:
             values = np.asarray(rate.numpy() if hasattr(rate, "numpy") else rate, dtype=np.float64)
         except (TypeError, ValueError):
-            raise Reply(wrong(f"at step {t:,} your learning rate is a {type(rate).__name__}, not a number: a "
-                              "schedule returns one rate for each step.")) from None
+            raise Reply(wrong(_("at step {step:,} your learning rate is a {kind}, not a number: a schedule returns "
+                                "one rate for each step.").format(step=t, kind=type(rate).__name__))) from None
         if values.size != 1:
-            raise Reply(wrong(f"at step {t:,} your schedule returned {values.size} values (shape {values.shape}): a "
-                              "schedule returns one rate, a scalar, for each step."))
+            raise Reply(wrong(_("at step {step:,} your schedule returned {count} values (shape {shape}): a schedule "
+                                "returns one rate, a scalar, for each step.").format(
+                step=t, count=values.size, shape=values.shape)))
         return float(values.reshape(()))
 
     try:
         with checks._time_limit(checks.TIME_LIMIT):
             return _read_all(optimizer, read)
     except checks._TooSlow:
-        raise Reply(wrong(f"reading your learning rate at the {len(SCHEDULE_STEPS)} steps the check compares "
-                          f"took more than {checks.TIME_LIMIT} s, so the check stopped it: is there a loop that never "
-                          "ends in your schedule?")) from None
+        raise Reply(wrong(_("reading your learning rate at the {count} steps the check compares took more than "
+                            "{seconds} s, so the check stopped it: is there a loop that never ends in your "
+                            "schedule?").format(count=len(SCHEDULE_STEPS), seconds=checks.TIME_LIMIT))) from None
     finally:
         iterations.assign(kept)
 
@@ -775,35 +845,50 @@ def _schedule_problem(rates, scheduled):
     """What is wrong with the rates at SCHEDULE_STEPS, or None (scheduled: the learning rate is a schedule)."""
     expected = np.array([_callback_rate(t) for t in SCHEDULE_STEPS])
     if not np.all(np.isfinite(rates)):
-        return "the learning rate is NaN or infinite at some step"
+        return _("the learning rate is NaN or infinite at some step")
     if np.allclose(rates, expected, rtol=1e-5, atol=0):
         return None
     if np.all(rates == rates[0]):
-        start = ("" if np.isclose(rates[0], expected[0], rtol=1e-5) else
-                 ", and it does not start at the Keras 2 line's rate either")
+        right_start = np.isclose(rates[0], expected[0], rtol=1e-5)
         if scheduled:
-            return (f"your schedule keeps the rate at {rates[0]:.6g} at every step of the {TRAIN_EPOCHS} epochs"
-                    f"{start}: it drops too late, or never. What does a schedule count, and how many of those make "
-                    f"the callback's {HALVING_EPOCHS} epochs?")
-        return (f"the learning rate stays {rates[0]:.6g} at every step{start}. In a custom training loop no "
-                "callback lowers it: give `learning_rate=` a schedule that does what the callback did")
+            problem = (_("your schedule keeps the rate at {rate:.6g} at every step of the {epochs} epochs: it drops "
+                         "too late, or never. What does a schedule count, and how many of those make the callback's "
+                         "{halving} epochs?") if right_start else
+                       _("your schedule keeps the rate at {rate:.6g} at every step of the {epochs} epochs, and it "
+                         "does not start at the Keras 2 line's rate either: it drops too late, or never. What does a "
+                         "schedule count, and how many of those make the callback's {halving} epochs?"))
+        else:
+            problem = (_("the learning rate stays {rate:.6g} at every step. In a custom training loop no callback "
+                         "lowers it: give `learning_rate=` a schedule that does what the callback did")
+                       if right_start else
+                       _("the learning rate stays {rate:.6g} at every step, and it does not start at the Keras 2 "
+                         "line's rate either. In a custom training loop no callback lowers it: give `learning_rate=` "
+                         "a schedule that does what the callback did"))
+        return problem.format(rate=rates[0], epochs=TRAIN_EPOCHS, halving=HALVING_EPOCHS)
     if not np.isclose(rates[0], expected[0], rtol=1e-5):
-        return f"the learning rate at step 0 is {rates[0]:.6g}, not the Keras 2 line's starting rate"
+        return _("the learning rate at step 0 is {rate:.6g}, not the Keras 2 line's starting rate").format(
+            rate=rates[0])
     for description, rule in SCHEDULE_MISTAKES:
         if np.allclose(rates, [rule(t) for t in SCHEDULE_STEPS], rtol=1e-4, atol=1e-12):  # float32 underflows
-            return description
+            return _(description)
     rises = np.flatnonzero(np.diff(rates) > 1e-6 * rates[:-1])
     if rises.size:
         step, rate = SCHEDULE_STEPS[rises[0] + 1], rates[rises[0] + 1]
-        return (f"the learning rate rises: at step {step:,} it is {rate:.6g}, above the rate before it. The callback "
-                "only lowers it (a factor that multiplies the rate is below 1 for a decay)")
+        return _("the learning rate rises: at step {step:,} it is {rate:.6g}, above the rate before it. The callback "
+                 "only lowers it (a factor that multiplies the rate is below 1 for a decay)").format(step=step,
+                                                                                                     rate=rate)
     first = int(np.argmax(~np.isclose(rates, expected, rtol=1e-5, atol=0)))
     step, rate = SCHEDULE_STEPS[first], rates[first]
     if rate < expected[first]:
-        return (f"the learning rate falls too early or too far: at step {step:,} it is {rate:.6g}, lower than the "
-                "callback made it")
-    return (f"the learning rate falls too late or too little: at step {step:,} it is {rate:.6g}, higher than the "
-            "callback made it")
+        return _("the learning rate falls too early or too far: at step {step:,} it is {rate:.6g}, lower than the "
+                 "callback made it").format(step=step, rate=rate)
+    return _("the learning rate falls too late or too little: at step {step:,} it is {rate:.6g}, higher than the "
+             "callback made it").format(step=step, rate=rate)
+
+
+def _sentence(problem):
+    """A problem of a list as a sentence: a full stop, unless it is a question."""
+    return problem if problem.endswith(("?", "？")) else _("{problem}.").format(problem=problem)
 
 
 def _check_schedule(optimizer):
@@ -818,26 +903,27 @@ def _check_schedule(optimizer):
         schedule_problem = _schedule_problem(_rates(optimizer), scheduled)
         if schedule_problem:
             problems.insert(0, schedule_problem)
-    problems = [problem if problem.endswith("?") else f"{problem}." for problem in problems]
+    problems = [_sentence(problem) for problem in problems]
     if len(problems) == 1:
         raise Reply(wrong(problems[0]))
     if problems:
-        raise Reply(wrong(f"{len(problems)} things differ from the Keras 2 code: "
-                          + " ".join(f"({k}) {p}" for k, p in enumerate(problems, start=1))))
-    return passed("keras.optimizers.SGD with the Keras 2 line's momentum and Nesterov, no other option, and a rate "
-                  f"that follows the callback's at every step checked ({len(SCHEDULE_STEPS)} steps, among them the "
-                  f"first, middle and last of each of the {TRAIN_EPOCHS} epochs): it trains as the Keras 2 code did, "
-                  "in a custom loop too.")
+        numbered = [_("({number}) {problem}").format(number=k, problem=p) for k, p in enumerate(problems, start=1)]
+        raise Reply(wrong(_("{count} things differ from the Keras 2 code: {problems}").format(
+            count=len(problems), problems=functools.reduce(_then, numbered))))
+    return passed(_("keras.optimizers.SGD with the Keras 2 line's momentum and Nesterov, no other option, and a rate "
+                    "that follows the callback's at every step checked ({count} steps, among them the first, middle "
+                    "and last of each of the {epochs} epochs): it trains as the Keras 2 code did, in a custom loop "
+                    "too.").format(count=len(SCHEDULE_STEPS), epochs=TRAIN_EPOCHS))
 
 
 ex3 = Exercise(
     "ex3", "sgd_momentum", _check_schedule,
     hints=[
-        "The callback thinks in epochs; a schedule receives only the optimizer's step count. How many steps is "
-        "one epoch here, exactly, and what does the rate do between two of the callback's changes?",
-        "Steps per epoch: the batches of one epoch, the last, smaller one included. Section 5 lists Keras's "
-        "schedules: one of them multiplies the rate by a factor every `decay_steps` steps, and has an option "
-        "to do it in jumps; another takes the boundaries (in steps) and the values. Read its docstring "
-        "(`help(...)`) for what it does *at* a boundary. Keep the rest of the Keras 2 line, with `lr=` renamed.",
+        N_("The callback thinks in epochs; a schedule receives only the optimizer's step count. How many steps is "
+           "one epoch here, exactly, and what does the rate do between two of the callback's changes?"),
+        N_("Steps per epoch: the batches of one epoch, the last, smaller one included. Section 5 lists Keras's "
+           "schedules: one of them multiplies the rate by a factor every `decay_steps` steps, and has an option "
+           "to do it in jumps; another takes the boundaries (in steps) and the values. Read its docstring "
+           "(`help(...)`) for what it does *at* a boundary. Keep the rest of the Keras 2 line, with `lr=` renamed."),
     ],
 )

@@ -1,11 +1,13 @@
 """What every exercise's tests share: the not-solved reply, junk answers, and the verdict helpers."""
 
+import copy
 import re
 
 import numpy as np
 import pytest
 
 from conftest import NOT_SOLVED
+from course_utils import i18n
 
 #: Answers no exercise accepts; each must get a clear ❌ (never ✅, never a traceback).
 JUNK = [None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 10**400, float("nan"),
@@ -38,33 +40,52 @@ def assert_passed(feedback):
     assert feedback.message.startswith("✅ Correct"), feedback.message
 
 
-# --- In Chinese (setup(language="zh")): the verdicts, diagnoses and hints of an exercises module ---------------
+# --- The messages in Chinese (setup(language="zh")) ------------------------------------------------------------
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
 def chinese(monkeypatch):
-    """The course's messages in Chinese during one test; the language chosen before comes back after it."""
-    from course_utils import i18n
+    """The course's messages in Chinese during one test; the language chosen before comes back afterwards."""
+    monkeypatch.setattr(i18n, "_chosen", None)
+    i18n.set_language("zh")
 
-    monkeypatch.setattr(i18n, "_chosen", "zh")
 
-
-def assert_in_chinese(feedback, emoji, *parts):
-    """A verdict (its ``emoji``) in Chinese, every placeholder filled, that holds each of ``parts``."""
+def assert_in_chinese(feedback, verdict, *phrases):
+    """A check's reply in Chinese: ``verdict`` (✅, 📝 or ❌) once, Chinese text holding each of ``phrases``, and no
+    placeholder left unfilled."""
     message = feedback.message
-    assert feedback.passed == (emoji == "✅") and message.startswith(emoji), message
-    assert CHINESE.search(message) and "{" not in message and "}" not in message, message
-    for part in parts:
-        assert part in message, f"{part!r} not in {message!r}"
+    assert feedback.passed == (verdict == "✅"), message
+    assert message.startswith(verdict) and message.count(verdict) == 1, message
+    assert CHINESE.search(message) and not re.search(r"\{\w*[}:!]", message), message
+    for phrase in phrases:
+        assert phrase in message, f"{phrase!r} not in {message!r}"
+
+
+def assert_help_in_chinese(exercise):
+    """Every hint of ``exercise`` shown in Chinese (its translation) under a Chinese title, and the solution's title
+    in Chinese; the exercise's count of hints seen stays as it was."""
+    exercise = copy.copy(exercise)
+    for level, hint in enumerate(exercise.hints, start=1):
+        shown = exercise.hint(level)
+        assert i18n._(hint) != hint and i18n._(hint) in shown.text, shown.text
+        assert CHINESE.search(shown.title), shown.title
+    assert CHINESE.search(exercise.solution().title)
+
+
+def untranslated(module):
+    """The texts that ``module`` marks for translation (``_`` or ``N_``) and that have no translation in the
+    current language (the ``chinese`` fixture)."""
+    from babel.messages.extract import extract_from_file
+
+    found = extract_from_file("python", module.__file__, keywords={"_": None, "N_": None})
+    return [text for _, text, _, _ in found if i18n._(text) == text]
 
 
 def assert_hints_in_chinese(exercise):
     """Every level of help, and its title, in Chinese: the exercise's own hint first."""
-    from course_utils.i18n import _
-
     for level, hint in enumerate(exercise.hints, start=1):
         shown = exercise.hint(level)
-        assert CHINESE.search(shown.title) and CHINESE.search(_(hint)), (shown.title, hint)
-        assert shown.text.startswith(_(hint)) and "{" not in shown.text, shown.text
+        assert CHINESE.search(shown.title) and CHINESE.search(i18n._(hint)), (shown.title, hint)
+        assert shown.text.startswith(i18n._(hint)) and "{" not in shown.text, shown.text

@@ -13,7 +13,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, chinese, untranslated)  # noqa: F401 (chinese: a fixture)
 
 from course_utils import checks, digits
 from course_utils import optimizers as course_optimizers
@@ -398,3 +399,51 @@ def test_the_notebook_states_the_tasks_the_checks_own():
                  f"on {len(module.SEEDS)} splits", f"{len(x_train)} training and {len(x_held)} held-out images",
                  f"within {module.NEAR:g} of the target", "_EPSILON = 1e-7"):
         assert fact in text, fact
+
+
+# --- In Chinese: setup(language="zh") -----------------------------------------------------------------------------
+
+
+def test_every_message_of_the_module_is_translated(chinese):
+    assert untranslated(module) == []
+
+
+def test_ex1_answers_in_chinese(chinese):
+    feedback = ex1.check(adam(0.003, decay=1e-4, epsilon=None, global_clipnorm=drop, clipnorm=1.0))
+    assert_in_chinese(feedback, "❌", "有 3 处与原来那行代码不同：（1）学习率在每一步都保持为 0.003，但原来那行代码的 "
+                      "`decay=` 会一步步降低它", "学习率调度。（2）`epsilon=None`：Keras 3 接受它",
+                      "。（3）`clipnorm=1.0` 在 Keras 3 中会单独裁剪每个权重的梯度")
+    assert_in_chinese(ex1.check(adam(schedules.ExponentialDecay(0.003, 1, 1e-4))), "❌",
+                      "学习率的下降方式像是使用 decay_rate=1e-4 的 ExponentialDecay")
+    assert_in_chinese(ex1.check(adam(global_clipnorm=10**400)), "❌", "（超出了 float 的范围）")
+    assert_in_chinese(ex1.check(adam(amsgrad="False")), "❌", "`amsgrad='False'` 是一个字符串")
+    assert_in_chinese(ex1.check(keras.optimizers.Nadam(learning_rate=0.003)), "❌", "`migrated` 属于类 Nadam：")
+    assert_in_chinese(ex1.check(solution("ex1")["migrated"]), "✅", "第 0 到第 1,000,000 步",
+                      "这与原来那行代码是同一个优化器")
+
+
+def test_ex1_a_schedule_that_never_returns_is_stopped_in_chinese(chinese, monkeypatch):
+    monkeypatch.setattr(checks, "TIME_LIMIT", 0.5)
+
+    class Endless(schedules.LearningRateSchedule):
+        def __call__(self, step):
+            while True:
+                pass
+
+    assert_in_chinese(ex1.check(adam(Endless())), "❌", "在第 0 步读取优化器的学习率没有在 0.5 秒内完成")
+
+
+def test_ex2_answers_in_chinese(chinese):
+    assert_in_chinese(ex2.check((0.03, 1.28)), "❌", "（1）你的区间起点太低：在 0.03 处，检查的运行在留出集上的平均"
+                      "准确率为 0.850，低于目标 0.90；（2）你的区间终点太高：", "（8 次运行中有 7 次失败")
+    assert_in_chinese(ex2.check((0.32, 0.96)), "❌", "你的区间起点太高：", "。你的区间与检查在批量大小为 64"
+                      "（digits.Trainer 默认的 batch_size）时测得的区间接近：", "batch_size=16 和 epochs=3")
+    assert_in_chinese(ex2.check((0.64, 0.06)), "❌", "`sgd_band` = (0.64, 0.06) 以较大的学习率开头")
+    assert_in_chinese(ex2.check((0.06, 0.64)), "✅", "你的区间（0.06 到 0.64）与检查的一致：在任何单元格都没有用过的 8 个划分上")
+    assert_in_chinese(ex2.check((0.06, 0.96)), "✅", "）。在 0.96 处，检查的 8 次运行中有 2 次失败", "一道悬崖")
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2], ids=lambda exercise: exercise.label)
+def test_not_solved_hints_and_help_titles_are_in_chinese(chinese, exercise):
+    assert_in_chinese(exercise.check(...), "📝")
+    assert_help_in_chinese(exercise)

@@ -8,7 +8,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, chinese, stable_id, untranslated)  # noqa: F401 (chinese: a fixture)
 
 from course_utils import optimizers as course_optimizers
 from course_utils.checks import stored_solution
@@ -761,3 +762,75 @@ def test_every_solution_is_the_notebook_s(monkeypatch):
         assert stored_solution("sgd_momentum", exercise.label) in repr(exercise.solution())
     monkeypatch.setenv("COURSE_SOLUTIONS", "off")
     assert "switched off" in repr(ex1.solution())
+
+
+# --- In Chinese: setup(language="zh") -----------------------------------------------------------------------------
+
+
+def test_every_message_of_the_module_is_translated(chinese):
+    assert untranslated(sgd_momentum) == []
+
+
+def misses_an_argument(w, velocity, gradient, learning_rate, momentum, weight_decay, nesterov=False):
+    return keras_order(w, velocity, gradient, learning_rate, momentum)  # TypeError: a missing argument
+
+
+EX1_IN_CHINESE = [
+    (momentum_only, ["第 1 次运行（形状为 (4,) 的 NumPy float32 权重，learning_rate=0.05，momentum=0.9，"
+                     "weight_decay=0.2）：你的权重在第 1 步偏离了 Keras 的轨迹。它们看起来像是不带任何权重衰减的 "
+                     "Keras 动量步骤"]),
+    (nesterov_by_default, ["它们看起来像是执行了 Nesterov 的步骤", "普通步骤是否没有做前瞻？"]),
+    (rate_and_momentum_swapped, ["把 `learning_rate`、`momentum` 和 `weight_decay` 的顺序弄混了"]),
+    (with_notebook_globals("globals_lr_and_mu"), ["你的步骤忽略了它收到的 `learning_rate` 和 `momentum`：把它们减半"]),
+    (with_notebook_globals("run_1_settings_typed_in"), ["`learning_rate`、`momentum` 和 `weight_decay`"]),
+    (with_notebook_globals("global_lr_in_the_decay"), ["在权重衰减中，你的步骤忽略了它收到的 `learning_rate`"]),
+    (twice_the_gradient, ["。即使在 weight_decay=0.0 时，你从零速度出发的第一步也与 Keras 的不同"]),
+    (velocity_without_the_rate, ["你的权重每一步都与 Keras 一致，但你返回的速度缺少学习率"]),
+    (no_return, ["第 1 次运行，第 1 步：`sgd_step` 返回了 None"]),
+    (flattened, ["你返回的权重形状为 (6,)，但传给函数的权重形状为 (3, 2)"]),
+    (lambda w, velocity, *rest, nesterov=False: (None, velocity), ["第 1 次运行，第 1 步："]),  # as_numbers's words
+    (numpy_only, ["第 2 次运行（形状为 (3, 2) 的 tf.Tensor float32 权重", "AttributeError",
+                  "。这次运行传给你的函数的是 tf 张量（不是 tf.Variable）", "并返回新的值。"]),
+    (misses_an_argument, ["'weight_decay'。检查以 sgd_step(w, velocity, gradient, learning_rate, momentum, "
+                          "weight_decay) 的形式调用它：请保留任务给定的参数。"]),
+    (calls_keras, ["`sgd_step` 运行了 Keras 优化器的步骤"]),
+    (lambda w, v, g, lr, mu, wd: keras_order(w, v, g, lr, mu, wd), ["的形式调用 `sgd_step`，但它无法这样调用"]),
+]
+
+
+@pytest.mark.parametrize("function, words", EX1_IN_CHINESE, ids=lambda value: getattr(value, "__name__", ""))
+def test_ex1_diagnoses_are_in_chinese(chinese, function, words):
+    feedback = ex1.check(function)
+    assert_in_chinese(feedback, "❌", *words)
+    assert "。。" not in feedback.message and "？。" not in feedback.message
+
+
+def test_ex1_a_right_step_is_confirmed_in_chinese(chinese):
+    assert_in_chinese(ex1.check(solution("ex1")["sgd_step"]), "✅", "在 3 次运行（每次 20 步）的每一步上都与带权重衰减的 "
+                      "keras.optimizers.SGD 一致")
+
+
+def test_ex2_answers_in_chinese(chinese):
+    assert_in_chinese(ex2.check(1 + 1e-6 * 30), "❌", "`fall` = 1.00003 看起来像是按轮数计算的：")
+    assert_in_chinese(ex2.check(0.5), "❌", "`fall` = 0.5 小于 1。")
+    assert_in_chinese(ex2.check(float("inf")), "❌", "`fall` 是无穷大")
+    assert_in_chinese(ex2.check(solution("ex2")["fall"]), "✅", "fall = 1.015。", "最多只把学习率降低了 1.5%")
+
+
+def test_ex3_answers_in_chinese(chinese):
+    feedback = ex3.check(sgd(0.1, momentum=0.95, nesterov=False))
+    assert_in_chinese(feedback, "❌", "有 3 处与 Keras 2 的代码不同：（1）学习率在每一步都保持为 0.1。在自定义训练循环中",
+                      "的学习率调度。（2）momentum=0.95 不是 Keras 2 那行代码的动量。（3）Keras 2 那行代码有 `nesterov=True`")
+    assert_in_chinese(ex3.check(sgd(schedules.ExponentialDecay(0.1, 500_000, 0.5, staircase=True))), "❌",
+                      "回调的 10 轮相当于多少个这样的单位？")
+    assert_in_chinese(ex3.check(sgd(schedules.ExponentialDecay(0.1, 3909, 0.5, staircase=True))), "❌",
+                      "学习率早了一步下降：")
+    assert_in_chinese(ex3.check(sgd(TwoRates())), "❌", "返回了 2 个值（形状为 (2,)）")
+    assert_in_chinese(ex3.check(keras.optimizers.SGD), "❌", "`optimizer` 是类 SGD 本身：请带上参数调用它，`SGD(...)`。")
+    assert_in_chinese(ex3.check(solution("ex3")["optimizer"]), "✅", "在自定义循环中也是如此。")
+
+
+@pytest.mark.parametrize("exercise", [ex1, ex2, ex3], ids=lambda exercise: exercise.label)
+def test_not_solved_hints_and_help_titles_are_in_chinese(chinese, exercise):
+    assert_in_chinese(exercise.check(...), "📝")
+    assert_help_in_chinese(exercise)
