@@ -11,6 +11,9 @@ PORT ?= 8888
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The Simplified Chinese edition (简体中文版): generated from the notebooks and their translations, executed.
+ZH ?= build/zh
+ZH_NOTEBOOKS := $(patsubst notebooks/%,$(ZH)/%,$(NOTEBOOKS))
 # The first Python 3.11+ on PATH; choose another with `make test PYTHON=python3.12`.
 ifndef PYTHON
 PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
@@ -19,11 +22,13 @@ endif
 # JupyterLab refuses to run as root unless told to (containers, CI).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help setup lab test test-fast test-arithmetic test-browser execute student slides lint solutions bench clean clean-all
+.PHONY: help setup lab lab-zh zh test test-fast test-arithmetic test-browser execute student slides lint solutions bench clean clean-all
 .PHONY: book
 
 help:
 	@echo "make lab        set up (first time: a few minutes) and open the workbook in JupyterLab"
+	@echo "make lab-zh     the same in Simplified Chinese (简体中文): the Chinese edition, in a Chinese JupyterLab"
+	@echo "make zh         write the Chinese edition, executed, to build/zh/ (make lab-zh does it when needed)"
 	@echo "make test       set up and run every test: unit tests and all notebooks (nbval), on every core"
 	@echo "make test-fast  only the tests that start no kernel, server or browser: while you work on course_utils"
 	@echo "make test-arithmetic  every notebook under each other arithmetic alone (BLAS kernels, oneDNN), and a third"
@@ -58,6 +63,17 @@ $(INSTRUCTOR_STAMP): $(STAMP) requirements-instructor.txt
 # Create Assignment panel are the instructor's; see docs/instructor_guide.md); `jupyter lab` alone keeps them.
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# The Chinese edition, in JupyterLab's Chinese interface (its own settings folder: English Lab keeps its language).
+lab-zh: $(ZH_NOTEBOOKS)
+	@mkdir -p $(ZH)/.lab-settings/@jupyterlab/translation-extension
+	@echo '{"locale": "zh_CN"}' > $(ZH)/.lab-settings/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	COURSE_LANGUAGE=zh JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=$(ZH) --LabApp.user_settings_dir=$(ZH)/.lab-settings $(ROOT_FLAG) $(LAB_ARGS) $(ZH)/00_start_here.ipynb
+
+zh: $(ZH_NOTEBOOKS)
+
+$(ZH)/%.ipynb: notebooks/%.ipynb locale/zh_CN/notebooks/%.po course_utils/locale/zh_CN/LC_MESSAGES/course_utils.mo | $(STAMP)
+	$(BIN)/python -m tools zh $< --out $(ZH)
 
 test: $(INSTRUCTOR_STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)

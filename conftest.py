@@ -6,11 +6,14 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
 - ``twice/``: in one kernel, offline (a guard refuses connections beyond this machine), Run All, then the lesson's
   claims (``tests/lessons/NN_name.py``: the prose says what the experiments show), then Run All again. Both runs
   must give the stored outputs, so no state leaks from one run into the next.
-- ``other-arithmetic/``: Run All with NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and
-  TensorFlow's oneDNN kernels on, as on other CPUs and installs. The stored outputs must hold there too. The two
-  kinds of arithmetic share one kernel, so that ``make test`` runs each notebook four times in all (twice, once
-  here, once as the student edition); ``make test-arithmetic`` also runs each alone, and a third (OpenBLAS's
-  Sandybridge kernels, oneDNN up to AVX2).
+- ``other-arithmetic/``: Run All of the Chinese edition's code (the same cells, ``setup(language="zh")``) with
+  NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and TensorFlow's oneDNN kernels on, as on other
+  CPUs and installs. The stored outputs must hold there too: course_utils's messages compare equal to their English
+  when they say the same thing with the same values (``tools.translate.translation_patterns``), and a last cell
+  requires every check's and hint's reply in Chinese. The two kinds of arithmetic and the language share one kernel,
+  so that ``make test`` runs each notebook four times in all (twice, once here, once as the student edition);
+  ``make test-arithmetic`` also runs each arithmetic alone, in English, and a third (OpenBLAS's Sandybridge kernels,
+  oneDNN up to AVX2).
 
 nbval does the comparison (its markers, the sanitizers in ``tests/nbval_sanitize.cfg``); each copy names a kernel
 spec (in ``build/nbval/kernels/``) that gives the kernel its environment. The student edition runs in the browser test
@@ -160,13 +163,33 @@ def _once(notebook, stem):
     return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
+CHINESE_VERDICT = '''\
+import re
+
+from course_utils.checks import Feedback, Help
+
+__replies = [value for value in Out.values() if isinstance(value, (Feedback, Help))]
+assert __replies, "no check or hint replied"
+assert not [value for value in __replies if not re.search("[\\u4e00-\\u9fff]", repr(value))], "replies in English"
+'''
+
+
+def _in_chinese(notebook, stem):
+    """Run All of the Chinese edition: the same code cells, ``setup(..., language="zh")`` in the first, and a last
+    cell that requires the checks' and hints' replies in Chinese (they are compared with the English ones too)."""
+    from tools.translate import in_language
+
+    first, *code = _once(notebook, stem)
+    return [nbformat.from_dict({**first, "source": in_language(first.source, "zh")}), *code, _test_cell(CHINESE_VERDICT)]
+
+
 PRESCOTT = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}  # NumPy's BLAS on SSE3 kernels, one thread
 ONEDNN = {"IPYTHONDIR": str(GENERATED / "ipython-onednn")}  # TensorFlow's oneDNN kernels on (ONEDNN_STARTUP)
 
 #: name -> (the kernel's environment beyond the course's, the cells of the copy)
 NOTEBOOK_RUNS = {
     "twice": ({}, _twice),
-    "other-arithmetic": ({**PRESCOTT, **ONEDNN}, _once),
+    "other-arithmetic": ({**PRESCOTT, **ONEDNN}, _in_chinese),
 }
 #: `make test-arithmetic` (COURSE_EVERY_ARITHMETIC=1) also runs each kind of arithmetic alone, and a third one.
 if os.environ.get("COURSE_EVERY_ARITHMETIC") == "1":
@@ -212,12 +235,22 @@ class NotebookRuns(pytest.File):
     def collect(self):
         from nbval.plugin import IPyNbFile
 
+        class ChineseRun(IPyNbFile):
+            """nbval's comparison, with course_utils's messages in English and in Chinese made comparable."""
+
+            def setup_sanitize_files(self):
+                from tools.translate import translation_patterns
+
+                super().setup_sanitize_files()
+                self.sanitize_patterns.update(translation_patterns())
+
         if not NotebookRuns.written:
             write_notebook_runs()
             NotebookRuns.written = True
-        for name in NOTEBOOK_RUNS:
-            yield IPyNbFile.from_parent(self, path=GENERATED / name / self.path.name, name=name,
-                                        nodeid=f"{self.nodeid}::{name}")
+        for name, (_, cells) in NOTEBOOK_RUNS.items():
+            run = ChineseRun if cells is _in_chinese else IPyNbFile
+            yield run.from_parent(self, path=GENERATED / name / self.path.name, name=name,
+                                  nodeid=f"{self.nodeid}::{name}")
 
 
 def pytest_collect_file(file_path, parent):
@@ -323,7 +356,8 @@ def running(process, port, token):
             time.sleep(0.5)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # already ended (it failed to start)
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:

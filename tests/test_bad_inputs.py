@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import course_utils
-from course_utils import (autodiff, basins, callbacks, checks, course, data, descent, digits, environment,
+from course_utils import (autodiff, basins, callbacks, checks, course, data, descent, digits, environment, i18n,
                           gradcheck, landscapes, nn, optimizers, plotting, widgets)
 from course_utils.exercises import learning_rate, optimizers_in_keras
 
@@ -116,6 +116,9 @@ CASES = [
     bad(environment.setup, seed=1.5, argument="seed"),
     bad(environment.setup, seed=True, argument="seed"),
     bad(environment.setup, tensorflow="yes", argument="tensorflow", says="True or False"),
+    bad(environment.setup, language="fr", argument="language", says=r"\['en', 'zh'\]"),
+    bad(i18n.set_language, "zh_CN", argument="language"),
+    bad(i18n.set_language, None, argument="language"),
     # landscapes
     bad(landscapes.quadratic, argument="curvatures"),
     bad(landscapes.quadratic, -1.0, argument="curvatures", says="positive"),
@@ -436,6 +439,8 @@ EXEMPT = {
     "checks.call": "calls the learner's function; anything it gets becomes a verdict (Reply)",
     "checks.refusing": "a context manager for the checks' own code, given the methods it names in the source",
     "checks.solutions_enabled": "takes no arguments",
+    "i18n.current_language": "takes no arguments",
+    "i18n.N_": "marks a text for translation and returns it, whatever it is (the extractor reads the call)",
     "exercises.learning_rate.mystery_curves": "takes no arguments",
     "exercises.learning_rate.lowest_loss": "takes no arguments",
 }

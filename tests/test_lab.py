@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, running, status
+from conftest import NOTEBOOKS, ROOT, free_port, running, status
 
 
 @pytest.fixture
@@ -51,3 +51,32 @@ def test_make_lab_serves_the_workbook_on_localhost_with_a_token(lab_server):
     assert "@jupyter/nbgrader" in config["disabledExtensions"]
     assert status(f"{base}/formgrader", token) == 404
 
+
+
+@pytest.mark.slow
+def test_make_lab_zh_serves_the_chinese_edition_in_a_chinese_interface(tmp_path):
+    """`make lab-zh` with an edition already written (here without outputs, into ZH=tmp): it serves that folder, and
+    JupyterLab's language setting is Chinese there only, with the Chinese language pack installed."""
+    from tools.translate import write_edition
+
+    zh = tmp_path / "zh"
+    write_edition(NOTEBOOKS, zh, execute=False)  # newer than the notebooks and catalogues: make leaves them
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_TOKEN": token, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", f"BIN={Path(sys.executable).parent}", f"ZH={zh}",
+         "--old-file=.venv/.requirements-installed", "lab-zh", f"PORT={port}",
+         "LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.news_url=None"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    with running(process, port, token) as base:
+        assert status(f"{base}/api/contents/00_start_here.ipynb", token) == 200
+        (server_info,) = [json.loads(p.read_text()) for p in tmp_path.glob("jpserver-*.json")]
+        assert server_info["root_dir"] == str(zh)
+        request = urllib.request.Request(f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin",
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(json.loads(response.read())["raw"])["locale"] == "zh_CN"
+        request = urllib.request.Request(f"{base}/lab/api/translations/zh_CN", headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["data"], "the zh_CN language pack must be installed"

@@ -1,6 +1,7 @@
 """Translation catalogues of the notebooks' prose (tools/translate.py): one entry per markdown cell, kept current."""
 
 import gettext
+import re
 
 import nbformat
 import pytest
@@ -8,8 +9,8 @@ from babel.messages.pofile import write_po
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
-from tools.translate import (catalogue_path, message_problems, messages_path, problems, read_catalogue, structure,
-                             template, update_catalogues, update_messages)
+from tools.translate import (catalogue_path, edition, message_problems, messages_path, problems, read_catalogue, structure,
+                             template, translation_patterns, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -147,3 +148,61 @@ def test_the_language_is_chosen_by_setup_or_the_environment(monkeypatch):
 def test_the_package_messages_are_complete_and_current():
     """After changing a message in course_utils, run `python -m tools translate notebooks/*.ipynb` and translate it."""
     assert message_problems() == []
+
+
+# --- The Chinese edition ---------------------------------------------------------------------------------------
+
+GLOSSARY_ROW = re.compile(r"^\| ([^|]+?) \| ([^|]+?) \| (\d\d) \|$", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_edition_has_the_english_code_and_translated_prose(path):
+    english, chinese = nbformat.read(path, as_version=4), edition(path)
+    assert [cell.id for cell in chinese.cells] == [cell.id for cell in english.cells]
+    code = [(a.source, b.source) for a, b in zip(english.cells, chinese.cells) if a.cell_type == "code"]
+    (first_english, first_chinese), *rest = code
+    assert first_chinese == first_english.replace("course_utils.setup(seed=0", 'course_utils.setup(seed=0, language="zh"', 1)
+    assert all(a == b for a, b in rest), "code cells are never translated"
+    markdown = [cell.source for cell in chinese.cells if cell.cell_type == "markdown"]
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in markdown)
+    assert not any(cell.get("outputs") for cell in chinese.cells) and chinese.metadata.course == {"language": "zh"}
+
+
+def test_the_glossary_s_terms_are_the_ones_the_chinese_edition_uses():
+    """Each glossary row's Chinese (one of its variants) appears in the edition of the notebook the row names."""
+    english = nbformat.read(NOTEBOOKS[0], as_version=4)
+    glossary = next(cell.source for cell in english.cells if "| English | 中文 | notebook |" in cell.source)
+    rows = GLOSSARY_ROW.findall(glossary)
+    assert len(rows) > 25
+    prose = {path.stem[:2]: "\n".join(cell.source for cell in edition(path).cells if cell.cell_type == "markdown")
+             for path in NOTEBOOKS}
+    missing = [(english, chinese, number) for english, chinese, number in rows
+               if not any(variant.strip() in prose[number]
+                          for variant in re.split(r"[/(),（），]", chinese) if variant.strip())]
+    assert missing == []
+
+
+def test_an_edition_is_refused_until_every_cell_is_translated(tiny, tmp_path):
+    path, notebook = tiny
+    update_catalogues([path], locale_dir=tmp_path)
+    with pytest.raises(ValueError, match=r"01_tiny.ipynb is not fully translated:\n.*not translated"):
+        edition(path, locale_dir=tmp_path)
+
+
+def test_an_english_and_a_chinese_output_compare_equal_when_they_say_the_same(package):
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！"})
+    (package / "more.py").write_text('from course_utils.i18n import _\n\nX = _("`{a}` is {b} times too large.")\n')
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！", "`{a}` is {b} times too large.":
+                            "`{a}` 大了 {b} 倍。"})
+    patterns = translation_patterns(package_dir=package)
+
+    def sanitized(text):
+        for regex, replacement in patterns.items():
+            text = re.sub(regex, replacement, text)
+        return text
+
+    assert sanitized("❌ `x` is 2 times too large.") == sanitized("❌ `x` 大了 2 倍。")
+    assert sanitized("❌ `x` is 2 times too large.") != sanitized("❌ `x` 大了 3 倍。"), "values still count"
+    assert sanitized("Hello Ada") == "Hello Ada", "a message that ends with a value is compared as it is"

@@ -94,6 +94,14 @@ def grade_demo(args):
     return 0
 
 
+def zh(args):
+    from tools.translate import write_edition
+
+    for path in write_edition(args.notebooks, args.out, execute=not args.no_execute):
+        print(f"wrote {path}")
+    return 0
+
+
 COMMANDS = {
     execute: "re-execute notebooks in place, each in a fresh kernel (outputs and widget state)",
     student: "write the student edition (solutions stubbed, outputs cleared) into --out",
@@ -102,6 +110,7 @@ COMMANDS = {
     lint: "check the notebooks against the course's rules (--rules lists the rules)",
     solutions: "store the notebooks' solutions in the package, for ex1.solution()",
     translate: "update the translation catalogues in locale/ (one entry per markdown cell); --check only reports",
+    zh: "write the Simplified Chinese edition, generated from the notebooks and executed, into --out",
     assignments: "write an nbgrader course (config, source/ with graded cells, gradebook, release/) into --out",
     grade_demo: "grade four simulated students with nbgrader in the course of --out; assert their grades.csv",
 }
@@ -115,7 +124,7 @@ def main(argv=None):
         sub.set_defaults(run=command)
         if command is not book:  # the book takes the notebooks of the course plan, in its order
             sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
-        if command in (student, slides, book):
+        if command in (student, slides, book, zh):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
         if command in (assignments, grade_demo):
             sub.add_argument("--out", type=Path, default=Path("build") / "grading")
@@ -123,6 +132,8 @@ def main(argv=None):
             sub.add_argument("--rules", action="store_true", help="list the rules and exit")
         if command is translate:
             sub.add_argument("--check", action="store_true", help="change nothing; fail unless complete and current")
+        if command is zh:
+            sub.add_argument("--no-execute", action="store_true", help="write the edition without outputs")
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")

@@ -130,12 +130,13 @@ def messages_template(package_dir=PACKAGE_DIR):
 
 
 def untranslatable_calls(package_dir=PACKAGE_DIR):
-    """``_(f"...")`` calls: gettext cannot look up a text that is built before it is translated."""
+    """``_(f"...")`` (or ``+``, ``%``, ``.format()`` inside ``_()``): gettext cannot look up a text built before it is
+    translated. ``_(name)`` is fine: a constant marked with ``N_`` where it is written."""
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and \
-                    node.args and not isinstance(node.args[0], ast.Constant):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and node.args and \
+                    isinstance(node.args[0], (ast.JoinedStr, ast.BinOp, ast.Call)):  # f"", "a" + b, "%s" % b, .format()
                 found.append(f"{path.relative_to(Path(package_dir).parent)}:{node.lineno}: _() of a built text; "
                              "use _(\"... {name} ...\").format(name=...)")
     return found
@@ -193,3 +194,90 @@ def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
     if not target.with_suffix(".mo").exists() or target.with_suffix(".mo").read_bytes() != _compiled(catalogue):
         found.append(f"{target.with_suffix('.mo')} is not compiled from the .po: run python -m tools translate")
     return found
+
+
+# --- An edition in another language: generated from the English notebooks ----------------------------------------
+
+#: The setup call every notebook starts with; the edition adds its language to it.
+_SETUP_CALL = re.compile(r"course_utils\.setup\(([^()]*)\)")
+
+
+def in_language(setup_source, language):
+    """The setup cell's source with ``language=`` added to its ``course_utils.setup(...)`` call."""
+    arguments = _SETUP_CALL.search(setup_source).group(1).strip()
+    return _SETUP_CALL.sub(f'course_utils.setup({arguments + ", " if arguments else ""}language="{language}")',
+                           setup_source, count=1)
+
+
+def edition(path, language="zh", locale="zh_CN", locale_dir=LOCALE_DIR):
+    """The notebook at ``path`` in another language, outputs cleared: each markdown cell from its catalogue, and
+    ``language=`` added to the setup call of its first code cell (so that course_utils's messages follow). Every other code cell is the
+    English one. Raises ValueError when the translation is not complete and current."""
+    path = Path(path)
+    missing = problems(path, locale, locale_dir)
+    if missing:
+        raise ValueError(f"{path.name} is not fully translated:\n" + "\n".join(missing))
+    translated = {entry.context: entry.string for entry in read_catalogue(catalogue_path(path.stem, locale, locale_dir))}
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    setup_cell = code[0] if code else None
+    if setup_cell is None or len(_SETUP_CALL.findall(setup_cell.source)) != 1:
+        raise ValueError(f"{path.name} must call course_utils.setup(...) once in its first code cell")
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translated[f"{path.stem}#{cell.id}"]
+        elif cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            cell.metadata.pop("execution", None)
+    setup_cell.source = in_language(setup_cell.source, language)  # later setup() calls keep the language
+    notebook.metadata.pop("widgets", None)
+    notebook.metadata["course"] = {"language": language}
+    return notebook
+
+
+def write_edition(paths, out_dir, language="zh", execute=True):
+    """Write the edition of each notebook into ``out_dir``, executed unless ``execute`` is False; return the paths."""
+    from tools.execute import run_notebook
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in map(Path, paths):
+        notebook, target = edition(path, language), out_dir / Path(path).name
+        if execute:
+            print(f"executing {target}", flush=True)
+            run_notebook(notebook, out_dir)
+        nbformat.write(notebook, target)
+        written.append(target)
+    return written
+
+
+def _template_regex(template):
+    """A regex matching ``template`` once formatted: its text literally, each field as a named group."""
+    parts, seen = [], set()
+    for literal, field, _, _ in Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field is not None:
+            name = "f_" + re.sub(r"\W", "_", field)
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+            seen.add(name)
+    return "".join(parts), sorted(seen)
+
+
+def translation_patterns(language="zh_CN", package_dir=PACKAGE_DIR, shortest=6):
+    """Regex -> replacement pairs that turn each course_utils message, in English or in ``language``, into the same
+    token with the same values: outputs of the two editions then compare equal exactly when they say the same
+    thing. Left out (compared as they are): messages with fewer than ``shortest`` characters of their own, and
+    messages that end with a value (where it ends cannot be told)."""
+    patterns = {}
+    messages = [message for message in read_catalogue(messages_path(language, package_dir))
+                if message.id and message.string and message.string != message.id]
+    for number, message in enumerate(sorted(messages, key=lambda message: -len(message.id))):
+        english, fields = _template_regex(message.id)
+        translated, _ = _template_regex(message.string)
+        if len(re.sub(r"\{[^{}]*\}", "", message.id)) < shortest or english.endswith("?)"):
+            continue
+        token = f"⟦{number}" + "".join(f"|\\g<{field}>" for field in fields) + "⟧"
+        patterns[english] = token
+        patterns[translated] = token
+    return patterns

@@ -228,7 +228,7 @@ claim("the replay's losses are the ones Keras recorded, which ties Keras's `SGD`
       f"largest relative difference {agree:.1e} below the limit")
 past = steep_factors[~below]
 claim("Just past the limit the factor $|1 - \\eta\\lambda_{\\max}|$ is only a little larger than 1; it rises step by step "
-      "because the rate rises, ×1.12 per step",
+      "because the rate rises by ×1.12 per step",
       1 < past[0] < 1.1 and np.all(np.diff(past) > 0) and round(line_finder.factor, 2) == 1.12, f"{np.round(past[:5], 2)}")
 claim("it takes more than a dozen steps past the limit to grow back", (~below).sum() > 12, f"{(~below).sum()} steps")
 raw_min_step, smooth_min_step, stop_step = int(np.nanargmin(raw)), int(np.argmin(smoothed)), len(raw) - 1
@@ -380,10 +380,10 @@ claim("while the minimum / 10 and the steepest point reach only 0.446 and 0.464,
 seed_worse = np.array(seed_losses["minimum / 10"]) / np.array(seed_losses["minimum"])
 claim("On all three seeds the minimum / 10 ends 6 to 11 times higher than the minimum",
       len(seed_worse) == 3 and f"{seed_worse.min():.0f}" == "6" and f"{seed_worse.max():.0f}" == "11", f"{seed_worse}")
-claim("On seed 1 it is a little lower than the grid's best, 0.2 (0.049)",
+claim("On seed 1 its loss is a little lower than that of the grid's best rate, 0.2 (0.049)",
       best_grid_rate == 0.2 and f"{grid_losses[0.2]:.2g}" == "0.049"
       and candidate_losses["minimum"] < min(finite_grid.values()), f"{grid_losses}")
-claim("and the kept rate, 0.192, is within a factor 1.04 of it",
+claim("and the kept rate, 0.192, is within a factor 1.04 of 0.2",
       f"{picked_rate:.3g}" == "0.192" and max(picked_rate / best_grid_rate, best_grid_rate / picked_rate) < 1.05,
       f"kept {picked_rate:.4f}, grid best {best_grid_rate}")
 at_min, at_01 = np.array(seed_losses["minimum"]), np.array(seed_losses["grid rate 0.1"])

@@ -61,7 +61,7 @@ claim("the four columns stay identical: four copies of one unit", np.all(columns
 tiny, large, glorot, he = (spreads["tanh", name] for name in initializers)
 relu_tiny = spreads["relu", "tiny: N(0, 0.01²)"]
 claim("the signal shrinks about six-fold at every layer with tanh (eight-fold with ReLU), to about $10^{-8}$ after ten "
-      "($10^{-10}$)", 5 < (tiny[0] / tiny[-1]) ** (1 / 9) < 7 and 7 < (relu_tiny[0] / relu_tiny[-1]) ** (1 / 9) < 9.5
+      "($10^{-10}$ with ReLU)", 5 < (tiny[0] / tiny[-1]) ** (1 / 9) < 7 and 7 < (relu_tiny[0] / relu_tiny[-1]) ** (1 / 9) < 9.5
       and 3e-9 < tiny[-1] < 3e-8 and 1e-10 < relu_tiny[-1] < 1e-9,
       f"{(tiny[0] / tiny[-1]) ** (1 / 9):.2f}, {(relu_tiny[0] / relu_tiny[-1]) ** (1 / 9):.2f} per layer")
 tiny_gradients = gradient_sizes["tanh", "tiny: N(0, 0.01²)"]

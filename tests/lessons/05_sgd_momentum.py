@@ -277,7 +277,7 @@ claim("plain SGD sits on the saddle's plateau for 54 steps and gets away at step
       plateau[plain_label] == 54 and escape_step[plain_label] == 91, f"{plateau}, {escape_step}")
 near_zero = np.flatnonzero(np.abs([saddle(p) for p in saddle_runs[momentum_label]]) < 0.01)
 x_momentum = saddle_runs[momentum_label][:, 0]
-claim("momentum never\nsettles there: its loss comes within 0.01 of 0 only at 4 steps, as $x$ swings through 0, and it gets away\nat step 33",
+claim("momentum never\nsettles there: its loss is within 0.01 of 0 on only 4 steps, as $x$ swings through 0, and it gets away\nat step 33",
       plateau[momentum_label] == 4 and escape_step[momentum_label] == 33 and near_zero.max() < escape_step[momentum_label]
       and all(x_momentum[k - 1] * x_momentum[k + 1] < 0 and abs(x_momentum[k]) < 0.1 for k in near_zero)
       and not np.any(near_zero[2:] - near_zero[:-2] == 2),  # never 3 steps in a row

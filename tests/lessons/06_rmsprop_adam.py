@@ -259,7 +259,7 @@ claim("SGD is caught between rates that learn slowly and 0.1",
       f"{[final_loss('SGD', rate) for rate in rnn_rates]}")
 sgd_01 = rnn_runs["SGD", 0.1]
 claim("0.1, which ends no better than predicting the mean", sgd_01["losses"][-1] > 0.9 * mean_loss, f"{sgd_01}")
-claim("Replay the first epoch of that run step by step",
+claim("Replay the first epoch of the run at 0.1 step by step",
       abs(replay_loss - sgd_01["losses"][0]) < 1e-3 * sgd_01["losses"][0], f"{replay_loss} vs {sgd_01['losses'][0]}")
 claim("the gradient norm stays between about 1.5 and 7 for eleven steps",
       big == 11 and 1.5 < norms[:big].min() and norms[:big].max() < 7, f"{norms}")
