@@ -438,10 +438,8 @@ def _ignored_settings(run):
 
 
 def _defaults_text(names):
-    settings = ", ".join(f"{name} = {ADAMW_DEFAULTS[name]:g}" for name in names)
-    if len(names) > 1:
-        return _("{settings} (AdamW's defaults)").format(settings=settings)
-    return _("{settings} (AdamW's default)").format(settings=settings)
+    """``beta_1 = 0.9, beta_2 = 0.999``: the settings ignored, with AdamW's defaults."""
+    return ", ".join(f"{name} = {ADAMW_DEFAULTS[name]:g}" for name in names)
 
 
 def _probe_t_minus_1(adamw_step, index):
@@ -482,9 +480,13 @@ def _diagnose(adamw_step, index, window, expected):
                                     "computed afresh at each step.").format(**where, returned=_(returned))))
         for names, settings in ignored:
             if window.explained((1, 2), settings=settings):
-                raise Reply(wrong(_("In the run with {run}, step {step}: your m and v are those for {defaults}, not "
-                                    "the values passed in. Use the arguments.").format(
-                    **where, defaults=_defaults_text(names))))
+                shown = {**where, "defaults": _defaults_text(names)}
+                if len(names) > 1:
+                    raise Reply(wrong(_("In the run with {run}, step {step}: your m and v are those for {defaults} "
+                                        "(AdamW's defaults), not the values passed in. Use the arguments.").format(
+                        **shown)))
+                raise Reply(wrong(_("In the run with {run}, step {step}: your m and v are those for {defaults} "
+                                    "(AdamW's default), not the values passed in. Use the arguments.").format(**shown)))
         for variant, description in MOMENT_MISTAKES:
             if window.explained((1, 2), variant=variant):
                 raise Reply(wrong(_("In the run with {run}, step {step}: your m and v look like {mistake}.").format(
@@ -518,9 +520,14 @@ def _diagnose(adamw_step, index, window, expected):
         if "epsilon" in names and without_epsilon:
             continue  # AdamW's default epsilon is indistinguishable from none here
         if window.explained((0,), settings=settings):
+            shown = {**where, "defaults": _defaults_text(names)}
+            if len(names) > 1:
+                raise Reply(wrong(_("In the run with {run}, step {step}: m and v are right, but the step on w is the "
+                                    "one for {defaults} (AdamW's defaults), not the values passed in. Use the "
+                                    "arguments.").format(**shown)))
             raise Reply(wrong(_("In the run with {run}, step {step}: m and v are right, but the step on w is the one "
-                                "for {defaults}, not the values passed in. Use the arguments.").format(
-                **where, defaults=_defaults_text(names))))
+                                "for {defaults} (AdamW's default), not the values passed in. Use the "
+                                "arguments.").format(**shown)))
     if without_epsilon and window.explained((0,), variant={"form": "paper", "paper_epsilon": 1e-8}):
         raise Reply(wrong(_("In the run with {run}, step {step}: m and v are right, but the step on w is what it "
                             "would be without epsilon, or with one far smaller than the `epsilon` passed in "
@@ -635,11 +642,12 @@ def _check_adamw_step(adamw_step):
                     _check_own_defaults(adamw_step, run, t, (w, g, m, v), outputs, tolerances)
                 _diagnose(adamw_step, index, _Window(index, steps, tolerances), expected)
             w, m, v = (out.astype(np.float32) for out in outputs)  # Keras keeps w, m and v in float32
-    first, second = (_("{steps} steps with {settings} ({shape} weights)").format(
-        steps=len(run.gradients), settings=_(run.short), shape="×".join(map(str, run.start.shape)))
-        for run in ADAMW_RUNS)
-    return passed(_("`adamw_step` follows keras.optimizers.AdamW at every step, to float32 precision: {first} and "
-                    "{second}.").format(first=first, second=second))
+    (steps_1, settings_1, shape_1), (steps_2, settings_2, shape_2) = (
+        (len(run.gradients), _(run.short), "×".join(map(str, run.start.shape))) for run in ADAMW_RUNS)
+    return passed(_("`adamw_step` follows keras.optimizers.AdamW at every step, to float32 precision: {steps_1} steps "
+                    "with {settings_1} ({shape_1} weights) and {steps_2} steps with {settings_2} ({shape_2} "
+                    "weights).").format(steps_1=steps_1, settings_1=settings_1, shape_1=shape_1, steps_2=steps_2,
+                                        settings_2=settings_2, shape_2=shape_2))
 
 
 ex1 = Exercise(
