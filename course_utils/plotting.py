@@ -1,5 +1,7 @@
 """The course's plot style: a colour-blind-safe palette and sizes that read well in JupyterLab."""
 
+import logging
+
 import numpy as np
 from cycler import cycler
 
@@ -53,6 +55,18 @@ def apply_style():
         _add_chinese_fonts(mpl)
 
 
+class _NearWeightIsFine:
+    """Drops Matplotlib's log line about a Chinese font that has no regular weight (WenQuanYi Zen Hei is medium
+    only): its nearest weight draws the labels well, and the line would land in the notebooks' outputs."""
+
+    def filter(self, record):
+        return not (str(record.msg).startswith("findfont: Failed to find font weight")
+                    and isinstance(record.args, tuple) and len(record.args) > 1 and record.args[1] in CHINESE_FONTS)
+
+
+_NEAR_WEIGHT_IS_FINE = _NearWeightIsFine()
+
+
 def _chinese_fonts(manager):
     installed = {font.name for font in manager.ttflist}
     return [name for name in CHINESE_FONTS if name in installed]
@@ -80,6 +94,7 @@ def _add_chinese_fonts(mpl):
         return
     # Matplotlib takes each glyph from the first family of font.family that has it: Latin ones as in English
     mpl.rcParams["font.family"] = [name for name in mpl.rcParams["font.family"] if name not in chinese] + chinese
+    logging.getLogger("matplotlib.font_manager").addFilter(_NEAR_WEIGHT_IS_FINE)  # added once, however often called
 
 
 def _axes(ax):
@@ -190,7 +205,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
         ax.set_aspect("equal", adjustable="box")
         ax.grid(False)
     locations = np.array([m.location for m in landscape.minima])
-    label = "minimum" if len(landscape.minima) == 1 else "minima"
+    label = _("minimum") if len(landscape.minima) == 1 else _("minima")
     if landscape.dim == 1:
         ax.plot(locations, [m.value for m in landscape.minima], "*", color="black", markersize=12, label=label)
     else:

@@ -116,11 +116,13 @@ def test_in_chinese_the_loss_plot_is_labelled_in_chinese(chinese):
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("轮次", "损失 − 最小值", "Keras")
     assert ax.get_legend().get_texts()[0].get_text() == "keras（发散：第 0 步之后为 NaN）"
     field = plot_gradient_field(landscapes.himmelblau(), n=5)
-    assert field.get_title() == "Himmelblau 函数 的梯度\n方向（箭头）与大小（颜色）"
+    assert field.get_title() == "Himmelblau 函数的梯度\n方向（箭头）与大小（颜色）"
     assert_chinese(field.figure.axes[1].get_ylabel())  # the colour bar's
+    minima = plot_landscape(landscapes.himmelblau()).get_legend().get_texts()[0].get_text()
+    assert (minima, plot_landscape(F).get_legend().get_texts()[1].get_text()) == ("极小值", "最小值")
 
 
-def test_in_chinese_the_style_adds_a_font_with_chinese_glyphs(chinese):
+def test_in_chinese_the_style_adds_a_font_with_chinese_glyphs(chinese, caplog):
     import matplotlib as mpl
 
     with mpl.rc_context(), warnings.catch_warnings(record=True) as warned:
@@ -135,3 +137,4 @@ def test_in_chinese_the_style_adds_a_font_with_chinese_glyphs(chinese):
         warnings.simplefilter("error")  # a glyph missing from every font would warn
         figure.canvas.draw()
     assert mpl.rcParams["font.family"] == ["sans-serif"], "the test leaves the style as it found it"
+    assert not caplog.records, "no log line about the Chinese font's weight reaches the notebook"
