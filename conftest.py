@@ -363,3 +363,28 @@ def running(process, port, token):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+# --- The course's messages in Chinese (course_utils.i18n): for the tests of each module's Chinese messages ---
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """The course speaks Chinese during one test; the language chosen before comes back after it. (Figures drawn
+    without setup's style have no font with Chinese glyphs: Matplotlib's warnings about it are expected.)"""
+    import warnings
+
+    from course_utils import i18n
+
+    monkeypatch.setattr(i18n, "_chosen", "zh")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        yield
+
+
+def assert_chinese(text):
+    """``text`` is a message shown in Chinese: it has Chinese characters and every placeholder is filled."""
+    assert _CHINESE.search(text), f"not Chinese: {text!r}"
+    assert "{" not in text and "}" not in text, f"a placeholder is left: {text!r}"

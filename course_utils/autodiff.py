@@ -9,6 +9,7 @@ reuses the values the forward computation stored.
 import math
 
 from course_utils._validate import as_bool, as_float
+from course_utils.i18n import _
 
 
 class Value:
@@ -161,7 +162,7 @@ def draw_graph(output, ax=None, local_derivatives=False, parameters=()):
             position[node] = (level, last)
     rows = max(y for _, y in position.values()) + 1
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.4 * (max(depth.values()) + 1), 1.3 * rows + 1))
+        _figure, ax = plt.subplots(figsize=(2.4 * (max(depth.values()) + 1), 1.3 * rows + 1))
     colours = {"data": "#FDF2E0", "parameter": "#D9EFD9", "computed": "#E6F0FA"}
     for node in order:
         x, y = position[node]
@@ -181,14 +182,15 @@ def draw_graph(output, ax=None, local_derivatives=False, parameters=()):
     ax.set_xlim(-0.6, max(depth.values()) + 0.6)
     ax.set_ylim(-rows + 0.4, 0.6)
     ax.axis("off")
-    title = "Dataflow graph: forward values (data) and backward gradients (grad)"
+    title = _("Dataflow graph: forward values (data) and backward gradients (grad)")
     if local_derivatives:
-        title += ";\non each edge, the local derivative the backward pass multiplies by"
+        title = _("Dataflow graph: forward values (data) and backward gradients (grad);\non each edge, the local "
+                  "derivative the backward pass multiplies by")
     if parameters:
         handles = [Patch(facecolor=colours[kind], edgecolor="0.4", linewidth=2 if kind == "parameter" else 1,
-                         label=label) for kind, label in (("data", "data (input, target)"),
-                                                          ("parameter", "parameter (trained)"),
-                                                          ("computed", "computed by an operation"))]
+                         label=label) for kind, label in (("data", _("data (input, target)")),
+                                                          ("parameter", _("parameter (trained)")),
+                                                          ("computed", _("computed by an operation")))]
         ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
     ax.set_title(title)
     return ax

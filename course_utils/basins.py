@@ -16,6 +16,7 @@ import numpy as np
 
 from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates
 from course_utils.descent import gradient_descent
+from course_utils.i18n import _
 
 NOWHERE = -1  # the label of a run that diverged or did not settle near any known minimum
 
@@ -122,7 +123,7 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
                          f"got {len(grid_and_labels)} arrays")
     cmap = ListedColormap(["0.85", *colours])
     if ax is None:
-        _, ax = plt.subplots()
+        _figure, ax = plt.subplots()
     if landscape.dim == 1:
         x, labels = grid_and_labels
         ax.scatter(x, np.full_like(x, 0.0), c=labels + 1, cmap=cmap, vmin=0, vmax=len(colours), marker="|", s=400,
@@ -135,10 +136,12 @@ def plot_basins(landscape, *grid_and_labels, ax=None):
     for index, (colour, minimum) in enumerate(zip(colours, landscape.minima)):
         where = np.round(minimum.location, 2).tolist()
         ax.plot([], [], "s", color=colour, alpha=0.8, markersize=10,
-                label=f"basin of {where} (f = {minimum.value:.3g}): {np.mean(labels == index):.0%} of starts")
+                label=_("basin of {where} (f = {value}): {share} of starts").format(
+                    where=where, value=f"{minimum.value:.3g}", share=f"{np.mean(labels == index):.0%}"))
     if np.any(labels == NOWHERE):
         ax.plot([], [], "s", color="0.85", markersize=10,
-                label=f"nowhere yet (on a ridge or saddle): {np.mean(labels == NOWHERE):.1%}")
+                label=_("nowhere yet (on a ridge or saddle): {share}").format(
+                    share=f"{np.mean(labels == NOWHERE):.1%}"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
     return ax
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from course_utils import data
 from course_utils._validate import as_float, as_int
+from course_utils.i18n import N_
 
 
 def __getattr__(name):
@@ -187,7 +188,9 @@ class _LRFinder(_BatchLossHistory):
         """
         if not self.smoothed:
             return None
-        found = {"steepest": self.steepest_rate(), "minimum / 10": self.suggestion(), "minimum": self.minimum_rate()}
+        # the names are data (English in every language); plot_lr_finder shows them translated
+        found = {N_("steepest"): self.steepest_rate(), N_("minimum / 10"): self.suggestion(),
+                 N_("minimum"): self.minimum_rate()}
         return {name: rate for name, rate in found.items() if rate is not None}
 
 

@@ -9,6 +9,10 @@ autograder (nbgrader's hidden tests): the same check, silent, raising AssertionE
 
 A check never ends in a traceback: inside a check, :class:`Reply` stops with a verdict, and any other error
 becomes a message that says the check could not read the answer.
+
+Every message is in the course's language (``setup(language="zh")``, :mod:`course_utils.i18n`): a gettext template
+filled after translation, ``wrong(_("`{name}` has the wrong sign.").format(name=name))``. A verdict is told apart by
+its emoji (✅, 📝, ❌), whatever the language; hints are marked ``N_`` by the exercises modules and translated here.
 """
 
 import contextlib
@@ -28,10 +32,19 @@ from importlib import resources
 import numpy as np
 
 from course_utils._validate import as_array, as_float
+from course_utils.i18n import N_, _, current_language
 
+#: The verdicts' English prefixes (a message starts with one, then ": "); shown in the course's language.
 PASSED = "✅ Correct"
 NOT_YET = "📝 Not solved yet"
 WRONG = "❌ Not yet"
+
+#: Each verdict's emoji (what tells the verdicts apart in any language) and its template, translated when shown.
+_VERDICTS = {
+    PASSED: ("✅", N_("Correct: {message}")),
+    NOT_YET: ("📝", N_("Not solved yet: {message}")),
+    WRONG: ("❌", N_("Not yet: {message}")),
+}
 
 #: Factors a learner really slips in (a forgotten 2 of a square, a mean for a sum of two), named when exact.
 SLIP_FACTORS = (2.0, 0.5)
@@ -59,19 +72,40 @@ class Reply(Exception):
         self.feedback = feedback
 
 
+def _verdict(prefix, message):
+    """``message`` after the verdict ``prefix`` (PASSED, NOT_YET or WRONG), in the course's language."""
+    emoji, template = _VERDICTS[prefix]
+    return f"{emoji} {_(template).format(message=message)}"
+
+
+def _in_language(message):
+    """``message`` with its verdict prefix in the course's language, if it was built with the English one
+    (``f"{NOT_YET}: ..."``)."""
+    if current_language() != "en":
+        for prefix in _VERDICTS:
+            if message.startswith(f"{prefix}: "):
+                return _verdict(prefix, message[len(prefix) + 2:])
+    return message
+
+
 def passed(message):
     """A ✅ verdict."""
-    return Feedback(True, f"{PASSED}: {message}")
+    return Feedback(True, _verdict(PASSED, message))
 
 
 def wrong(message):
     """A ❌ verdict: what looks wrong, never the right value."""
-    return Feedback(False, f"{WRONG}: {message}")
+    return Feedback(False, _verdict(WRONG, message))
 
 
 def not_yet(name, shown="..."):
     """The 📝 verdict for an answer not written yet: it says that, and nothing about the answer."""
-    return Feedback(False, f"{NOT_YET}: `{name}` is still `{shown}`.")
+    return Feedback(False, _verdict(NOT_YET, _("`{name}` is still `{shown}`.").format(name=name, shown=shown)))
+
+
+def is_not_yet(feedback):
+    """True for a 📝 verdict (an answer not written yet), in any language."""
+    return feedback.message.startswith(_VERDICTS[NOT_YET][0])
 
 
 def _format(values, digits=6):
@@ -89,43 +123,46 @@ def as_numbers(answer, name):
     if answer is Ellipsis:
         raise Reply(not_yet(name))
     if answer is None:
-        raise Reply(wrong(f"`{name}` is None. A function without `return` gives None, and so does "
-                          "`x = print(...)`: store the value itself."))
+        raise Reply(wrong(_("`{name}` is None. A function without `return` gives None, and so does "
+                            "`x = print(...)`: store the value itself.").format(name=name)))
     if callable(answer) and not hasattr(answer, "numpy"):
-        raise Reply(wrong(f"`{name}` is a function. Call it and store its result, e.g. `{name}(...)`."))
+        raise Reply(wrong(_("`{name}` is a function. Call it and store its result, e.g. `{name}(...)`.").format(
+            name=name)))
     if isinstance(answer, (str, bytes, bool, np.bool_)):
-        raise Reply(wrong(f"`{name}` should be a number or an array of numbers, not {type(answer).__name__} "
-                          f"{answer!r:.40}."))
+        raise Reply(wrong(_("`{name}` should be a number or an array of numbers, not {type} {value}.").format(
+            name=name, type=type(answer).__name__, value=f"{answer!r:.40}")))
     try:
         raw = np.asarray(answer.numpy() if hasattr(answer, "numpy") else answer)
         if isinstance(answer, complex) or np.iscomplexobj(raw):
-            raise Reply(wrong(f"`{name}` is a complex number; the answer is real."))
+            raise Reply(wrong(_("`{name}` is a complex number; the answer is real.").format(name=name)))
         if raw.dtype.kind not in "iufO":  # booleans, dates, strings and bytes are not numbers
-            raise Reply(wrong(f"`{name}` should be a number or an array of numbers, not an array of {raw.dtype}."))
+            raise Reply(wrong(_("`{name}` should be a number or an array of numbers, not an array of {dtype}.").format(
+                name=name, dtype=raw.dtype)))
         if raw.dtype.kind == "O" and any(isinstance(x, (str, bytes, bool, np.bool_)) for x in raw.flat):
-            raise Reply(wrong(f"`{name}` holds text or True/False; it should hold numbers."))
+            raise Reply(wrong(_("`{name}` holds text or True/False; it should hold numbers.").format(name=name)))
         with np.errstate(over="raise"):
             values = raw.astype(np.float64)
     except (OverflowError, FloatingPointError):
-        raise Reply(wrong(f"`{name}` is too large for a float (beyond 1.8e308).")) from None
+        raise Reply(wrong(_("`{name}` is too large for a float (beyond 1.8e308).").format(name=name))) from None
     except (TypeError, ValueError, AttributeError):
-        raise Reply(wrong(f"`{name}` should be a number or an array of numbers; this {type(answer).__name__} "
-                          "cannot be read as one.")) from None
+        raise Reply(wrong(_("`{name}` should be a number or an array of numbers; this {type} cannot be read as "
+                            "one.").format(name=name, type=type(answer).__name__))) from None
     if values.dtype == object or not np.all(np.isfinite(values)):
-        raise Reply(wrong(f"`{name}` contains NaN or infinity: {_format(values)}."))
+        raise Reply(wrong(_("`{name}` contains NaN or infinity: {values}.").format(name=name, values=_format(values))))
     return values
 
 
 def _shape_problem(values, expected, name):
     if values.shape == expected.shape or (expected.ndim == 0 and values.size == 1):
         return None
+    shapes = {"name": name, "shape": values.shape, "expected": expected.shape}
     if expected.ndim == 0:
-        return f"`{name}` should be a single number, but it has shape {values.shape}."
+        return _("`{name}` should be a single number, but it has shape {shape}.").format(**shapes)
     if values.T.shape == expected.shape and values.ndim > 1:
-        return f"`{name}` has shape {values.shape}, the transpose of the expected {expected.shape}."
+        return _("`{name}` has shape {shape}, the transpose of the expected {expected}.").format(**shapes)
     if values.size == expected.size:
-        return f"`{name}` has shape {values.shape} but should have shape {expected.shape} (reshape it?)."
-    return f"`{name}` has shape {values.shape} but should have shape {expected.shape}."
+        return _("`{name}` has shape {shape} but should have shape {expected} (reshape it?).").format(**shapes)
+    return _("`{name}` has shape {shape} but should have shape {expected}.").format(**shapes)
 
 
 def compare_numbers(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, mistakes=None, factors=SLIP_FACTORS):
@@ -157,25 +194,29 @@ def _compare(answer, expected, name, rtol, atol, mistakes, factors):
             return bool(np.allclose(values, target, rtol=rtol, atol=atol))
 
     if close(expected):
-        return passed(f"{name} = {_format(values)}.")
-    shown = f"`{name}` = {_format(values, digits=10)}"
+        return passed(_("{name} = {value}.").format(name=name, value=_format(values)))
+    shown = {"name": name, "value": _format(values, digits=10)}
     for description, value in mistakes.items():
         if close(np.broadcast_to(np.asarray(value, dtype=np.float64), expected.shape)):
-            return wrong(f"{shown} looks like {description}.")
+            # the exercises module marks its descriptions with N_ (or translates them itself)
+            return wrong(_("`{name}` = {value} looks like {description}.").format(description=_(description),
+                                                                                  **shown))
     if close(-expected):
-        return wrong(f"{shown} has the wrong sign.")
+        return wrong(_("`{name}` = {value} has the wrong sign.").format(**shown))
     for factor in factors:
         if close(factor * expected, rtol=max(rtol, 1e-9)):
-            return wrong(f"{shown} is off by a factor of {Fraction(factor).limit_denominator(1000)}.")
+            return wrong(_("`{name}` = {value} is off by a factor of {factor}.").format(
+                factor=Fraction(factor).limit_denominator(1000), **shown))
     if close(expected, rtol=1e-2):
-        return wrong(f"{shown} is close, but not within the tolerance: compute it in code (float64) "
-                     "instead of rounding or copying digits.")
+        return wrong(_("`{name}` = {value} is close, but not within the tolerance: compute it in code (float64) "
+                       "instead of rounding or copying digits.").format(**shown))
     if expected.size > 1:
         with np.errstate(all="ignore"):
             right = np.isclose(values, expected, rtol=rtol, atol=atol)
         if right.any():
-            return wrong(f"{shown}: {int(right.sum())} of {right.size} entries are right, the others are not.")
-    return wrong(f"{shown} is not the expected value.")
+            return wrong(_("`{name}` = {value}: {right} of {size} entries are right, the others are not.").format(
+                right=int(right.sum()), size=right.size, **shown))
+    return wrong(_("`{name}` = {value} is not the expected value.").format(**shown))
 
 
 #: Seconds a learner's function may run inside a check before it is stopped as an endless loop.
@@ -219,7 +260,7 @@ def refusing(methods, error):
         raise error()
 
     saved = [(owner, name, vars(owner)[name]) for owner, name in methods if name in vars(owner)]
-    for owner, name, _ in saved:
+    for owner, name, _original in saved:
         setattr(owner, name, refuse)
     try:
         yield
@@ -233,17 +274,19 @@ def call(function, *args, name, **kwargs):
     if function is Ellipsis:
         raise Reply(not_yet(name))
     if not callable(function):
-        raise Reply(wrong(f"`{name}` should be a function (def {name}(...): ...), not a {type(function).__name__}."))
+        raise Reply(wrong(_("`{name}` should be a function (def {name}(...): ...), not a {type}.").format(
+            name=name, type=type(function).__name__)))
     try:
         with _time_limit(TIME_LIMIT):
             result = function(*args, **kwargs)
     except _TooSlow:
-        raise Reply(wrong(f"`{name}` did not finish within {TIME_LIMIT} s, so the check stopped it: is there a loop "
-                          "that never ends?")) from None
+        raise Reply(wrong(_("`{name}` did not finish within {seconds} s, so the check stopped it: is there a loop "
+                            "that never ends?").format(name=name, seconds=TIME_LIMIT))) from None
     except (Exception, SystemExit) as error:  # the learner's code failed: say where and how, as a verdict
-        raise Reply(wrong(f"calling `{name}` raised {type(error).__name__}: {str(error)[:300]}")) from None
+        raise Reply(wrong(_("calling `{name}` raised {error}: {detail}").format(
+            name=name, error=type(error).__name__, detail=str(error)[:300]))) from None
     if result is Ellipsis:
-        raise Reply(Feedback(False, f"{NOT_YET}: `{name}` still returns `...`."))
+        raise Reply(Feedback(False, _verdict(NOT_YET, _("`{name}` still returns `...`.").format(name=name))))
     return result
 
 
@@ -340,8 +383,8 @@ class Exercise:
             inspect.signature(self._checker).bind(*answers, **named)
         except TypeError:
             wanted = ", ".join(inspect.signature(self._checker).parameters)
-            return Feedback(False, f"{WRONG}: pass your answer to the check: `{self.label}.check({wanted})`, as the "
-                                   "check cell does.")
+            return wrong(_("pass your answer to the check: `{label}.check({wanted})`, as the check cell does.").format(
+                label=self.label, wanted=wanted))
         try:
             with _time_limit(TIME_LIMIT):  # the learner's code inside the check cannot hang it
                 feedback = self._checker(*answers, **named)
@@ -350,16 +393,19 @@ class Exercise:
         except Reply as reply:
             feedback = reply.feedback
         except _TooSlow:
-            feedback = wrong(f"the check stopped your code after {TIME_LIMIT} s: is there a loop that never ends?")
+            feedback = wrong(_("the check stopped your code after {seconds} s: is there a loop that never "
+                               "ends?").format(seconds=TIME_LIMIT))
         except Exception as error:  # a check must always answer, whatever it was given
-            feedback = wrong(f"your answer could not be checked ({type(error).__name__}: {str(error)[:200]}). "
-                             "Run the exercise cell again, then this cell; if it persists, restart the kernel.")
+            feedback = wrong(_("your answer could not be checked ({error}: {detail}). Run the exercise cell again, "
+                               "then this cell; if it persists, restart the kernel.").format(
+                error=type(error).__name__, detail=str(error)[:200]))
+        message = _in_language(feedback.message)
         if feedback.passed:
-            return feedback
-        if feedback.message.startswith(NOT_YET):
-            return Feedback(False, f"{feedback.message} Write your answer in the exercise cell, run it, then "
-                                   f"run this cell. Stuck? `{self.label}.hint()` gives a hint.")
-        return Feedback(False, f"{feedback.message} (`{self.label}.hint()` for help.)")
+            return feedback if message == feedback.message else Feedback(True, message)
+        if is_not_yet(feedback):
+            return Feedback(False, _("{message} Write your answer in the exercise cell, run it, then run this cell. "
+                                     "Stuck? `{label}.hint()` gives a hint.").format(message=message, label=self.label))
+        return Feedback(False, _("{message} (`{label}.hint()` for help.)").format(message=message, label=self.label))
 
     def grade(self, *answers, **named):
         """The strict check, for an autograder: None when the answer passes; otherwise AssertionError with the
@@ -377,18 +423,21 @@ class Exercise:
             raise ValueError(f"level must be a whole number from 1 to {len(self.hints)}, or left out for the "
                              f"next hint; got {level!r}")
         self._hints_seen = max(self._hints_seen, level)
-        after = (f"`{self.label}.solution()` shows a solution." if solutions_enabled()
-                 else "Solutions are switched off for this class: ask your instructor.")
+        after = (_("`{label}.solution()` shows a solution.").format(label=self.label) if solutions_enabled()
+                 else _("Solutions are switched off for this class: ask your instructor."))
         if level > len(self.hints):
-            return Help("No more hints.", f"That was the last one. {after}")
-        more = (f"Still stuck? `{self.label}.hint()` again for more." if level < len(self.hints)
-                else f"That was the last hint. {after}")
-        return Help(f"Hint {level} of {len(self.hints)}", f"{self.hints[level - 1]}\n\n{more}")
+            return Help(_("No more hints."), _("That was the last one. {after}").format(after=after))
+        more = (_("Still stuck? `{label}.hint()` again for more.").format(label=self.label) if level < len(self.hints)
+                else _("That was the last hint. {after}").format(after=after))
+        # the exercises module marks its hints with N_: each is translated here, where it is shown
+        return Help(_("Hint {level} of {count}").format(level=level, count=len(self.hints)),
+                    f"{_(self.hints[level - 1])}\n\n{more}")
 
     def solution(self):
         """A solution (the instructor's), unless solutions are switched off for this class."""
         if not solutions_enabled():
-            return Help("Solutions are switched off for this class.",
-                        f"Your instructor set COURSE_SOLUTIONS=off. `{self.label}.hint()` still helps.")
-        return Help(f"A solution to {self.label}", "Read it, then write it yourself without looking.",
-                    stored_solution(self.module, self.label))
+            return Help(_("Solutions are switched off for this class."),
+                        _("Your instructor set COURSE_SOLUTIONS=off. `{label}.hint()` still helps.").format(
+                            label=self.label))
+        return Help(_("A solution to {label}").format(label=self.label),
+                    _("Read it, then write it yourself without looking."), stored_solution(self.module, self.label))

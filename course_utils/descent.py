@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates
+from course_utils.i18n import N_, _
 from course_utils.landscapes import Landscape
 
 
@@ -43,10 +44,11 @@ class DescentRun:
         lines = []
         for index in np.ndindex(self.diverged_at.shape):
             if self.diverged_at[index] >= 0:
-                lines.append(f"diverged at step {self.diverged_at[index]}")
+                lines.append(_("diverged at step {step}").format(step=self.diverged_at[index]))
             else:
                 point = np.round(self.path[(-1, *index)], 4).tolist()
-                lines.append(f"after {self.steps} steps: point {point}, loss {self.losses[(-1, *index)]:.4g}")
+                lines.append(_("after {steps} steps: point {point}, loss {loss}").format(
+                    steps=self.steps, point=point, loss=f"{self.losses[(-1, *index)]:.4g}"))
         return "\n".join(lines)
 
 
@@ -149,8 +151,9 @@ def sweep_learning_rates(landscape, start, steps, make_optimizer, rates, *, blow
     return _descend(landscape, starts, steps, blowup, update)
 
 
-REGIMES = ("converges monotonically", "converges in one step", "oscillates and converges", "bounces forever",
-           "diverges")
+#: What :func:`classify_run` answers: data, English in every language (``_(regime)`` shows one translated).
+REGIMES = (N_("converges monotonically"), N_("converges in one step"), N_("oscillates and converges"),
+           N_("bounces forever"), N_("diverges"))
 
 
 def classify_run(run):

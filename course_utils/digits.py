@@ -12,6 +12,7 @@ import numpy as np
 
 from course_utils._validate import as_bool, as_float, as_int, one_of
 from course_utils.data import batches
+from course_utils.i18n import _
 
 
 def load(seed=0, validation=0.2):
@@ -327,7 +328,7 @@ def plot_rates(results, ax=None):
         if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, Result) for r in rows):
             raise TypeError(f"results[{name!r}] must be a list of Result (from summarise)")
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4.5))
+        _figure, ax = plt.subplots(figsize=(9, 4.5))
     working = [r for rows in results.values() for r in rows if not r.failed]
     bottom = min(r.low for r in working) - 0.02 if working else 0.0
     handles = []
@@ -346,12 +347,12 @@ def plot_rates(results, ax=None):
                     markeredgewidth=2, clip_on=False)
     if any(r.failed for rows in results.values() for r in rows):
         handles.append(Line2D([], [], marker="o", color="grey", markerfacecolor="none", linestyle="",
-                              markersize=11, markeredgewidth=2, label="hollow, on the bottom edge:\n"
-                              "a seed fails (accuracy < 50 %)"))
+                              markersize=11, markeredgewidth=2, label=_("hollow, on the bottom edge:\n"
+                                                                        "a seed fails (accuracy < 50 %)")))
     ax.set_xscale("log")
     ax.set_ylim(bottom, 1.0)
-    ax.set(xlabel="learning rate (log scale; optimizers shifted apart a little)",
-           ylabel="final validation accuracy", title="Final validation accuracy (mean; bar: the seeds' range)")
+    ax.set(xlabel=_("learning rate (log scale; optimizers shifted apart a little)"),
+           ylabel=_("final validation accuracy"), title=_("Final validation accuracy (mean; bar: the seeds' range)"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return ax
 
@@ -367,7 +368,7 @@ def plot_curves(runs, axes=None):
     if not isinstance(runs, dict) or not runs:
         raise TypeError(f"runs must be a non-empty dict of label -> [History.history, ...], got {runs!r:.80}")
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+        _figure, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     if not isinstance(axes, (list, tuple, np.ndarray)) or len(axes) != 2:
         raise TypeError(f"axes must be two matplotlib Axes (loss, accuracy), got {axes!r:.80}")
     left, right = axes
@@ -385,8 +386,9 @@ def plot_curves(runs, axes=None):
                               color=color, label=label)
             color = line.get_color()
             ax.fill_between(epochs, values.min(axis=0), values.max(axis=0), color=color, alpha=0.2, linewidth=0)
-    left.set(yscale="log", xlabel="epoch", ylabel="training loss, epoch mean (log scale)", title="Training loss")
-    right.set(xlabel="epoch", ylabel="validation accuracy", title="Validation accuracy")
+    left.set(yscale="log", xlabel=_("epoch"), ylabel=_("training loss, epoch mean (log scale)"),
+             title=_("Training loss"))
+    right.set(xlabel=_("epoch"), ylabel=_("validation accuracy"), title=_("Validation accuracy"))
     for ax in axes:
         ax.set_xticks(epochs)
     right.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))

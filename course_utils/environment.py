@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from course_utils._validate import as_bool, as_int
-from course_utils.i18n import set_language
+from course_utils.i18n import N_, _, set_language
 
 #: What the course was written and tested for (``requirements.txt`` pins the exact releases).
 MIN_PYTHON = (3, 11)
@@ -27,7 +27,7 @@ ALLOW_OTHER_VERSIONS_VARIABLE = "COURSE_UTILS_ALLOW_OTHER_VERSIONS"
 #: outputs; oneDNN off makes float results the same on CPUs with and without AVX-512 extensions.
 TENSORFLOW_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
-_FIX = (
+_FIX = N_(
     "Fix: in the workbook's folder run `make lab` (it installs the pinned versions into .venv and "
     "starts JupyterLab with them), or run `pip install -r requirements.txt` in this kernel's "
     "environment; then restart the kernel."
@@ -65,8 +65,8 @@ def require_versions(versions, python=None):
     problems = []
     if python < MIN_PYTHON:
         problems.append(
-            f"Python {python[0]}.{python[1]} is too old: the course needs Python "
-            f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer."
+            _("Python {found} is too old: the course needs Python {needed} or newer.").format(
+                found=f"{python[0]}.{python[1]}", needed=f"{MIN_PYTHON[0]}.{MIN_PYTHON[1]}")
         )
     unknown = set(versions) - set(EXPECTED_VERSIONS)
     if unknown:
@@ -74,18 +74,21 @@ def require_versions(versions, python=None):
     for name, found in versions.items():
         wanted = EXPECTED_VERSIONS[name]
         if found is None:
-            problems.append(f"{name} is not installed (the course needs {name} {wanted}).")
+            problems.append(_("{name} is not installed (the course needs {name} {wanted}).").format(
+                name=name, wanted=wanted))
         elif _major_minor(found) != wanted:
-            problems.append(f"{name} {found} is installed, but the course was written for {name} {wanted}.x.")
+            problems.append(_("{name} {found} is installed, but the course was written for {name} {wanted}.x.").format(
+                name=name, found=found, wanted=wanted))
     if not problems:
         return
-    message = "\n".join(problems + [_FIX])
+    message = "\n".join(problems + [_(_FIX)])
     if os.environ.get(ALLOW_OTHER_VERSIONS_VARIABLE) == "1":
-        warnings.warn(f"{message}\n(Going on because {ALLOW_OTHER_VERSIONS_VARIABLE}=1.)", stacklevel=3)
+        going_on = _("(Going on because {variable}=1.)").format(variable=ALLOW_OTHER_VERSIONS_VARIABLE)
+        warnings.warn(f"{message}\n{going_on}", stacklevel=3)
         return
-    raise CourseEnvironmentError(
-        f"{message}\nTo go on anyway, at your own risk, set the environment variable {ALLOW_OTHER_VERSIONS_VARIABLE}=1."
-    )
+    anyway = _("To go on anyway, at your own risk, set the environment variable {variable}=1.").format(
+        variable=ALLOW_OTHER_VERSIONS_VARIABLE)
+    raise CourseEnvironmentError(f"{message}\n{anyway}")
 
 
 def _quiet_tensorflow_environment():
@@ -96,8 +99,8 @@ def _quiet_tensorflow_environment():
     os.environ.update(TENSORFLOW_ENVIRONMENT)
     if late:
         warnings.warn(
-            "TensorFlow was imported before course_utils.setup(), so its log lines may appear in the "
-            "outputs. Restart the kernel and run the setup cell first.",
+            _("TensorFlow was imported before course_utils.setup(), so its log lines may appear in the "
+              "outputs. Restart the kernel and run the setup cell first."),
             stacklevel=3,
         )
 
@@ -113,10 +116,12 @@ def environment_summary(seed=None, tensorflow=True):
 
         parts += [f"TensorFlow {_major_minor(tf.__version__)}", f"Keras {_major_minor(keras.__version__)}"]
     parts.append(f"Matplotlib {_major_minor(matplotlib.__version__)}")
-    line = "Environment OK: " + ", ".join(parts)
-    if seed is not None:
-        line += f" | seed {seed}" + (", deterministic ops" if tensorflow else "")
-    return line
+    versions = ", ".join(parts)
+    if seed is None:
+        return _("Environment OK: {versions}").format(versions=versions)
+    if tensorflow:
+        return _("Environment OK: {versions} | seed {seed}, deterministic ops").format(versions=versions, seed=seed)
+    return _("Environment OK: {versions} | seed {seed}").format(versions=versions, seed=seed)
 
 
 def setup(seed=0, *, tensorflow=True, quiet=False, language=None):
@@ -172,8 +177,9 @@ def _configure_tensorflow(seed):
 
     if keras.config.backend() != "tensorflow":
         raise CourseEnvironmentError(
-            f"Keras is using the {keras.config.backend()!r} backend; the course needs 'tensorflow'. "
-            "Fix: unset the KERAS_BACKEND environment variable (or set it to tensorflow) and restart the kernel."
+            _("Keras is using the {backend} backend; the course needs 'tensorflow'. Fix: unset the KERAS_BACKEND "
+              "environment variable (or set it to tensorflow) and restart the kernel.").format(
+                backend=repr(keras.config.backend()))
         )
     tf.get_logger().setLevel("ERROR")
     # The course's models are tiny: one thread per op, two ops at a time, beats a thread pool per op (measured

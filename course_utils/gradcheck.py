@@ -15,21 +15,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils._validate import as_array, as_float, as_int
+from course_utils.i18n import N_, _
 
 #: CS231n's rule of thumb for the relative error of a gradient check (cs231n.github.io/neural-networks-3,
 #: "Gradient checks"): (upper bound, what it means), from the smallest errors to the largest.
 CS231N_THRESHOLDS = (
-    (1e-7, "below 1e-7: happy"),
-    (1e-4, "between 1e-7 and 1e-4: usually okay with kinks, too high without them"),
-    (1e-2, "between 1e-4 and 1e-2: uncomfortable"),
-    (math.inf, "above 1e-2: the gradient is probably wrong"),
+    (1e-7, N_("below 1e-7: happy")),
+    (1e-4, N_("between 1e-7 and 1e-4: usually okay with kinks, too high without them")),
+    (1e-2, N_("between 1e-4 and 1e-2: uncomfortable")),
+    (math.inf, N_("above 1e-2: the gradient is probably wrong")),
 )
 
 
 def relative_error_verdict(error):
-    """What CS231n's thresholds say about a gradient check's max relative ``error`` (a number >= 0)."""
+    """What CS231n's thresholds say about a gradient check's max relative ``error`` (a number >= 0), in the course's
+    language."""
     error = as_float("error", error, low=0)
-    return next(meaning for bound, meaning in CS231N_THRESHOLDS if error < bound)
+    meaning = next(meaning for bound, meaning in CS231N_THRESHOLDS if error < bound)
+    return _(meaning)
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,12 @@ class GradientCheck:
     loss_evaluations: int  # counted: two per parameter element
 
     def __repr__(self):
-        verdict = "passed" if self.max_relative_error < 1e-6 else "FAILED"
-        return (f"gradient check {verdict}: max relative error {self.max_relative_error:.1e} at parameter "
-                f"{self.worst[0]}, element {self.worst[1]} ({self.loss_evaluations} loss evaluations)")
+        template = (_("gradient check passed: max relative error {error} at parameter {parameter}, element {element} "
+                      "({evaluations} loss evaluations)") if self.max_relative_error < 1e-6 else
+                    _("gradient check FAILED: max relative error {error} at parameter {parameter}, element {element} "
+                      "({evaluations} loss evaluations)"))
+        return template.format(error=f"{self.max_relative_error:.1e}", parameter=self.worst[0], element=self.worst[1],
+                               evaluations=self.loss_evaluations)
 
     @property
     def verdict(self):
@@ -143,7 +149,7 @@ def _one_blas_thread():
 def _best_times(functions, repeats):
     """The best of ``repeats`` CPU times of each function, run in turn (CPU time: other programs do not count)."""
     seconds = [math.inf] * len(functions)
-    for _ in range(repeats):
+    for _repeat in range(repeats):
         for index, function in enumerate(functions):
             start = time.process_time()
             function()

@@ -11,6 +11,7 @@ from typing import Callable
 import numpy as np
 
 from course_utils._validate import as_array, as_float, as_int
+from course_utils.i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Minimum:
 class Landscape:
     """A function to minimise, its gradient, its known minima and a region to plot."""
 
-    name: str
+    name: str  # in the course's language when it was made (plot titles show it)
     formula: str  # LaTeX, for titles
     dim: int
     value_function: Callable
@@ -96,7 +97,7 @@ def quadratic(*curvatures, bound=3.0):
     if a.size == 1:
         (a1,) = a
         return Landscape(
-            name=f"quadratic, a = {a1:g}",
+            name=_("quadratic, a = {a}").format(a=f"{a1:g}"),
             formula=r"$f(x) = a\,x^2/2$",
             dim=1,
             value_function=lambda x: 0.5 * a1 * x**2,
@@ -105,7 +106,7 @@ def quadratic(*curvatures, bound=3.0):
             bounds=((-bound, bound),),
         )
     return Landscape(
-        name=f"quadratic, a = ({a[0]:g}, {a[1]:g})",
+        name=_("quadratic, a = ({a1}, {a2})").format(a1=f"{a[0]:g}", a2=f"{a[1]:g}"),
         formula=r"$f(x, y) = (a_1 x^2 + a_2 y^2)/2$",
         dim=2,
         value_function=lambda p: 0.5 * (a[0] * p[..., 0] ** 2 + a[1] * p[..., 1] ** 2),
@@ -119,7 +120,7 @@ def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana valley, f = (a - x)^2 + b (y - x^2)^2: one minimum at (a, a^2), value 0."""
     a, b = as_float("a", a), as_float("b", b, low=0, low_open=True)
     return Landscape(
-        name="Rosenbrock",
+        name=_("Rosenbrock"),
         formula=rf"$f(x, y) = ({a:g} - x)^2 + {b:g}\,(y - x^2)^2$",
         dim=2,
         value_function=lambda p: (a - p[..., 0]) ** 2 + b * (p[..., 1] - p[..., 0] ** 2) ** 2,
@@ -141,7 +142,7 @@ def himmelblau():
         (3.5844283403, -1.8481265270),
     ]
     return Landscape(
-        name="Himmelblau",
+        name=_("Himmelblau"),
         formula=r"$f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$",
         dim=2,
         value_function=lambda p: (p[..., 0] ** 2 + p[..., 1] - 11) ** 2 + (p[..., 0] + p[..., 1] ** 2 - 7) ** 2,
@@ -174,7 +175,7 @@ def six_hump_camel():
         return _stack(8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3)
 
     return Landscape(
-        name="six-hump camel",
+        name=_("six-hump camel"),
         formula=r"$f = (4 - 2.1x^2 + x^4/3)\,x^2 + xy + (4y^2 - 4)\,y^2$",
         dim=2,
         value_function=value,
@@ -199,7 +200,7 @@ def several_minima(critical_points=(-2.4, -1.4, 0.5, 1.5, 2.4), scale=0.5, bound
     poly = slope.integ()
     minima = tuple(Minimum(np.array(x), float(poly(x))) for x in c[::2])
     return Landscape(
-        name="several minima",
+        name=_("several minima"),
         formula=r"$f'(x) = " + f"{scale:g}" + "".join(f"(x {'-' if v >= 0 else '+'} {abs(v):g})" for v in c) + "$",
         dim=1,
         value_function=lambda x: poly(x),
@@ -233,7 +234,7 @@ def mse_of_line(x, y, margin=3.0):
     w, b = np.polyfit(x, y, 1)
     best = np.array([w, b])
     return Landscape(
-        name="MSE of the line w x + b",
+        name=_("MSE of the line w x + b"),
         formula=r"$L(w, b) = \frac{1}{n}\sum_i (w\,x_i + b - y_i)^2$",
         dim=2,
         value_function=value,

@@ -1,9 +1,12 @@
 """The course's plot style: a colour-blind-safe palette and sizes that read well in JupyterLab."""
 
+import logging
+
 import numpy as np
 from cycler import cycler
 
 from course_utils._validate import as_array, as_bool, as_int, as_landscape
+from course_utils.i18n import N_, _, current_language
 
 #: Okabe & Ito's palette, distinguishable with every common form of colour blindness.
 PALETTE = {
@@ -36,21 +39,77 @@ STYLE = {
 }
 
 
+#: Fonts with Chinese glyphs, tried in order after the default font when the course speaks Chinese (Linux, Windows,
+#: macOS); only the installed ones are used.
+CHINESE_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei",
+                 "Microsoft YaHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
+
+
 def apply_style():
-    """Make the course's style the default for every figure drawn after this call."""
+    """Make the course's style the default for every figure drawn after this call (in Chinese: with the fonts that
+    have Chinese glyphs after the default one, for the labels)."""
     import matplotlib as mpl
 
     mpl.rcParams.update(STYLE)
+    if current_language() == "zh":
+        _add_chinese_fonts(mpl)
+
+
+class _NearWeightIsFine:
+    """Drops Matplotlib's log line about a Chinese font that has no regular weight (WenQuanYi Zen Hei is medium
+    only): its nearest weight draws the labels well, and the line would land in the notebooks' outputs."""
+
+    def filter(self, record):
+        return not (str(record.msg).startswith("findfont: Failed to find font weight")
+                    and isinstance(record.args, tuple) and len(record.args) > 1 and record.args[1] in CHINESE_FONTS)
+
+
+_NEAR_WEIGHT_IS_FINE = _NearWeightIsFine()
+
+
+def _chinese_fonts(manager):
+    installed = {font.name for font in manager.ttflist}
+    return [name for name in CHINESE_FONTS if name in installed]
+
+
+def _add_chinese_fonts(mpl):
+    import warnings
+
+    from matplotlib import font_manager
+
+    chinese = _chinese_fonts(font_manager.fontManager)
+    if not chinese:  # perhaps installed after Matplotlib listed the fonts (it keeps the list in a cache)
+        known = {font.fname for font in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (RuntimeError, OSError, ValueError):  # a font Matplotlib cannot draw with (bitmap emoji)
+                    pass
+        chinese = _chinese_fonts(font_manager.fontManager)
+    if not chinese:
+        warnings.warn(_("No font with Chinese glyphs is installed, so the figures' Chinese labels show as boxes. "
+                        "Install one (e.g. `sudo apt install fonts-noto-cjk`), then restart the kernel."),
+                      stacklevel=3)
+        return
+    # Matplotlib takes each glyph from the first family of font.family that has it: Latin ones as in English
+    mpl.rcParams["font.family"] = [name for name in mpl.rcParams["font.family"] if name not in chinese] + chinese
+    logging.getLogger("matplotlib.font_manager").addFilter(_NEAR_WEIGHT_IS_FINE)  # added once, however often called
 
 
 def _axes(ax):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots()
+        _figure, ax = plt.subplots()
     elif not isinstance(ax, plt.Axes):
         raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure), got {type(ax).__name__}")
     return ax
+
+
+def _shown(text):
+    """A label as shown: the course's own texts (the defaults, "epoch") translated, a learner's own as it is."""
+    return _(text) if isinstance(text, str) and text else text  # _("") would be the catalogue's header
 
 
 def _curve(values, label):
@@ -81,7 +140,7 @@ def _labelled(runs, name):
     return runs
 
 
-def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during training", xlabel="step"):
+def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title=N_("Loss during training"), xlabel=N_("step")):
     """Loss against step, one line per run; a run that diverged ends in an x at its last finite loss.
 
     runs: {label: DescentRun of one run, or a sequence of losses}. minimum: subtracted from every
@@ -93,19 +152,22 @@ def plot_losses(runs, ax=None, *, log=True, minimum=0.0, title="Loss during trai
         losses, last = _curve(single.losses if single is not None else run, label)
         gap = losses - minimum
         if single is not None and single.diverged_at >= 0:
-            label = f"{label} (diverged at step {single.diverged_at})"
+            label = _("{label} (diverged at step {step})").format(label=label, step=single.diverged_at)
             last = int(np.flatnonzero(np.isfinite(losses))[-1])
         elif last is not None:
-            label = f"{label} (diverged: NaN after step {last})" if last >= 0 else (
-                f"{label} (diverged: NaN from the start)")
+            label = (_("{label} (diverged: NaN after step {step})").format(label=label, step=last) if last >= 0
+                     else _("{label} (diverged: NaN from the start)").format(label=label))
         (line,) = ax.plot(np.arange(len(gap)), gap, label=label)
         if last is not None and last >= 0:
             ax.plot([last], [gap[last]], "x", color=line.get_color(), markersize=12, markeredgewidth=3)
     if log:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(("loss" if minimum == 0 else "loss − minimum") + (" (log scale)" if log else ""))
-    ax.set_title(title)
+    ax.set_xlabel(_shown(xlabel))
+    if minimum == 0:
+        ax.set_ylabel(_("loss (log scale)") if log else _("loss"))
+    else:
+        ax.set_ylabel(_("loss − minimum (log scale)") if log else _("loss − minimum"))
+    ax.set_title(_shown(title))
     ax.legend()
     return ax
 
@@ -143,7 +205,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
         ax.set_aspect("equal", adjustable="box")
         ax.grid(False)
     locations = np.array([m.location for m in landscape.minima])
-    label = "minimum" if len(landscape.minima) == 1 else "minima"
+    label = _("minimum") if len(landscape.minima) == 1 else _("minima")
     if landscape.dim == 1:
         ax.plot(locations, [m.value for m in landscape.minima], "*", color="black", markersize=12, label=label)
     else:
@@ -152,7 +214,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
         if _single_run(run, label) is None:
             raise TypeError(f"runs[{label!r}] must be a DescentRun of one run, got {type(run).__name__}")
         _plot_path(ax, landscape, run, label)
-    ax.set_title(f"{landscape.name}\n{landscape.formula}")
+    ax.set_title(f"{landscape.name}\n{landscape.formula}")  # the name is in the language it was made in
     ax.legend(loc="best")
     return ax
 
@@ -160,7 +222,7 @@ def plot_landscape(landscape, runs=None, ax=None, *, levels=30, log_levels=False
 def _plot_path(ax, landscape, run, label):
     finite = np.isfinite(run.losses)
     if run.diverged_at >= 0:
-        label = f"{label} (diverged at step {run.diverged_at})"
+        label = _("{label} (diverged at step {step})").format(label=label, step=run.diverged_at)
     if landscape.dim == 1:
         x, y = run.path[finite], run.losses[finite]
     else:
@@ -188,8 +250,8 @@ def plot_gradient_field(landscape, ax=None, *, n=17):
     safe = np.where(size > 0, size, 1.0)
     arrows = ax.quiver(X, Y, G[..., 0] / safe, G[..., 1] / safe, np.maximum(size, 1e-3),
                        norm=LogNorm(), cmap="magma", pivot="mid", scale=n * 1.4)
-    ax.figure.colorbar(arrows, ax=ax, label="gradient size |∇f| (log scale)")
-    ax.set_title(f"Gradient of {landscape.name}\ndirection (arrows) and size (colour)")
+    ax.figure.colorbar(arrows, ax=ax, label=_("gradient size |∇f| (log scale)"))
+    ax.set_title(_("Gradient of {name}\ndirection (arrows) and size (colour)").format(name=landscape.name))
     return ax
 
 
@@ -211,19 +273,22 @@ def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False, log=False):
         raise ValueError("finder must be an LRFinder that has run (see course_utils.callbacks.lr_range_test)")
     ax = _axes(ax)
     ax.plot(rates, losses, color=PALETTE["sky"], linewidth=1, alpha=0.6, antialiased=False,  # crisp: smaller files
-            label="loss of each batch")
-    ax.plot(rates, smoothed, color=PALETTE["blue"], label="smoothed")
+            label=_("loss of each batch"))
+    ax.plot(rates, smoothed, color=PALETTE["blue"], label=_("smoothed"))
     if candidates:
         styles = {"steepest": (PALETTE["orange"], "-."), "minimum / 10": (PALETTE["green"], "--"),
                   "minimum": (PALETTE["purple"], "-")}
         for name, rate in finder.candidates().items():
             color, style = styles.get(name, (PALETTE["black"], ":"))
-            ax.axvline(rate, color=color, linestyle=style, linewidth=1.5, label=f"{name}: {rate:.3g}")
+            ax.axvline(rate, color=color, linestyle=style, linewidth=1.5,
+                       label=_("{candidate}: {rate}").format(candidate=_(name), rate=f"{rate:.3g}"))
     else:
         suggestion = finder.suggestion()
-        ax.axvline(suggestion, color=PALETTE["green"], linestyle="--", label=f"suggested rate {suggestion:.3g}")
+        ax.axvline(suggestion, color=PALETTE["green"], linestyle="--",
+                   label=_("suggested rate {rate}").format(rate=f"{suggestion:.3g}"))
     if bound is not None:
-        ax.axvline(bound, color=PALETTE["black"], linestyle=":", label=f"stability limit {bound:.3g}")
+        ax.axvline(bound, color=PALETTE["black"], linestyle=":",
+                   label=_("stability limit {rate}").format(rate=f"{bound:.3g}"))
     finite = smoothed[np.isfinite(smoothed)]
     if log:
         positive = losses[np.isfinite(losses) & (losses > 0)]
@@ -235,9 +300,9 @@ def plot_lr_finder(finder, ax=None, *, bound=None, candidates=False, log=False):
     else:
         ax.set_ylim(0.8 * finite.min() if finite.min() > 0 else None, 1.5 * smoothed[0])
     ax.set_xscale("log")
-    ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("loss (log scale)" if log else "loss")
-    ax.set_title("Learning-rate range test")
+    ax.set_xlabel(_("learning rate (log scale)"))
+    ax.set_ylabel(_("loss (log scale)") if log else _("loss"))
+    ax.set_title(_("Learning-rate range test"))
     if candidates:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     else:

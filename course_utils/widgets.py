@@ -12,6 +12,7 @@ import numpy as np
 
 from course_utils._validate import as_array, as_float, as_int, as_landscape, as_learning_rates, one_of
 from course_utils.descent import classify_run, descend, gradient_descent
+from course_utils.i18n import N_, _
 from course_utils.landscapes import quadratic, rosenbrock
 from course_utils.optimizers import SGD, Adam, Optimizer, RMSprop
 from course_utils.plotting import PALETTE, plot_landscape
@@ -53,7 +54,7 @@ class PathFigure:
         plot_landscape(landscape, ax=left, n=101, log_levels=log_levels)
         start_loss = float(landscape(start)) - landscape.global_minimum.value
         right.set(yscale="log", xlim=(0, steps), ylim=(start_loss * 1e-12, start_loss * 1e6),
-                  xlabel="step", ylabel="loss − minimum (log scale)", title="Loss during training")
+                  xlabel=_("step"), ylabel=_("loss − minimum (log scale)"), title=_("Loss during training"))
         color = PALETTE["vermillion"]
         self.path, = left.plot([], [], "o-", color=color, markersize=3, linewidth=1.2, animated=True)
         self.loss, = right.plot([], [], color=color, animated=True)
@@ -103,8 +104,8 @@ class LearningRateExplorer(PathFigure):
         """The picture for one learning rate, as PNG bytes."""
         rate = as_float("learning_rate", learning_rate, low=0)
         run = gradient_descent(self.landscape, self.start, rate, self.steps)
-        verdict = classify_run(run) if self.landscape.dim == 1 else ("diverges" if run.diverged else "converges")
-        return self.draw(run, f"learning rate {rate:.3g}: {verdict}")
+        verdict = classify_run(run) if self.landscape.dim == 1 else N_("diverges") if run.diverged else N_("converges")
+        return self.draw(run, _("learning rate {rate}: {verdict}").format(rate=f"{rate:.3g}", verdict=_(verdict)))
 
 
 class OptimizerExplorer(PathFigure):
@@ -116,9 +117,14 @@ class OptimizerExplorer(PathFigure):
             raise TypeError(f"optimizer must be one of course_utils.optimizers, got {type(optimizer).__name__}")
         run = descend(self.landscape, self.start, self.steps, optimizer.step)
         gap = run.final_loss - self.landscape.global_minimum.value
-        outcome = f"diverged at step {run.diverged_at}" if run.diverged else f"loss − minimum {gap:.2g}"
-        return self.draw(run, f"{label or type(optimizer).__name__}, lr {optimizer.learning_rate:.3g}: {outcome} "
-                              f"after {self.steps} steps")
+        name, rate = label or type(optimizer).__name__, f"{optimizer.learning_rate:.3g}"
+        if run.diverged:
+            verdict = _("{name}, lr {rate}: diverged at step {step} after {steps} steps").format(
+                name=_(name), rate=rate, step=run.diverged_at, steps=self.steps)
+        else:
+            verdict = _("{name}, lr {rate}: loss − minimum {gap} after {steps} steps").format(
+                name=_(name), rate=rate, gap=f"{gap:.2g}", steps=self.steps)
+        return self.draw(run, verdict)
 
 
 def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0), value=0.1):
@@ -134,17 +140,20 @@ def learning_rate_explorer(landscape=None, start=2.5, steps=30, rates=(0.01, 1.0
     explorer = LearningRateExplorer(landscape, start, steps)
     slider = widgets.FloatLogSlider(
         value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.01,
-        description="learning rate", readout_format=".3f", continuous_update=True,
+        description=_("learning rate"), readout_format=".3f", continuous_update=True,
         style={"description_width": "initial"}, layout={"width": "500px"},
     )
     image = widgets.Image(value=explorer.render(value), format="png")
     slider.observe(lambda change: setattr(image, "value", explorer.render(change["new"])), names="value")
     return _described_box()(
         [slider, image],
-        f"[learning-rate explorer: run this cell in JupyterLab and move the slider ({low:g} to {high:g})]")
+        _("[learning-rate explorer: run this cell in JupyterLab and move the slider ({low} to {high})]").format(
+            low=f"{low:g}", high=f"{high:g}"))
 
 
-PLAYGROUND_OPTIMIZERS = ("SGD", "momentum", "Nesterov", "RMSprop", "Adam")
+#: The names are data; the dropdown shows them translated ("momentum", the optimizer). The sliders keep the
+#: hyperparameters' own names (momentum, rho, beta_1, beta_2), as the optimizers' arguments say them.
+PLAYGROUND_OPTIMIZERS = ("SGD", N_("momentum"), "Nesterov", "RMSprop", "Adam")
 
 
 def make_optimizer(name, learning_rate, momentum=0.9, rho=0.9, beta_1=0.9, beta_2=0.999):
@@ -166,9 +175,10 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
     explorer = OptimizerExplorer(landscape, start, steps, log_levels=landscape.dim == 2)
     style, layout = {"description_width": "initial"}, {"width": "420px"}
     controls = {
-        "name": widgets.Dropdown(options=PLAYGROUND_OPTIMIZERS, value="Adam", description="optimizer"),
+        "name": widgets.Dropdown(options=[(_(name), name) for name in PLAYGROUND_OPTIMIZERS], value="Adam",
+                                 description=_("optimizer")),
         "learning_rate": widgets.FloatLogSlider(value=0.01, base=10, min=-5, max=0, step=0.05,
-                                                description="learning rate", readout_format=".2g",
+                                                description=_("learning rate"), readout_format=".2g",
                                                 style=style, layout=layout),
         "momentum": widgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01, description="momentum",
                                         style=style, layout=layout),
@@ -189,4 +199,4 @@ def optimizer_playground(landscape=None, start=(-1.5, 2.0), steps=300):
         control.observe(lambda change: setattr(image, "value", current()), names="value")
     return _described_box()(
         [widgets.HBox([widgets.VBox(list(controls.values())[:3]), widgets.VBox(list(controls.values())[3:])]), image],
-        "[optimizer playground: run this cell in JupyterLab and change the optimizer and its settings]")
+        _("[optimizer playground: run this cell in JupyterLab and change the optimizer and its settings]"))

@@ -96,3 +96,14 @@ def test_each_node_keeps_its_local_derivatives_and_the_graph_can_show_them():
     assert "×−3" in texts and "×2" in texts and "×−6" in texts  # one label per edge
     assert [t.get_text() for t in ax.get_legend().get_texts()][1] == "parameter (trained)"
     plt.close("all")
+
+
+def test_in_chinese_the_graph_has_a_chinese_title_and_legend(chinese):
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    loss = x * w - 1.0
+    loss.backward()
+    ax = draw_graph(loss, local_derivatives=True, parameters=[w])
+    assert ax.get_title().startswith("数据流图：前向传播的值（data）与反向传播的梯度（grad）；\n每条边上")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["数据（输入、目标）", "参数（被训练）", "由运算计算得到"]
+    assert any(t.get_text().startswith("const\ndata ") for t in ax.texts)  # a node's box: code names, monospace
+    plt.close("all")

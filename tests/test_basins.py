@@ -93,3 +93,10 @@ def test_train_networks_is_the_in_place_loop_vectorised_to_the_last_bit(activati
             for parameter, gradient in zip(network.parameters(), gradients):
                 parameter -= 0.1 * gradient
         assert all(np.array_equal(a, b) for a, b in zip(network.parameters(), together[index].parameters()))
+
+
+def test_in_chinese_the_basins_legend_is_chinese(chinese):
+    x, labels = basins.basin_map(F, 0.02, 1500, n=301)
+    texts = [t.get_text() for t in basins.plot_basins(F, x, labels).get_legend().get_texts()]
+    assert sum("的吸引域（f = " in t for t in texts) == 3 and any(t.endswith("：占起点的 25%") for t in texts)
+    plt.close("all")

@@ -174,3 +174,21 @@ def test_plot_on_a_log_axis_shows_every_batch_loss():
     ax = plot_lr_finder(finder, bound=0.5, log=True)
     assert ax.get_yscale() == "log" and ax.get_ylim()[0] < min(finder.losses) and "log scale" in ax.get_ylabel()
     assert ax.lines[-1].get_color() == "#000000", "the stability limit is drawn in black"
+
+
+def test_in_chinese_the_range_test_plot_names_its_candidates_in_chinese(chinese):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_utils.plotting import plot_lr_finder
+
+    log_rates = np.linspace(np.log(1e-4), np.log(10.0), 100)
+    finder = synthetic_finder(1 + 2 / (1 + np.exp(2 * (log_rates - np.log(1e-2)))) + (log_rates > 0) * 5)
+    finder.losses = list(finder.smoothed)
+    assert list(finder.candidates()) == ["steepest", "minimum / 10", "minimum"]  # data: the same in any language
+    ax = plot_lr_finder(finder, bound=0.5, candidates=True)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["每个批量的损失", "平滑后"]
+    assert [label.split("：")[0] for label in labels[2:5]] == ["最陡处", "最小值 / 10", "最小值"]
+    assert labels[-1] == "稳定性上限 0.5" and ax.get_title() == "学习率范围测试"
+    assert plot_lr_finder(finder).get_legend().get_texts()[-1].get_text().startswith("建议的学习率 ")

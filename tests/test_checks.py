@@ -6,6 +6,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from conftest import assert_chinese
 from course_utils import checks
 from course_utils.checks import Exercise, Feedback, Reply, compare_numbers
 
@@ -227,6 +228,82 @@ def test_the_solution_is_the_notebooks_and_can_be_switched_off(monkeypatch):
     assert "switched off" in exercise.hint(1).text and "solution()" not in exercise.hint(1).text
     hidden = exercise.solution()
     assert hidden.code == "" and "switched off" in hidden.title and "errors" not in repr(hidden)
+
+
+# --- In Chinese (setup(language="zh")): the verdicts, diagnoses and help ------------------------------------------
+
+
+def test_in_chinese_a_check_answers_blank_wrong_and_right_in_chinese(chinese):
+    exercise = _exercise(lambda x: compare_numbers(x, 1.0, name="x"))
+    assert exercise.check(1.0).message == "✅ 正确：x = 1。"
+    assert exercise.check(...).message == (
+        "📝 尚未作答：`x` 仍然是 `...`。请在练习单元格中写下你的答案并运行，然后运行本单元格。卡住了？`ex7.hint()` 会给出提示。")
+    assert exercise.check(-1.0).message == "❌ 还不对：`x` = -1，符号反了。（调用 `ex7.hint()` 获取帮助。）"
+    assert exercise.check().message == "❌ 还不对：请把你的答案传给检查：`ex7.check(x)`，就像检查单元格中那样。"
+    assert exercise.check(1.0).passed and not exercise.check(-1.0).passed and not exercise.check(...).passed
+
+
+@pytest.mark.parametrize("answer", [None, "0.3", 1 + 2j, 10**400, [[1.0], [2.0, 3.0]], float("nan"), lambda: 0.3,
+                                    [0.3, 0.3], np.array([True]), np.array(["0.3"], dtype=object), 2.0, 0.6, 0.30001,
+                                    -0.3])
+def test_in_chinese_every_diagnosis_of_compare_numbers_is_chinese(chinese, answer):
+    feedback = compare_numbers(answer, 0.3, name="x", mistakes={"the sum, not the mean": 2.0})
+    assert feedback.message.startswith("❌ 还不对：`x` ")
+    assert_chinese(feedback.message)
+
+
+def test_in_chinese_the_shapes_and_the_partly_right_entries_are_said_in_chinese(chinese):
+    expected = np.arange(6.0).reshape(2, 3)
+    partly = expected.copy()
+    partly[0, 0] = 9.0
+    assert compare_numbers(expected.T, expected).message.endswith("正好是预期形状 (2, 3) 的转置。")
+    assert compare_numbers(expected.ravel(), expected).message.endswith("但应当是 (2, 3)（需要 reshape 一下吗？）。")
+    assert "6 个元素中有 5 个正确" in compare_numbers(partly, expected).message
+
+
+def test_in_chinese_call_reports_errors_and_unwritten_functions_in_chinese(chinese):
+    with pytest.raises(Reply) as caught:
+        checks.call(lambda x: x + None, 1, name="step")
+    assert caught.value.feedback.message.startswith("❌ 还不对：调用 `step` 时引发了 TypeError：")
+    with pytest.raises(Reply) as caught:
+        checks.call(lambda x: ..., 1, name="step")
+    assert caught.value.feedback.message == "📝 尚未作答：`step` 仍然返回 `...`。"
+    with pytest.raises(Reply) as caught:
+        checks.call(3.0, name="step")
+    assert caught.value.feedback.message == "❌ 还不对：`step` 应当是一个函数（def step(...): ...），而不是 float。"
+
+
+def test_in_chinese_a_verdict_built_with_the_english_prefix_is_shown_in_chinese(chinese):
+    """An exercises module may build ``f"{NOT_YET}: ..."`` itself: the check still says 尚未作答 and how to go on."""
+    def checker(x):
+        raise Reply(Feedback(False, f"{checks.NOT_YET}: `step` 仍然返回 `...`。"))
+
+    feedback = _exercise(checker).check(1)
+    assert feedback.message.startswith("📝 尚未作答：`step` 仍然返回 `...`。请在练习单元格中写下你的答案")
+    assert checks.is_not_yet(feedback) and not checks.is_not_yet(checks.wrong("x"))
+    assert "could not be checked" not in _exercise(lambda x: 1 / 0).check(1).message
+    assert_chinese(_exercise(lambda x: 1 / 0).check(1).message)
+
+
+def test_in_chinese_hints_and_solutions_have_chinese_titles_and_texts(chinese, monkeypatch):
+    exercise = _exercise(lambda x: compare_numbers(x, 1.0))
+    first, second, after = exercise.hint(), exercise.hint(), exercise.hint()
+    assert first.title == "第 1 条提示（共 2 条）"
+    assert first.text == "Think about the sign.\n\n还是卡住了？再次调用 `ex7.hint()` 获取更多提示。"
+    assert second.text.endswith("这是最后一条提示。`ex7.solution()` 会展示一个解答。")
+    assert after.title == "没有更多提示了。" and after.text == "上一条已是最后一条提示。`ex7.solution()` 会展示一个解答。"
+    solution = Exercise("ex1", "start_here", lambda x: compare_numbers(x, 1.0), ["nudge"]).solution()
+    assert solution.title == "ex1 的一个解答" and solution.text == "先读懂它，然后不看解答自己写一遍。"
+    monkeypatch.setenv("COURSE_SOLUTIONS", "off")
+    assert exercise.hint(2).text.endswith("这是最后一条提示。本课程已关闭解答：请向你的教师求助。")
+    hidden = exercise.solution()
+    assert hidden.title == "本课程已关闭解答。" and hidden.text.endswith("`ex7.hint()` 仍然可以帮助你。")
+
+
+def test_a_hint_marked_for_translation_is_shown_translated(chinese):
+    """Exercise.hint translates each hint (the exercises modules mark theirs with N_)."""
+    exercise = _exercise(lambda x: compare_numbers(x, 1.0), hints=("Learning-rate range test", "epoch"))
+    assert exercise.hint(1).text.startswith("学习率范围测试\n\n") and exercise.hint(2).text.startswith("轮次\n\n")
 
 
 def test_feedback_is_truthy_only_when_passed():

@@ -1,10 +1,12 @@
 """The course plan (course_utils.course): every planned notebook exists, and notebook 00's map links them all."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from course_utils.course import COURSE_PLAN, course_map, next_notebook
+from tools.translate import catalogue_path, read_catalogue
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -30,3 +32,20 @@ def test_next_notebook_follows_the_plan():
     assert next_notebook("07_optimizers_in_keras") is None
     with pytest.raises(ValueError, match="not in the course plan"):
         next_notebook("08_extra")
+
+
+def translated_h1_title(stem):
+    """The title in the translated H1 of a notebook (``# 01 · 梯度``), from its catalogue."""
+    for entry in read_catalogue(catalogue_path(stem)):
+        found = re.match(r"# \d\d · (.+)", entry.string or "")
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no translated H1 title in {catalogue_path(stem)}")
+
+
+def test_in_chinese_the_map_names_each_notebook_by_its_translated_title(chinese):
+    table = course_map().splitlines()
+    assert table[0] == "| # | 笔记本 | 原文要点 | 分钟 |"
+    assert table[-1] == f"| | **合计** | | **{sum(entry.minutes for entry in COURSE_PLAN)}** |"
+    for entry, row in zip(COURSE_PLAN, table[2:]):
+        assert f"| [{translated_h1_title(entry.stem)}]({entry.stem}.ipynb) |" in row

@@ -113,3 +113,11 @@ def test_a_sweep_reports_each_diverging_rate_with_its_step():
     assert sweep.diverged.tolist() == [False, False, True]
     alone = descent.gradient_descent(landscapes.quadratic(4.0), 1.0, 0.6, 50)
     assert sweep.diverged_at[2] == alone.diverged_at > 0
+
+
+def test_in_chinese_a_run_is_described_in_chinese_and_classified_in_english(chinese):
+    f = landscapes.quadratic(1.0)
+    good, bad = gradient_descent(f, 1.0, 0.5, 20), gradient_descent(f, 1.0, 2.5, 20)
+    assert good.describe() == "20 步之后：点 0.0，损失 4.547e-13"
+    assert bad.describe() == f"在第 {bad.diverged_at} 步发散"
+    assert classify_run(good) == "converges monotonically" and classify_run(bad) == "diverges"  # data, compared in code

@@ -162,3 +162,15 @@ def test_plot_rates_and_curves_draw_every_optimizer():
     plt.close("all")
     with pytest.raises(ValueError, match="same number of epochs"):
         digits.plot_curves({"x": [history([0.9, 0.95]), history([0.9])]})
+
+
+def test_in_chinese_the_sweep_plots_are_labelled_in_chinese(chinese):
+    import matplotlib.pyplot as plt
+
+    results = {"SGD": digits.summarise({0.1: [history([0.9, 0.95])], 1.0: [history([0.1, 0.2])]})}
+    ax = digits.plot_rates(results)
+    assert (ax.get_ylabel(), ax.get_legend().get_texts()[-1].get_text()) == (
+        "最终验证准确率", "空心标记，位于底边：\n某个随机种子训练失败（准确率 < 50%）")
+    left, right = digits.plot_curves({"SGD (0.1)": [history([0.9, 0.95])]})
+    assert (left.get_xlabel(), left.get_title(), right.get_title()) == ("轮次", "训练损失", "验证准确率")
+    plt.close("all")

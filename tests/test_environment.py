@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from conftest import assert_chinese
 from course_utils import environment
 from course_utils.environment import CourseEnvironmentError, require_versions
 
@@ -111,3 +112,19 @@ def test_setup_warns_when_tensorflow_was_imported_first():
 def test_summary_is_stable_across_patch_releases():
     line = environment.environment_summary(seed=0, tensorflow=False)
     assert not re.search(r"\d+\.\d+\.\d+", line), line
+
+
+def test_in_chinese_the_summary_and_the_environment_problems_are_chinese(chinese, monkeypatch):
+    line = environment.environment_summary(seed=3, tensorflow=False)
+    assert re.fullmatch(r"环境正常：Python 3\.\d+, NumPy \d+\.\d+, Matplotlib \d+\.\d+ \| 随机种子 3", line), line
+    monkeypatch.delenv(environment.ALLOW_OTHER_VERSIONS_VARIABLE, raising=False)
+    with pytest.raises(CourseEnvironmentError) as caught:
+        require_versions({"tensorflow": "2.15.1", "keras": None}, python=(3, 10))
+    problems = str(caught.value).splitlines()
+    assert problems[:3] == ["Python 3.10 太旧了：本课程需要 Python 3.11 或更新的版本。",
+                            "已安装的是 tensorflow 2.15.1，但本课程是为 tensorflow 2.21.x 编写的。",
+                            "keras 没有安装（本课程需要 keras 3.15）。"]
+    assert problems[3].startswith("解决方法：") and "`make lab`" in problems[3]
+    assert problems[4] == "如果仍要继续（风险自负），请设置环境变量 COURSE_UTILS_ALLOW_OTHER_VERSIONS=1。"
+    for problem in problems:
+        assert_chinese(problem)

@@ -2,14 +2,17 @@
 
 import ast
 import inspect
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from conftest import assert_chinese
 from course_utils import basins, callbacks, data, descent, gradcheck, landscapes, nn, optimizers
 from course_utils.descent import gradient_descent
-from course_utils.plotting import PALETTE, apply_style, plot_gradient_field, plot_landscape, plot_losses
+from course_utils.plotting import (CHINESE_FONTS, PALETTE, apply_style, plot_gradient_field, plot_landscape,
+                                   plot_losses)
 
 
 def test_style_applies_the_okabe_ito_palette_in_order():
@@ -98,3 +101,40 @@ def test_the_general_tools_draw_nothing_their_figures_are_in_plotting(module):
     """CONTRIBUTING's rule: only a notebook's experiment module (basins, autodiff, digits) keeps its own figures."""
     assert "matplotlib" in imported_packages(basins)  # the check sees an import inside a function
     assert "matplotlib" not in imported_packages(module)
+
+
+# --- In Chinese (setup(language="zh")) ----------------------------------------------------------------------------
+
+
+def test_in_chinese_the_loss_plot_is_labelled_in_chinese(chinese):
+    runs = {"good": gradient_descent(F, 1.0, 0.3, 30), "too big": gradient_descent(F, 1.0, 1.6, 30)}
+    ax = plot_losses(runs)
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("步数", "损失（对数刻度）", "训练过程中的损失")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["good", f"too big（在第 {runs['too big'].diverged_at} 步发散）"]
+    ax = plot_losses({"keras": [1.0, float("nan")]}, log=False, minimum=0.1, title="Keras", xlabel="epoch")
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("轮次", "损失 − 最小值", "Keras")
+    assert ax.get_legend().get_texts()[0].get_text() == "keras（发散：第 0 步之后为 NaN）"
+    field = plot_gradient_field(landscapes.himmelblau(), n=5)
+    assert field.get_title() == "Himmelblau 函数的梯度\n方向（箭头）与大小（颜色）"
+    assert_chinese(field.figure.axes[1].get_ylabel())  # the colour bar's
+    minima = plot_landscape(landscapes.himmelblau()).get_legend().get_texts()[0].get_text()
+    assert (minima, plot_landscape(F).get_legend().get_texts()[1].get_text()) == ("极小值", "最小值")
+
+
+def test_in_chinese_the_style_adds_a_font_with_chinese_glyphs(chinese, caplog):
+    import matplotlib as mpl
+
+    with mpl.rc_context(), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        apply_style()
+        if any("No font with Chinese glyphs" in str(warning.message) for warning in warned):
+            pytest.skip("no font with Chinese glyphs is installed here")
+        first, *chinese_fonts = mpl.rcParams["font.family"]
+        assert first == "sans-serif" and chinese_fonts and set(chinese_fonts) <= set(CHINESE_FONTS)  # Latin as before
+        figure, ax = plt.subplots()
+        ax.set_title("训练过程中的损失")
+        warnings.simplefilter("error")  # a glyph missing from every font would warn
+        figure.canvas.draw()
+    assert mpl.rcParams["font.family"] == ["sans-serif"], "the test leaves the style as it found it"
+    assert not caplog.records, "no log line about the Chinese font's weight reaches the notebook"

@@ -129,6 +129,12 @@ def test_a_translation_must_keep_the_placeholders_and_a_text_must_not_be_built_f
     assert "placeholders ['名字'] instead of ['name']" in problem
     (package / "more.py").write_text('from course_utils.i18n import _\n\n\ndef f(x):\n    return _(f"x is {x}")\n')
     assert any("more.py:5: _() of a built text" in problem for problem in message_problems(package_dir=package))
+    for built in ('"x is " + x', '"x is {}".format(x)', '"x is %s" % x'):
+        (package / "more.py").write_text(f'from course_utils.i18n import _\n\n\ndef f(x):\n    return _({built})\n')
+        assert any("more.py:5: _() of a built text" in problem for problem in message_problems(package_dir=package))
+    (package / "more.py").write_text('from course_utils.talk import BYE\nfrom course_utils.i18n import _\n\n\n'
+                                     'def f(hints):\n    return _(BYE), _(hints[0])\n')  # marked N_ where defined
+    assert not any("built text" in problem for problem in message_problems(package_dir=package))
 
 
 def test_the_language_is_chosen_by_setup_or_the_environment(monkeypatch):

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from conftest import assert_chinese
 from course_utils import landscapes
 from course_utils.optimizers import SGD, Adam, RMSprop
 from course_utils.widgets import (PLAYGROUND_OPTIMIZERS, LearningRateExplorer, OptimizerExplorer, learning_rate_explorer,
@@ -66,3 +67,22 @@ def test_playground_redraws_when_any_control_changes():
     controls[1].value = 0.001  # the learning rate
     assert before != after_name != bytes(image.value)
     assert "optimizer playground" in repr(box)
+
+
+def test_in_chinese_the_explorers_say_their_verdicts_in_chinese(chinese):
+    explorer = LearningRateExplorer(landscapes.quadratic(4.0), 2.5, 30)
+    explorer.render(0.55)
+    assert explorer.verdict.get_text() == "学习率 0.55：发散"
+    explorer.render(0.02)
+    assert explorer.verdict.get_text() == "学习率 0.02：单调收敛"
+    optimizers = OptimizerExplorer(landscapes.rosenbrock(), np.array([-1.5, 2.0]), 100, log_levels=True)
+    optimizers.render(make_optimizer("momentum", 0.05), label="momentum")
+    assert optimizers.verdict.get_text().startswith("动量法，学习率 0.05：")
+    optimizers.render(SGD(0.1), label="SGD")
+    assert optimizers.verdict.get_text().startswith("SGD，学习率 0.1：在第 ")
+    box = optimizer_playground(steps=5)
+    dropdown = box.children[0].children[0].children[0]
+    assert (dropdown.value, dropdown.label) == ("Adam", "Adam")
+    dropdown.value = "momentum"  # the value stays the name make_optimizer takes; the label is translated
+    assert dropdown.label == "动量法"
+    assert_chinese(repr(box))

@@ -129,14 +129,20 @@ def messages_template(package_dir=PACKAGE_DIR):
     return catalogue
 
 
+def _built(node):
+    """An f-string, a concatenation or ``%``, or a ``"...".format(...)``/``.join``: a text built, not looked up."""
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or (
+        isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("format", "join"))
+
+
 def untranslatable_calls(package_dir=PACKAGE_DIR):
-    """``_(f"...")`` (or ``+``, ``%``, ``.format()`` inside ``_()``): gettext cannot look up a text built before it is
-    translated. ``_(name)`` is fine: a constant marked with ``N_`` where it is written."""
+    """``_(f"...")`` calls (or a concatenation, ``%`` or ``.format`` inside): gettext cannot look up a text that is
+    built before it is translated. ``_(HINT)``, a constant marked ``N_`` where it is defined, is fine."""
     found = []
     for path in sorted(Path(package_dir).rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and node.args and \
-                    isinstance(node.args[0], (ast.JoinedStr, ast.BinOp, ast.Call)):  # f"", "a" + b, "%s" % b, .format()
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_", "N_") and \
+                    node.args and _built(node.args[0]):
                 found.append(f"{path.relative_to(Path(package_dir).parent)}:{node.lineno}: _() of a built text; "
                              "use _(\"... {name} ...\").format(name=...)")
     return found
