@@ -73,6 +73,8 @@ def translate(args):
     found = [problem for path in args.notebooks for problem in problems(path)] + message_problems()
     print("\n".join(found) or f"{len(args.notebooks)} notebooks and course_utils's messages fully translated")
     return 1 if found and args.check else 0
+
+
 def assignments(args):
     from tools.assignments import generate_assignments
 
@@ -84,8 +86,8 @@ def assignments(args):
 def grade_demo(args):
     from tools.grade_demo import grade_demo as run, table
 
-    grades, counts, problems = run(args.notebooks, args.out)
-    print(table(grades, counts))
+    grades, exercises_per_assignment, problems = run(args.notebooks, args.out)
+    print(table(grades, exercises_per_assignment))
     for problem in problems:
         print(f"unexpected: {problem}")
     if problems:
@@ -137,7 +139,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except RuntimeError as error:  # a tool the command ran failed (nbgrader, jupyter-book): its message says how
+        print(f"python -m tools {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
