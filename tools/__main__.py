@@ -31,11 +31,18 @@ def slides(args):
 
 
 def book(args):
-    from tools.book import build_book
+    from tools.book import build_book, fetch_npm_packages, repository_url, repository_warning
 
+    if args.fetch:
+        for path in fetch_npm_packages():
+            print(f"cached {path}")
+        return 0
     html = build_book(args.out)
     print(f"built the site in {html}: open {html / 'index.html'}, or serve it with "
           f"python -m http.server --directory {html}")
+    warning = repository_warning(repository_url())
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -136,6 +143,9 @@ def main(argv=None):
             sub.add_argument("--check", action="store_true", help="change nothing; fail unless complete and current")
         if command is zh:
             sub.add_argument("--no-execute", action="store_true", help="write the edition without outputs")
+        if command is book:
+            sub.add_argument("--fetch", action="store_true",
+                             help="only download the pinned npm packages into build/npm/ (make test's setup does)")
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")
