@@ -106,6 +106,14 @@ bench: $(STAMP)
 book: $(INSTRUCTOR_STAMP)
 	$(BIN)/python -m tools book --out build/book
 
+# Those npm tarballs, downloaded with the setup of make test (again after make clean, or when the pins change), so
+# that the site's tests read only the cache: make test runs offline once set up.
+NPM_FETCHED := build/npm/.fetched
+test: $(NPM_FETCHED)
+$(NPM_FETCHED): tools/book.py | $(INSTRUCTOR_STAMP)
+	$(BIN)/python -m tools book --fetch
+	@touch $@
+
 lint: $(STAMP)
 	$(BIN)/python -m tools lint $(NOTEBOOKS)
 

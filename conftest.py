@@ -296,6 +296,17 @@ def browser_missing():
     return None
 
 
+def skip_without_browser(module=False):
+    """Skip the calling test (``module``: its whole module) where the real browser cannot run; under
+    COURSE_REQUIRE_BROWSER=1 (make test-browser, .ci/run), where the browser tests must run, fail instead."""
+    missing = browser_missing()
+    if missing is None:
+        return
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {missing}", pytrace=False)
+    pytest.skip(f"browser test skipped: {missing}", allow_module_level=module)
+
+
 @pytest.fixture(scope="session")
 def student_edition(tmp_path_factory):
     """The student edition of every notebook, written once: the folder that holds it."""

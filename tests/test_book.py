@@ -2,9 +2,10 @@
 loading nothing from the internet, and every page in a real browser with its figures, formulas and widgets.
 
 The fast tests check the generated project (no build). The slow ones build the site once into a temporary folder
-(the npm tarballs come from build/npm/, downloaded there once) and read it; the browser test serves it on
-localhost, aborts every request for anything else (a request to the internet fails the test), opens every page in
-Debian's Chromium and saves screenshots to build/book-screenshots/.
+over a stale earlier build, from the npm tarballs in build/npm/ only (make test's setup downloads them: the tests
+never do), and read it; the browser test serves it on localhost, aborts every request for anything else (a request
+to the internet fails the test), opens every page in Debian's Chromium and saves screenshots to
+build/book-screenshots/, then opens one page from disk (file://), as the README suggests.
 """
 
 import functools
@@ -12,15 +13,18 @@ import json
 import http.server
 import io
 import re
+import subprocess
 import tarfile
 import threading
+import tomllib
 from urllib.parse import urljoin, urlsplit
 
 import nbformat
 import pytest
 import yaml
 
-from conftest import CHROMIUM, NOTEBOOKS, ROOT, browser_missing
+import conftest
+from conftest import CHROMIUM, NOTEBOOKS, ROOT, skip_without_browser
 from course_utils.course import COURSE_PLAN
 from tools import book
 
@@ -101,12 +105,42 @@ def test_the_intro_links_every_notebook_and_the_glossary_keeps_the_chinese_terms
     assert "(00_start_here.ipynb)" in glossary
 
 
+def pyproject_repository():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+
+
 def test_the_repository_url_is_read_from_pyproject_and_a_missing_one_is_named(tmp_path):
-    assert book.repository_url() == "https://github.com/OWNER/REPO"  # the placeholder, until published
+    assert book.repository_url() == pyproject_repository()
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\n')
     with pytest.raises(ValueError, match=r"\[project.urls\] Repository must be the GitHub URL"):
         book.repository_url(pyproject)
+
+
+def test_make_book_warns_while_the_repository_url_is_the_placeholder():
+    assert "still the placeholder https://github.com/OWNER/REPO" in book.repository_warning(book.PLACEHOLDER)
+    assert book.repository_warning("https://github.com/someone/nn-course") is None
+
+
+#: Repositories the docs link to that are not this one.
+OTHER_REPOSITORIES = {"computationalmodelling/nbval"}
+#: A repository in a GitHub, Binder or Colab URL: (OWNER/REPO, the branch or ref after it when Binder names one).
+REPOSITORY_IN_URL = re.compile(r"(?:github\.com|mybinder\.org/v2/gh|colab\.research\.google\.com/github)/"
+                               r"([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/\"'`)\s?#]|$)(?:/([\w.-]+))?")
+
+
+def test_every_link_to_the_repository_in_the_docs_names_pyprojects_repository():
+    """The README and the instructor guide write the repository's URL out (Binder badge, Colab install): they must
+    say what pyproject.toml says, and Binder must open HEAD, the default branch (the site opens book.BRANCH)."""
+    ours = pyproject_repository().removeprefix("https://github.com/")
+    found = {}
+    for name in ("README.md", "docs/instructor_guide.md"):
+        for match in REPOSITORY_IN_URL.finditer((ROOT / name).read_text(encoding="utf-8")):
+            found.setdefault(match.group(1), set()).add(name)
+            if match.group(1) == ours and "mybinder.org" in match.group(0):
+                assert match.group(2) == "HEAD", f"{name}: {match.group(0)}"
+    assert set(found) - OTHER_REPOSITORIES == {ours}, found
+    assert set(found[ours]) == {"README.md", "docs/instructor_guide.md"}
 
 
 def test_a_readme_table_that_disagrees_with_the_course_plan_is_refused(tmp_path):
@@ -125,9 +159,10 @@ def test_a_notebook_without_its_glossary_cell_is_refused(tmp_path):
         book.glossary_page(tmp_path / "00_start_here.ipynb")
 
 
-def test_a_tarball_whose_integrity_differs_from_the_pin_is_refused(tmp_path, monkeypatch):
-    package = fake_package(tmp_path, {"dist/a.js": b"//a"})
-    (tmp_path / "@fake__pkg-1.0.0.tgz").write_bytes(b"tampered")  # a corrupt cache is downloaded again
+def fake_registry(monkeypatch, package, tarball):
+    """The npm registry, answering for ``package`` (metadata that agrees with the pin) with ``tarball``; return the
+    URLs requested."""
+    requested = []
 
     class Response(io.BytesIO):
         def __enter__(self):
@@ -137,22 +172,72 @@ def test_a_tarball_whose_integrity_differs_from_the_pin_is_refused(tmp_path, mon
             return False
 
     def urlopen(url, timeout):
-        if url.endswith("/1.0.0"):  # the registry's metadata, which agrees with the pin
+        requested.append(url)
+        if url.endswith(f"/{package.version}"):  # the package's metadata
             dist = {"integrity": package.integrity, "tarball": "https://x/t.tgz"}
             return Response(json.dumps({"dist": dist}).encode())
-        return Response(b"not the pinned tarball")
+        return Response(tarball)
 
     monkeypatch.setattr(book.urllib.request, "urlopen", urlopen)
+    return requested
+
+
+def test_make_tests_setup_downloads_the_sites_packages_before_the_tests_run(tmp_path):
+    """Also after make clean (build/npm/ removed) or a change of the pins (tools/book.py), as -W simulates."""
+    done = subprocess.run(["make", "-n", "--no-print-directory", "-W", "tools/book.py", "test", f"VENV={tmp_path}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    python = f"{tmp_path}/bin/python"
+    fetch = lines.index(f"{python} -m tools book --fetch")
+    assert lines.index(f"{python} -m pip install --disable-pip-version-check -r requirements-instructor.txt") < fetch
+    assert fetch < len(lines) - 1 and lines[-1].startswith(f"{python} -m pytest")
+
+
+def test_the_fetch_command_only_downloads(monkeypatch, capsys):
+    from tools.__main__ import main
+
+    monkeypatch.setattr(book, "fetch_npm_packages", lambda: [ROOT / "build" / "npm" / "x-1.0.0.tgz"])
+    monkeypatch.setattr(book, "build_book", lambda *args: pytest.fail("--fetch must not build the site"))
+    assert main(["book", "--fetch"]) == 0
+    assert capsys.readouterr().out == f"cached {ROOT / 'build' / 'npm' / 'x-1.0.0.tgz'}\n"
+
+
+def test_a_tarball_whose_integrity_differs_from_the_pin_is_refused(tmp_path, monkeypatch):
+    package = fake_package(tmp_path, {"dist/a.js": b"//a"})
+    (tmp_path / "@fake__pkg-1.0.0.tgz").write_bytes(b"tampered")  # a corrupt cache is downloaded again
+    fake_registry(monkeypatch, package, b"not the pinned tarball")
     with pytest.raises(ValueError, match="the download's integrity is sha512-.*expected sha512-"):
         book.npm_tarball(package, tmp_path)
 
 
+def test_the_setup_fetches_the_tarballs_and_the_tests_build_from_the_cache_without_downloading(tmp_path, monkeypatch):
+    package = fake_package(tmp_path, {"dist/a.js": b"//a"})
+    tarball = (tmp_path / "@fake__pkg-1.0.0.tgz").read_bytes()
+    requested = fake_registry(monkeypatch, package, tarball)
+    monkeypatch.setattr(book, "NPM_PACKAGES", (package,))
+    cache = tmp_path / "npm"
+    with pytest.raises(FileNotFoundError, match=r"not in .*npm.*python -m tools book --fetch.*make test"):
+        book.vendor(package, tmp_path / "static", cache, download=False)  # as the tests build: no download
+    assert requested == []
+    assert book.fetch_npm_packages(cache) == [cache / "@fake__pkg-1.0.0.tgz"]  # make test's setup
+    assert len(requested) == 2
+    book.vendor(package, tmp_path / "static", cache, download=False)
+    assert (tmp_path / "static" / "fake" / "a.js").read_bytes() == b"//a" and len(requested) == 2
+
+
 # --- The built site ---------------------------------------------------------------------------------------------
+
+STALE_PAGE = "a_removed_notebook.html"
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site, built once from the committed notebooks: its HTML folder."""
-    return book.build_book(tmp_path_factory.mktemp("book"))
+    """The site, built once from the committed notebooks and the npm cache (no download), over an earlier build
+    that has a page of a notebook since removed: its HTML folder."""
+    folder = tmp_path_factory.mktemp("book")
+    (folder / "_build" / "html").mkdir(parents=True)
+    (folder / "_build" / "html" / STALE_PAGE).write_text("<p>an earlier build's page</p>", encoding="utf-8")
+    return book.build_book(folder, download=False)
 
 
 #: Where a page loads something from: a script, a style sheet, a font, an image, a frame.
@@ -183,6 +268,12 @@ def test_the_built_site_loads_nothing_from_the_internet(site):
                 remote += [f"{path.relative_to(site)}: {url}" for url in CDN.findall(text)]
     assert remote == []
     assert (site / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()  # MathJax's fonts
+
+
+@pytest.mark.slow
+def test_the_site_is_built_from_scratch(site):
+    assert not (site / STALE_PAGE).exists()  # an earlier build's files are not published again
+    assert {path.stem for path in site.glob("*.html")} == {*PAGES, "index", "genindex", "search"}
 
 
 @pytest.mark.slow
@@ -224,22 +315,55 @@ MATH = """() => [document.querySelectorAll('main .math').length, document.queryS
 READOUT = "() => document.querySelector('.widget-slider .widget-readout').textContent"
 
 
+def check_page(page, name):
+    """Assert what the open ``page`` of the site shows: its figures, its formulas typeset, the launch buttons of a
+    notebook's page, a moving slider on an explorer's page, the glossary in the navigation and as a page."""
+    images = page.evaluate(IMAGES)
+    assert all(width for _, width in images), f"{name}: images not loaded: {images}"
+    outputs = [output for cell in _code_cells(name) for output in cell.outputs]
+    stored = sum("image/png" in output.get("data", {}) for output in outputs)
+    assert len(images) >= stored, f"{name}: {len(images)} images, the notebook stores {stored}"
+    if 'class="math' in page.content():  # MathJax typesets every formula, without an error
+        page.wait_for_function(f"() => ({MATH})()[1] >= ({MATH})()[0]", timeout=20_000)
+        assert page.evaluate(MATH)[2] == 0, f"{name}: a formula MathJax could not typeset"
+    if name in {entry.stem for entry in COURSE_PLAN}:  # Binder and Colab, for this notebook
+        for host in ("https://mybinder.org/v2/gh/", "https://colab.research.google.com/github/"):
+            link = page.locator(f'a[href^="{host}"]')
+            assert link.count() == 1 and f"notebooks/{name}.ipynb" in link.get_attribute("href")
+    if name in WIDGET_PAGES:  # the explorer, drawn from its saved state: a slider that moves
+        handle = page.locator(".widget-slider .noUi-handle").first
+        handle.wait_for(timeout=20_000)
+        before = page.evaluate(READOUT)
+        handle.focus()
+        page.keyboard.press("PageUp")
+        page.wait_for_function(f"() => ({READOUT})() !== {before!r}", timeout=5_000)
+        handle.scroll_into_view_if_needed()
+    elif images:
+        page.locator("article.bd-article img").first.scroll_into_view_if_needed()
+    if name == "intro":  # the glossary is in the navigation of every page
+        glossary = page.locator('nav.bd-links a[href="glossary.html"]')
+        assert glossary.inner_text() == "Glossary English / 中文"
+    if name == "glossary":
+        assert "学习速率" in page.inner_text("article.bd-article")
+
+
 @pytest.mark.slow
 @pytest.mark.browser
-def test_every_page_renders_offline_with_figures_formulas_widgets_and_launch_buttons(served):
-    if browser_missing():
-        pytest.skip(f"browser test skipped: {browser_missing()}")
+def test_every_page_renders_offline_with_figures_formulas_widgets_and_launch_buttons(served, site):
+    """Every page served over http, then an explorer's page opened from disk (file://), as the README offers."""
+    skip_without_browser()
     from playwright.sync_api import sync_playwright
 
     from test_browser import CHROMIUM_FLAGS  # the module pytest imported (tests/ is on sys.path)
 
-    origin = urlsplit(served).netloc
+    origin, on_disk = urlsplit(served).netloc, site.as_uri() + "/"
     outside, failed, errors = [], [], []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).netloc == origin
+        context.route("**/*", lambda route: route.continue_()
+                      if urlsplit(route.request.url).netloc == origin or route.request.url.startswith(on_disk)
                       else (outside.append(route.request.url), route.abort()))
         page = context.new_page()
         page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
@@ -247,39 +371,25 @@ def test_every_page_renders_offline_with_figures_formulas_widgets_and_launch_but
         try:
             for name in PAGES:
                 page.goto(urljoin(served, f"{name}.html"), wait_until="load")
-                images = page.evaluate(IMAGES)
-                assert all(width for _, width in images), f"{name}: images not loaded: {images}"
-                outputs = [output for cell in _code_cells(name) for output in cell.outputs]
-                stored = sum("image/png" in output.get("data", {}) for output in outputs)
-                assert len(images) >= stored, f"{name}: {len(images)} images, the notebook stores {stored}"
-                if 'class="math' in page.content():  # MathJax typesets every formula, without an error
-                    page.wait_for_function(f"() => ({MATH})()[1] >= ({MATH})()[0]", timeout=20_000)
-                    assert page.evaluate(MATH)[2] == 0, f"{name}: a formula MathJax could not typeset"
-                if name in {entry.stem for entry in COURSE_PLAN}:  # Binder and Colab, for this notebook
-                    for host in ("https://mybinder.org/v2/gh/", "https://colab.research.google.com/github/"):
-                        link = page.locator(f'a[href^="{host}"]')
-                        assert link.count() == 1 and f"notebooks/{name}.ipynb" in link.get_attribute("href")
-                if name in WIDGET_PAGES:  # the explorer, drawn from its saved state: a slider that moves
-                    handle = page.locator(".widget-slider .noUi-handle").first
-                    handle.wait_for(timeout=20_000)
-                    before = page.evaluate(READOUT)
-                    handle.focus()
-                    page.keyboard.press("PageUp")
-                    page.wait_for_function(f"() => ({READOUT})() !== {before!r}", timeout=5_000)
-                    handle.scroll_into_view_if_needed()
-                elif images:
-                    page.locator("article.bd-article img").first.scroll_into_view_if_needed()
-                if name == "intro":  # the glossary is in the navigation of every page
-                    glossary = page.locator('nav.bd-links a[href="glossary.html"]')
-                    assert glossary.inner_text() == "Glossary English / 中文"
-                if name == "glossary":
-                    assert "学习速率" in page.inner_text("article.bd-article")
+                check_page(page, name)
                 page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            page.goto(urljoin(on_disk, "02_learning_rate.html"), wait_until="load")
+            check_page(page, "02_learning_rate")
         finally:
             browser.close()
     assert outside == [], "the site requested the internet"
     assert failed == [], "requests the server could not answer"
     assert errors == [], "JavaScript errors"
+
+
+def test_without_chromium_the_browser_tests_skip_but_fail_where_they_must_run(monkeypatch):
+    monkeypatch.setattr(conftest, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.delenv("COURSE_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium at /nonexistent/chromium"):
+        skip_without_browser()
+    monkeypatch.setenv("COURSE_REQUIRE_BROWSER", "1")  # make test-browser, .ci/run
+    with pytest.raises(pytest.fail.Exception, match="COURSE_REQUIRE_BROWSER=1 but the browser test cannot run"):
+        skip_without_browser()
 
 
 def _code_cells(name):

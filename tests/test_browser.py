@@ -24,7 +24,7 @@ import urllib.request
 import nbformat
 import pytest
 
-from conftest import CHROMIUM, NOT_SOLVED, NOTEBOOKS, ROOT, browser_missing, check_cells, free_port, running
+from conftest import CHROMIUM, NOT_SOLVED, NOTEBOOKS, ROOT, check_cells, free_port, running, skip_without_browser
 from tools.execute import KERNEL_ENVIRONMENT
 from tools.solutions import BEGIN_SOLUTION
 from tools.student import write_student_edition
@@ -35,10 +35,7 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 RUN_ALL_TIMEOUT = 180  # seconds for one notebook, kernel start included
 
 
-if browser_missing():
-    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"COURSE_REQUIRE_BROWSER=1 but the browser test cannot run: {browser_missing()}")
-    pytest.skip(f"browser test skipped: {browser_missing()}", allow_module_level=True)
+skip_without_browser(module=True)
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright

@@ -15,9 +15,9 @@ from conftest import ROOT
 from course_utils.environment import EXPECTED_VERSIONS, MIN_PYTHON
 
 
-def requirements():
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return [Requirement(line) for line in lines if line.strip() and not line.startswith(("#", "-e"))]
+def requirements(name="requirements.txt"):
+    lines = (ROOT / name).read_text().splitlines()
+    return [Requirement(line) for line in lines if line.strip() and not line.startswith(("#", "-e", "-r"))]
 
 
 def pinned(name, environment=None):
@@ -32,9 +32,12 @@ def pinned(name, environment=None):
 
 
 def test_every_requirement_is_pinned_exactly():
-    for req in requirements():
+    for req in requirements() + requirements("requirements-instructor.txt"):
         assert [spec.operator for spec in req.specifier] == ["=="], f"{req} is not pinned with =="
     assert "-e ." in (ROOT / "requirements.txt").read_text().splitlines()
+    instructor = (ROOT / "requirements-instructor.txt").read_text().splitlines()
+    assert "-r requirements.txt" in instructor  # the instructor's tools on top of the learners' pins, never others
+    assert not {req.name for req in requirements()} & {req.name for req in requirements("requirements-instructor.txt")}
 
 
 @pytest.mark.parametrize(
@@ -107,3 +110,6 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_one():
     assert os.access(ROOT / ".ci" / "run", os.X_OK)
     workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
     assert "run: bash .ci/run" in workflow, "GitHub runs the same entry point as the course's CI"
+    # The caches follow what they hold: both pin files (pip), the pins of the site's npm packages (tools/book.py).
+    assert "key: pip-${{ hashFiles('requirements.txt', 'requirements-instructor.txt') }}" in workflow
+    assert "path: build/npm" in workflow and "key: npm-${{ hashFiles('tools/book.py') }}" in workflow

@@ -8,6 +8,7 @@ Run from the repository's root (the Makefile does)::
     python -m tools lint notebooks/*.ipynb        # the course's notebook rules (make lint); --rules lists them
     python -m tools solutions notebooks/*.ipynb   # store what ex1.solution() shows (make solutions)
     python -m tools book                          # the static site into build/book/_build/html (make book)
+    python -m tools book --fetch                  # only download its npm packages into build/npm (make test's setup)
     python -m tools assignments notebooks/*.ipynb # an nbgrader course into build/grading (make assignments)
     python -m tools grade_demo notebooks/*.ipynb  # that course graded on four simulated students (make grade-demo)
 

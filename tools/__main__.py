@@ -31,11 +31,18 @@ def slides(args):
 
 
 def book(args):
-    from tools.book import build_book
+    from tools.book import build_book, fetch_npm_packages, repository_url, repository_warning
 
+    if args.fetch:
+        for path in fetch_npm_packages():
+            print(f"cached {path}")
+        return 0
     html = build_book(args.out)
     print(f"built the site in {html}: open {html / 'index.html'}, or serve it with "
           f"python -m http.server --directory {html}")
+    warning = repository_warning(repository_url())
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -73,6 +80,8 @@ def translate(args):
     found = [problem for path in args.notebooks for problem in problems(path)] + message_problems()
     print("\n".join(found) or f"{len(args.notebooks)} notebooks and course_utils's messages fully translated")
     return 1 if found and args.check else 0
+
+
 def assignments(args):
     from tools.assignments import generate_assignments
 
@@ -84,8 +93,8 @@ def assignments(args):
 def grade_demo(args):
     from tools.grade_demo import grade_demo as run, table
 
-    grades, counts, problems = run(args.notebooks, args.out)
-    print(table(grades, counts))
+    grades, exercises_per_assignment, problems = run(args.notebooks, args.out)
+    print(table(grades, exercises_per_assignment))
     for problem in problems:
         print(f"unexpected: {problem}")
     if problems:
@@ -134,10 +143,17 @@ def main(argv=None):
             sub.add_argument("--check", action="store_true", help="change nothing; fail unless complete and current")
         if command is zh:
             sub.add_argument("--no-execute", action="store_true", help="write the edition without outputs")
+        if command is book:
+            sub.add_argument("--fetch", action="store_true",
+                             help="only download the pinned npm packages into build/npm/ (make test's setup does)")
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except RuntimeError as error:  # a tool the command ran failed (nbgrader, jupyter-book): its message says how
+        print(f"python -m tools {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

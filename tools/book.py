@@ -6,17 +6,21 @@ Everything in the project is generated: ``_config.yml``, ``_toc.yml`` (the noteb
 (``execute_notebooks: off``; nbval has checked their outputs).
 
 The built site loads nothing from the internet. The pinned Python packages carry no standalone copy of the two
-scripts it needs, so they come from pinned npm tarballs (``NPM_PACKAGES``), downloaded from the npm registry at
-build time, their sha512 checked, cached in build/npm/, and copied into the project's ``_vendor`` folder, which
-Sphinx serves as ``_static`` (not the project's ``_static``: Jupyter Book would add each script there to every
-page):
+scripts it needs:
 
 - ``@jupyter-widgets/html-manager``'s standalone ``embed.js``, which draws the explorers of 02 and 06 from the
   widget state stored in the notebooks (no kernel; no require.js needed, no widget module fetched from a CDN);
 - MathJax 3, which typesets the ``$...$`` formulas (its fonts and extensions load from beside it).
 
-The launch buttons (Binder, Colab) and the repository button read the repository's URL from one place:
-``[project.urls] Repository`` in pyproject.toml.
+So they come from pinned npm tarballs (``NPM_PACKAGES``), downloaded from the npm registry once (``python -m tools
+book --fetch``, which make test's setup runs; ``make book`` downloads what is missing), their sha512 checked, cached
+in build/npm/, and copied into the project's ``_vendor`` folder, which Sphinx serves as ``_static`` (not the
+project's ``_static``: Jupyter Book would add each script there to every page). The tests build from the cache only
+(``download=False``), so that they run offline.
+
+The launch buttons (Binder, Colab) and the repository button read the repository's URL from
+``[project.urls] Repository`` in pyproject.toml, and open the branch ``BRANCH``; ``make book`` warns while the URL
+is the placeholder (``PLACEHOLDER``).
 """
 
 import base64
@@ -41,7 +45,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 NPM_CACHE = ROOT / "build" / "npm"
 NPM_REGISTRY = "https://registry.npmjs.org"
-BRANCH = "main"  # the branch the launch buttons open
+#: The branch the site's launch buttons open: Jupyter Book gives Binder and Colab the same one, and Colab needs a
+#: branch's name (the README's Binder links say HEAD, Binder's name for the default branch).
+BRANCH = "main"
+PLACEHOLDER = "https://github.com/OWNER/REPO"  # pyproject.toml's repository URL until the course is published
 GLOSSARY_HEADING = "## Glossary"
 
 
@@ -87,6 +94,14 @@ def repository_url(pyproject=ROOT / "pyproject.toml"):
         raise ValueError(f"{pyproject}: [project.urls] Repository must be the GitHub URL "
                          f"https://github.com/OWNER/REPO (the launch buttons need it), not {url!r}")
     return url
+
+
+def repository_warning(url):
+    """What to tell the maintainer about the repository's URL ``url`` before publishing the site, or None."""
+    if url == PLACEHOLDER:
+        return (f"[project.urls] Repository in pyproject.toml is still the placeholder {PLACEHOLDER}: the site's "
+                "launch buttons and repository link lead nowhere until it is the course's GitHub URL")
+    return None
 
 
 # --- The generated project ----------------------------------------------------------------------------------------
@@ -224,8 +239,10 @@ def write_yaml(path, data):
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def write_project(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE):
-    """Write the Jupyter Book project into ``out_dir`` (replacing the previous one); return its folder."""
+def write_project(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE, download=True):
+    """Write the Jupyter Book project into ``out_dir`` (replacing the previous one); return its folder.
+
+    download: fetch an npm tarball missing from ``npm_cache`` (else raise FileNotFoundError)."""
     out_dir = Path(out_dir)
     missing = [e.stem for e in COURSE_PLAN if not (Path(notebooks) / f"{e.stem}.ipynb").is_file()]
     if missing:
@@ -248,7 +265,7 @@ def write_project(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE):
     for entry in COURSE_PLAN:
         shutil.copy2(Path(notebooks) / f"{entry.stem}.ipynb", out_dir)
     for package in NPM_PACKAGES:
-        vendor(package, out_dir / VENDOR, npm_cache)
+        vendor(package, out_dir / VENDOR, npm_cache, download)
     ours = out_dir / VENDOR / WIDGETS_JS.split("/")[0]
     ours.mkdir(parents=True, exist_ok=True)
     shutil.copy2(WIDGETS_MATHJAX, ours)
@@ -262,12 +279,18 @@ def integrity(data):
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 
 
-def npm_tarball(package, cache=NPM_CACHE):
-    """The pinned tarball of ``package``: from ``cache``, else downloaded from the npm registry; its sha512 checked."""
+def npm_tarball(package, cache=NPM_CACHE, download=True):
+    """The pinned tarball of ``package``: from ``cache``, else downloaded from the npm registry; its sha512 checked.
+
+    download=False: raise FileNotFoundError, saying how to fill the cache, instead of downloading."""
     cache = Path(cache)
     path = cache / f"{package.name.replace('/', '__')}-{package.version}.tgz"
     if path.is_file() and integrity(path.read_bytes()) == package.integrity:
         return path
+    if not download:
+        raise FileNotFoundError(f"{package.name}@{package.version} is not in {cache} (or not as pinned): download the "
+                                f"site's npm packages once, online, with `python -m tools book --fetch` (the setup of "
+                                f"make test runs it)")
     url = f"{NPM_REGISTRY}/{package.name.replace('/', '%2f')}/{package.version}"
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
@@ -288,10 +311,15 @@ def npm_tarball(package, cache=NPM_CACHE):
     return path
 
 
-def vendor(package, static_dir, cache=NPM_CACHE):
+def fetch_npm_packages(cache=NPM_CACHE):
+    """Download every pinned npm tarball the site needs into ``cache`` (those not there yet); return their paths."""
+    return [npm_tarball(package, cache) for package in NPM_PACKAGES]
+
+
+def vendor(package, static_dir, cache=NPM_CACHE, download=True):
     """Copy the files the site needs from ``package``'s tarball into ``static_dir/package.static``."""
     target = Path(static_dir) / package.static
-    with tarfile.open(npm_tarball(package, cache)) as tar:
+    with tarfile.open(npm_tarball(package, cache, download)) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and _wanted(m.name, package)]
         for member in members:
             relative = Path(member.name).relative_to(Path("package") / package.strip)
@@ -309,12 +337,14 @@ def _wanted(name, package):
 
 # --- The build ------------------------------------------------------------------------------------------------------
 
-def build_book(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE):
-    """Write the project into ``out_dir`` and build it with Jupyter Book; return the HTML folder.
+def build_book(out_dir, notebooks=NOTEBOOKS, npm_cache=NPM_CACHE, download=True):
+    """Write the project into ``out_dir`` and build it with Jupyter Book from scratch; return the HTML folder.
 
-    Warnings are errors (a broken link between notebooks fails the build).
+    The previous build is removed first, so that no page or script of it stays. Warnings are errors (a broken link
+    between notebooks fails the build). download: as for :func:`write_project`.
     """
-    project = write_project(out_dir, notebooks, npm_cache)
+    project = write_project(out_dir, notebooks, npm_cache, download)
+    shutil.rmtree(project / "_build", ignore_errors=True)
     command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(project),
                "--warningiserror", "--keep-going", "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True)

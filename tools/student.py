@@ -97,11 +97,23 @@ def read_names(sources):
     return names
 
 
+def names_read(notebook):
+    """Every name the notebook's code outside the solutions reads: the names its stubs keep."""
+    return read_names(cell.source for cell in notebook.cells if cell.cell_type == "code")
+
+
+def clear_outputs(notebook):
+    """Clear ``notebook``'s outputs in place, with the cell metadata and the widget state that belong to them."""
+    notebook, _ = ClearOutputPreprocessor(remove_metadata_fields=OUTPUT_METADATA).preprocess(notebook, {})
+    notebook.metadata.pop("widgets", None)  # the widgets' state went with the outputs
+    return notebook
+
+
 class StubSolutions(Preprocessor):
     """nbconvert preprocessor: stub each solution (see :func:`stub_solutions`) and put the banner on top."""
 
     def preprocess(self, nb, resources):
-        resources["names_read"] = read_names(cell.source for cell in nb.cells if cell.cell_type == "code")
+        resources["names_read"] = names_read(nb)
         nb, resources = super().preprocess(nb, resources)
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(STUDENT_BANNER))
         return nb, resources
@@ -114,11 +126,8 @@ class StubSolutions(Preprocessor):
 
 def student_notebook(notebook):
     """A copy of ``notebook`` with solutions stubbed, outputs cleared and a banner on top."""
-    student, resources = copy.deepcopy(notebook), {}
-    for preprocessor in (StubSolutions(), ClearOutputPreprocessor(remove_metadata_fields=OUTPUT_METADATA)):
-        student, resources = preprocessor.preprocess(student, resources)
-    student.metadata.pop("widgets", None)  # the widgets' state went with the outputs
-    return student
+    student, _ = StubSolutions().preprocess(copy.deepcopy(notebook), {})
+    return clear_outputs(student)
 
 
 def write_student_edition(paths, out_dir):

@@ -11,10 +11,15 @@ from course_utils.exercises.start_here import ex1, y_pred, y_true
 errors = y_pred - y_true
 
 
-def test_the_shipped_solution_passes():
+def solution(label):
+    """The notebook's namespace after the shipped solution of ``label`` ran."""
     namespace = {"np": np, "y_true": y_true.copy(), "y_pred": y_pred.copy()}
-    exec(stored_solution("start_here", "ex1"), namespace)
-    assert_passed(ex1.check(namespace["mse"]))
+    exec(stored_solution("start_here", label), namespace)
+    return namespace
+
+
+def test_the_shipped_solution_passes():
+    assert_passed(ex1.check(solution("ex1")["mse"]))
 
 
 @pytest.mark.parametrize("answer", [0.875, np.float32(0.875), [0.875], np.array([[0.875]]), 7 / 8])
