@@ -65,11 +65,27 @@ class Feedback:
 
 
 class Reply(Exception):
-    """Raised inside a check to stop with a verdict: ``raise Reply(wrong("..."))``."""
+    """Raised inside a check to stop with a verdict: ``raise Reply(wrong("..."))``. Never a pass: a check passes
+    only by returning one, so a learner's code that raises ``Reply(passed(...))`` inside a check is told it is wrong."""
 
     def __init__(self, feedback):
+        if not isinstance(feedback, Feedback):
+            raise TypeError(f"Reply takes a Feedback (wrong(...) or not_yet(...)), got {type(feedback).__name__}")
         super().__init__(feedback.message)
-        self.feedback = feedback
+        self._feedback = feedback
+
+    @property
+    def feedback(self):
+        feedback = vars(self).get("_feedback")
+        if type(feedback) is Feedback and feedback.passed is False:
+            return feedback
+        return wrong(_("your code raised a verdict of its own inside the check; the check decides, so write the "
+                       "answer itself."))
+
+
+def _stopped(reply):
+    """The verdict a :class:`Reply` stopped a check with, read so that no subclass can turn it into a pass."""
+    return Reply.feedback.fget(reply)
 
 
 def _verdict(prefix, message):
@@ -179,7 +195,7 @@ def compare_numbers(answer, expected, *, name="answer", rtol=1e-6, atol=1e-9, mi
     try:
         return _compare(answer, expected, name, rtol, atol, mistakes or {}, factors)
     except Reply as reply:
-        return reply.feedback
+        return _stopped(reply)
 
 
 def _compare(answer, expected, name, rtol, atol, mistakes, factors):
@@ -391,7 +407,7 @@ class Exercise:
             if not isinstance(feedback, Feedback):
                 raise TypeError(f"the checker returned {type(feedback).__name__}, not a Feedback")
         except Reply as reply:
-            feedback = reply.feedback
+            feedback = _stopped(reply)
         except _TooSlow:
             feedback = wrong(_("the check stopped your code after {seconds} s: is there a loop that never "
                                "ends?").format(seconds=TIME_LIMIT))
@@ -412,7 +428,7 @@ class Exercise:
         learner's message (📝, an answer not written yet, fails too). Writes nothing to stderr."""
         with _silenced_stderr():
             feedback = self.check(*answers, **named)
-        if not feedback.passed:
+        if type(feedback) is not Feedback or feedback.passed is not True:
             raise AssertionError(feedback.message)
 
     def hint(self, level=None):

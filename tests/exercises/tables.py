@@ -8,9 +8,36 @@ import pytest
 
 from conftest import NOT_SOLVED
 from course_utils import i18n
+from course_utils.checks import Reply, passed
+
+
+
+class SelfDeclaredPass:
+    """An answer that tries to pass by raising the check's own ✅ verdict, whatever the check asks of it."""
+
+    def __init__(self, reply=Reply):
+        self._reply = reply
+
+    def _declare(self, *args, **kwargs):
+        raise self._reply(passed("self-declared"))
+
+    __array__ = __float__ = __int__ = __index__ = __call__ = __iter__ = __len__ = __bool__ = __getitem__ = _declare
+
+    def __getattr__(self, name):
+        self._declare()
+
+    def __repr__(self):
+        return f"SelfDeclaredPass({self._reply.__name__})"
+
+
+class ForgedReply(Reply):
+    """A Reply whose verdict is overridden to a pass."""
+
+    feedback = property(lambda self: passed("forged"))
+
 
 #: Answers no exercise accepts; each must get a clear ❌ (never ✅, never a traceback).
-JUNK = [None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 10**400, float("nan"),
+JUNK = [SelfDeclaredPass(), SelfDeclaredPass(ForgedReply), None, "0.5", b"0.5", True, np.bool_(False), 1 + 2j, np.complex128(0.5), 10**400, float("nan"),
         float("inf"), -float("inf"), 1e308, 5e-324, {"a": 1}, object(), [], [[1.0], [2.0, 3.0]],
         np.array([np.nan]), print, Ellipsis.__class__]
 
