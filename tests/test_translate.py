@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
 from tools.translate import (catalogue_path, edition, message_problems, messages_path, problems, read_catalogue, structure,
-                             template, translation_patterns, update_catalogues, update_messages)
+                             gist, template, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -195,20 +195,22 @@ def test_an_edition_is_refused_until_every_cell_is_translated(tiny, tmp_path):
         edition(path, locale_dir=tmp_path)
 
 
-def test_an_english_and_a_chinese_output_compare_equal_when_they_say_the_same(package):
-    po = update_messages(package_dir=package)
-    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！"})
-    (package / "more.py").write_text('from course_utils.i18n import _\n\nX = _("`{a}` is {b} times too large.")\n')
-    po = update_messages(package_dir=package)
-    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}！", "`{a}` is {b} times too large.":
-                            "`{a}` 大了 {b} 倍。"})
-    patterns = translation_patterns(package_dir=package)
+def test_an_english_and_a_chinese_reply_have_the_same_gist_when_they_say_the_same():
+    assert gist("✅ Correct: `x` is 2 times too large (0.5).") == gist("✅ 正确：`x` 大了 2 倍（0.5）。")
+    assert gist("✅ Correct: 2 of 3") == gist("✅ 正确：3 个中的 2 个"), "a translation may reorder the values"
+    assert gist("❌ Not yet: `x` is 2 times too large.") != gist("✅ 正确：`x` 大了 2 倍。"), "the verdict counts"
+    assert gist("❌ `x` is 2 times too large.") != gist("❌ `x` 大了 3 倍。"), "the values count"
+    assert gist("📝 a ❌ b") != gist("❌ a 📝 b"), "so does the verdicts' order"
 
-    def sanitized(text):
-        for regex, replacement in patterns.items():
-            text = re.sub(regex, replacement, text)
-        return text
 
-    assert sanitized("❌ `x` is 2 times too large.") == sanitized("❌ `x` 大了 2 倍。")
-    assert sanitized("❌ `x` is 2 times too large.") != sanitized("❌ `x` 大了 3 倍。"), "values still count"
-    assert sanitized("Hello Ada") == "Hello Ada", "a message that ends with a value is compared as it is"
+def test_a_translation_must_keep_its_numbers(package):
+    """The Chinese run compares course_utils's messages by gist: a number a translation drops or adds is a problem."""
+    (package / "more.py").write_text('from course_utils.i18n import _\n\nX = _("the top of a 3-D bump")\n')
+    po = update_messages(package_dir=package)
+    translate_messages(po, {"Bye": "再见", "Hello {name}": "你好，{name}", "the top of a 3-D bump": "三维隆起的顶部"})
+    update_messages(package_dir=package)
+    (problem,) = message_problems(package_dir=package)
+    assert "the numbers [] instead of ['3']" in problem
+    translate_messages(po, {"the top of a 3-D bump": "3D 隆起的顶部"})
+    update_messages(package_dir=package)
+    assert message_problems(package_dir=package) == []

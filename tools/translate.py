@@ -176,6 +176,11 @@ def _fields(text):
     return sorted(field for _, field, _, _ in Formatter().parse(text) if field is not None)
 
 
+def _literal(text):
+    """``text`` without its fields."""
+    return "".join(literal for literal, *_ in Formatter().parse(text))
+
+
 def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
     """What keeps the package's messages from being complete, current and safe to format, one line each."""
     target = messages_path(language, package_dir)
@@ -197,6 +202,9 @@ def message_problems(language="zh_CN", package_dir=PACKAGE_DIR):
             found.append(f"{where}: stale (the English changed since it was translated)")
         elif _fields(message.id) != _fields(message.string):
             found.append(f"{where}: placeholders {_fields(message.string)} instead of {_fields(message.id)}")
+        elif _numbers(_literal(message.id)) != _numbers(_literal(message.string)):
+            found.append(f"{where}: the numbers {_numbers(_literal(message.string))} instead of "
+                         f"{_numbers(_literal(message.id))} (a translation keeps them: tools.translate.gist)")
     if not target.with_suffix(".mo").exists() or target.with_suffix(".mo").read_bytes() != _compiled(catalogue):
         found.append(f"{target.with_suffix('.mo')} is not compiled from the .po: run python -m tools translate")
     return found
@@ -258,32 +266,26 @@ def write_edition(paths, out_dir, language="zh", execute=True):
     return written
 
 
-def _template_regex(template):
-    """A regex matching ``template`` once formatted: its text literally, each field as a named group."""
-    parts, seen = [], set()
-    for literal, field, _, _ in Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if field is not None:
-            name = "f_" + re.sub(r"\W", "_", field)
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
-            seen.add(name)
-    return "".join(parts), sorted(seen)
+def message_pieces(language="zh_CN", package_dir=PACKAGE_DIR, shortest=12):
+    """The English text of course_utils's translated messages, in pieces between their fields of at least
+    ``shortest`` characters: an output that contains one says something in the course's language."""
+    pieces = set()
+    for message in read_catalogue(messages_path(language, package_dir)):
+        if message.id and message.string and message.string != message.id:
+            pieces.update(literal.strip() for literal, *_ in Formatter().parse(message.id)
+                          if len(literal.strip()) >= shortest)
+    return sorted(pieces)
 
 
-def translation_patterns(language="zh_CN", package_dir=PACKAGE_DIR, shortest=6):
-    """Regex -> replacement pairs that turn each course_utils message, in English or in ``language``, into the same
-    token with the same values: outputs of the two editions then compare equal exactly when they say the same
-    thing. Left out (compared as they are): messages with fewer than ``shortest`` characters of their own, and
-    messages that end with a value (where it ends cannot be told)."""
-    patterns = {}
-    messages = [message for message in read_catalogue(messages_path(language, package_dir))
-                if message.id and message.string and message.string != message.id]
-    for number, message in enumerate(sorted(messages, key=lambda message: -len(message.id))):
-        english, fields = _template_regex(message.id)
-        translated, _ = _template_regex(message.string)
-        if len(re.sub(r"\{[^{}]*\}", "", message.id)) < shortest or english.endswith("?)"):
-            continue
-        token = f"⟦{number}" + "".join(f"|\\g<{field}>" for field in fields) + "⟧"
-        patterns[english] = token
-        patterns[translated] = token
-    return patterns
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def _numbers(text):
+    """The numbers written in ``text``, sorted (a translation may order them differently)."""
+    return sorted(_NUMBER.findall(text))
+
+
+def gist(text):
+    """What ``text`` says in any language: its verdicts in order, and its numbers (every translation keeps the
+    numbers of its message: ``message_problems``)."""
+    return " ".join(re.findall("[✅📝❌]", text)) + " | " + " ".join(_numbers(text))
