@@ -94,16 +94,6 @@ def _verdict(prefix, message):
     return f"{emoji} {_(template).format(message=message)}"
 
 
-def _in_language(message):
-    """``message`` with its verdict prefix in the course's language, if it was built with the English one
-    (``f"{NOT_YET}: ..."``)."""
-    if current_language() != "en":
-        for prefix in _VERDICTS:
-            if message.startswith(f"{prefix}: "):
-                return _verdict(prefix, message[len(prefix) + 2:])
-    return message
-
-
 def passed(message):
     """A ✅ verdict."""
     return Feedback(True, _verdict(PASSED, message))
@@ -117,6 +107,11 @@ def wrong(message):
 def not_yet(name, shown="..."):
     """The 📝 verdict for an answer not written yet: it says that, and nothing about the answer."""
     return Feedback(False, _verdict(NOT_YET, _("`{name}` is still `{shown}`.").format(name=name, shown=shown)))
+
+
+def still_returns_dots(name):
+    """The 📝 verdict for a function that still returns the template's ``...``."""
+    return Feedback(False, _verdict(NOT_YET, _("`{name}` still returns `...`.").format(name=name)))
 
 
 def is_not_yet(feedback):
@@ -302,7 +297,7 @@ def call(function, *args, name, **kwargs):
         raise Reply(wrong(_("calling `{name}` raised {error}: {detail}").format(
             name=name, error=type(error).__name__, detail=str(error)[:300]))) from None
     if result is Ellipsis:
-        raise Reply(Feedback(False, _verdict(NOT_YET, _("`{name}` still returns `...`.").format(name=name))))
+        raise Reply(still_returns_dots(name))
     return result
 
 
@@ -415,9 +410,9 @@ class Exercise:
             feedback = wrong(_("your answer could not be checked ({error}: {detail}). Run the exercise cell again, "
                                "then this cell; if it persists, restart the kernel.").format(
                 error=type(error).__name__, detail=str(error)[:200]))
-        message = _in_language(feedback.message)
+        message = feedback.message
         if feedback.passed:
-            return feedback if message == feedback.message else Feedback(True, message)
+            return feedback
         if is_not_yet(feedback):
             return Feedback(False, _("{message} Write your answer in the exercise cell, run it, then run this cell. "
                                      "Stuck? `{label}.hint()` gives a hint.").format(message=message, label=self.label))

@@ -46,8 +46,10 @@ def _catalogue(language):
 
 
 def _(message):
-    """``message`` in the current language (itself when it has no translation)."""
-    return _catalogue(current_language()).gettext(message)
+    """``message`` in the current language (itself when it has no translation, or when it is empty)."""
+    if not isinstance(message, str):
+        raise TypeError(f"message (to translate) must be a text, got {type(message).__name__}")
+    return _catalogue(current_language()).gettext(message) if message else message
 
 
 def N_(message):

@@ -119,6 +119,7 @@ CASES = [
     bad(environment.setup, language="fr", argument="language", says=r"one of \['en', 'zh'\]"),
     bad(i18n.set_language, "zh_CN", argument="language", says=r"one of \['en', 'zh'\]"),
     bad(i18n.set_language, None, argument="language"),
+    bad(i18n._, None, argument="message"),
     # landscapes
     bad(landscapes.quadratic, argument="curvatures"),
     bad(landscapes.quadratic, -1.0, argument="curvatures", says="positive"),

@@ -273,10 +273,10 @@ def test_in_chinese_call_reports_errors_and_unwritten_functions_in_chinese(chine
     assert caught.value.feedback.message == "❌ 还不对：`step` 应当是一个函数（def step(...): ...），而不是 float。"
 
 
-def test_in_chinese_a_verdict_built_with_the_english_prefix_is_shown_in_chinese(chinese):
-    """An exercises module may build ``f"{NOT_YET}: ..."`` itself: the check still says 尚未作答 and how to go on."""
+def test_in_chinese_a_function_that_still_returns_dots_is_not_solved_yet(chinese):
+    """The 📝 verdict in Chinese, and how to go on."""
     def checker(x):
-        raise Reply(Feedback(False, f"{checks.NOT_YET}: `step` 仍然返回 `...`。"))
+        raise Reply(checks.still_returns_dots("step"))
 
     feedback = _exercise(checker).check(1)
     assert feedback.message.startswith("📝 尚未作答：`step` 仍然返回 `...`。请在练习单元格中写下你的答案")

@@ -147,6 +147,7 @@ def test_the_language_is_chosen_by_setup_or_the_environment(monkeypatch):
     assert i18n.current_language() == "en"
     i18n.set_language("zh")
     assert i18n.current_language() == "zh"
+    assert i18n._("") == "", "not the catalogue's header"
     with pytest.raises(ValueError, match=r"language must be one of \['en', 'zh'\], got 'fr'"):
         i18n.set_language("fr")
 

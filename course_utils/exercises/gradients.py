@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_utils import checks
-from course_utils.checks import NOT_YET, Exercise, Feedback, Reply, as_numbers, not_yet, passed, wrong
+from course_utils.checks import Exercise, Reply, as_numbers, not_yet, passed, still_returns_dots, wrong
 from course_utils.i18n import N_, _
 
 
@@ -230,7 +230,7 @@ def _gradient_values(result, case):
     """The learner's result for ``case`` as a float64 array of n numbers; otherwise raise Reply."""
     name = "numerical_gradient"
     if result is Ellipsis:
-        raise Reply(_still_returns_dots(name))
+        raise Reply(still_returns_dots(name))
     if result is None:
         raise Reply(wrong(_("`{name}` returned None. A function without `return` gives None: end it with `return` "
                             "and the array of partial derivatives.").format(name=name)))
@@ -255,11 +255,6 @@ def _gradient_values(result, case):
         }
         raise _SizeProblem(_(size_problems[values.size == 1, case.n == 1]).format(size=values.size, n=case.n))
     return values.reshape(-1)
-
-
-def _still_returns_dots(name):
-    """The 📝 verdict for a function that still returns the template's `...`."""
-    return Feedback(False, f"{NOT_YET}: " + _("`{name}` still returns `...`.").format(name=name))
 
 
 class _SizeProblem(Exception):
@@ -948,7 +943,7 @@ def _diagnose_error(error, calls):
 def _as_line(result):
     """The learner's result as the array [w, b]; otherwise raise Reply saying what it is instead."""
     if result is Ellipsis:
-        raise Reply(_still_returns_dots("train_line"))
+        raise Reply(still_returns_dots("train_line"))
     if result is None:
         raise Reply(wrong(_("`train_line` returned None. A function without `return` gives None: end it with "
                             "`return w, b`.")))

@@ -740,6 +740,6 @@ def test_hints_and_help_titles_in_chinese(exercise, chinese):
 
 def test_the_examples_are_named_in_chinese(chinese):
     names = list(M.examples)
-    assert names == ["六峰驼背函数的中心（第 4 节）", "六峰驼背函数的一个全局最小值", "三维隆起的顶部", "一道沟槽的底部"]
-    assert M.examples["三维隆起的顶部"] is M.examples["the top of a 3-D bump"]  # either name finds an entry
+    assert names == ["六峰驼背函数的中心（第 4 节）", "六峰驼背函数的一个全局最小值", "3D 隆起的顶部", "一道沟槽的底部"]
+    assert M.examples["3D 隆起的顶部"] is M.examples["the top of a 3-D bump"]  # either name finds an entry
     assert [point.size for _function, point in M.examples.values()] == [2, 2, 3, 2]
