@@ -37,20 +37,23 @@ _NOT_THIS_KIND = {
     "diverging": N_("a diverging curve grows without bound and ends far above where it started"),
 }
 
-#: What learners write for each kind; ambiguous words get a question instead of a verdict.
+#: What learners write for each kind, in English or in Chinese; ambiguous words get a question instead of a verdict.
 _WORDS = {
     "slow": ("slow", "too slow", "too small", "small", "too low", "slowly", "converges slowly",
-             "slow convergence", "rate too small", "too small rate", "small rate"),
-    "good": ("good", "just right", "right", "fine", "ok", "okay", "optimal", "best", "good rate"),
+             "slow convergence", "rate too small", "too small rate", "small rate",
+             "慢", "太慢", "过慢", "缓慢", "收敛慢", "太小", "过小", "学习率太小", "学习率过小"),
+    "good": ("good", "just right", "right", "fine", "ok", "okay", "optimal", "best", "good rate",
+             "好", "合适", "正好", "良好", "最好", "最佳", "刚好"),
     "oscillating": ("oscillating", "oscillates", "oscillate", "oscillation", "oscillatory", "oscillated",
-                    "bouncing", "bounces", "jumping", "jumps", "zigzag", "zigzagging", "震荡"),
+                    "bouncing", "bounces", "jumping", "jumps", "zigzag", "zigzagging", "震荡", "振荡", "来回跳"),
     "diverging": ("diverging", "diverges", "diverge", "diverged", "divergent", "divergence", "exploding",
-                  "explodes", "exploded", "blows up", "blowing up", "blew up", "nan"),
+                  "explodes", "exploded", "blows up", "blowing up", "blew up", "nan", "发散", "爆炸"),
 }
 _KIND_OF_WORD = {word: kind for kind, words in _WORDS.items() for word in words}
 _AMBIGUOUS = dict.fromkeys(("too large", "too big", "too high", "large", "big", "high", "unstable", "too fast",
-                            "large rate", "rate too large"), N_("oscillating and diverging"))
-_AMBIGUOUS.update(dict.fromkeys(("low", "lowest"), N_("slow (a low rate) and good (a low loss)")))
+                            "large rate", "rate too large", "太大", "过大", "学习率太大", "学习率过大", "不稳定",
+                            "太快"), N_("oscillating and diverging"))
+_AMBIGUOUS.update(dict.fromkeys(("low", "lowest", "低", "最低"), N_("slow (a low rate) and good (a low loss)")))
 #: What a template left as it was holds.
 _PLACEHOLDERS = ("...", "…", "")
 

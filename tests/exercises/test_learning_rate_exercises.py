@@ -93,6 +93,8 @@ RIGHT_FORMS = [
      for curve, kind in LABELS.items()},
     {curve: {"slow": "too_small", "good": "ok", "oscillating": "bouncing", "diverging": "exploding"}[kind]
      for curve, kind in LABELS.items()},
+    {curve: {"slow": "太慢", "good": "合适", "oscillating": "振荡", "diverging": "发散"}[kind]
+     for curve, kind in LABELS.items()},
 ]
 
 
@@ -122,6 +124,7 @@ MISTAKES = [
     ({"A": "diverging", "B": "good", "C": "oscillating", "D": "slow"}, ["0 of 4 right", "Curve A is not diverging"]),
     ({curve: "good" for curve in "ABCD"}, ["each kind labels exactly one curve", "A, B, C, D are all good"]),
     (relabel(A="too large"), ["'too large' fits two kinds", "say which"]),
+    (relabel(A="太大"), ["'太大' fits two kinds", "say which"]),
     (relabel(C="too high"), ["'too high' fits two kinds"]),
     (relabel(D="low"), ["'low' fits two kinds", "slow (a low rate) and good (a low loss)"]),  # was read as slow
     (relabel(B="..."), ["curve B still has no kind", "write one"]),
