@@ -92,7 +92,8 @@ socket.socket.connect, socket.getaddrinfo = _guarded_connect, _guarded_getaddrin
 '''
 
 # An IPython startup file for the other-arithmetic kernel: TensorFlow imported with oneDNN on, before setup()
-# (which would switch it off); the variable is then put back so that setup() sees nothing to warn about. IPython
+# (which would switch it off); the variable is then put back so that setup() sees nothing to warn about. A machine
+# without a Chinese font runs the Chinese edition without that warning. IPython
 # only logs an exception in a startup file, so the kernel exits instead: the run then fails.
 ONEDNN_STARTUP = '''\
 import os
@@ -106,6 +107,12 @@ if not _pywrap_util_port.IsMklEnabled():
     print("the other-arithmetic kernel needs TensorFlow's oneDNN kernels on", file=sys.stderr)
     os._exit(3)
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+
+import warnings
+
+from course_utils.plotting import NoChineseFont
+
+warnings.filterwarnings("ignore", category=NoChineseFont)  # the figures are not compared: boxes do no harm here
 '''
 
 CLAIMS_START = '''\

@@ -67,6 +67,10 @@ class _NearWeightIsFine:
 _NEAR_WEIGHT_IS_FINE = _NearWeightIsFine()
 
 
+class NoChineseFont(UserWarning):
+    """Warned when the course speaks Chinese and no installed font has Chinese glyphs (the labels show boxes)."""
+
+
 def _chinese_fonts(manager):
     installed = {font.name for font in manager.ttflist}
     return [name for name in CHINESE_FONTS if name in installed]
@@ -90,7 +94,7 @@ def _add_chinese_fonts(mpl):
     if not chinese:
         warnings.warn(_("No font with Chinese glyphs is installed, so the figures' Chinese labels show as boxes. "
                         "Install one (e.g. `sudo apt install fonts-noto-cjk`), then restart the kernel."),
-                      stacklevel=3)
+                      NoChineseFont, stacklevel=3)
         return
     # Matplotlib takes each glyph from the first family of font.family that has it: Latin ones as in English
     mpl.rcParams["font.family"] = [name for name in mpl.rcParams["font.family"] if name not in chinese] + chinese

@@ -433,6 +433,8 @@ EXEMPT = {
     "checks.Help": "a record built only by Exercise.hint and Exercise.solution",
     "checks.Feedback": "a record built only by the checks (passed, wrong, not_yet and the exercises modules)",
     "checks.Reply": "an exception the checks raise with a Feedback they built",
+    "checks.still_returns_dots": "builds a verdict from the name of the learner's function; any text will do",
+    "plotting.NoChineseFont": "a warning category, raised only by the style",
     "checks.passed": "builds a verdict from a check's own text; any text will do",
     "checks.wrong": "builds a verdict from a check's own text; any text will do",
     "checks.not_yet": "builds a verdict from a check's own text; any text will do",

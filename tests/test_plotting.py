@@ -11,8 +11,8 @@ import pytest
 from conftest import assert_chinese
 from course_utils import basins, callbacks, data, descent, gradcheck, landscapes, nn, optimizers
 from course_utils.descent import gradient_descent
-from course_utils.plotting import (CHINESE_FONTS, PALETTE, apply_style, plot_gradient_field, plot_landscape,
-                                   plot_losses)
+from course_utils.plotting import (CHINESE_FONTS, PALETTE, NoChineseFont, apply_style, plot_gradient_field,
+                                   plot_landscape, plot_losses)
 
 
 def test_style_applies_the_okabe_ito_palette_in_order():
@@ -122,13 +122,25 @@ def test_in_chinese_the_loss_plot_is_labelled_in_chinese(chinese):
     assert (minima, plot_landscape(F).get_legend().get_texts()[1].get_text()) == ("极小值", "最小值")
 
 
+def test_in_chinese_a_machine_without_a_chinese_font_is_told_how_to_get_one(chinese, monkeypatch):
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [])
+    with mpl.rc_context(), pytest.warns(NoChineseFont) as warned:
+        apply_style()
+    assert_chinese(str(warned[0].message))
+    assert "fonts-noto-cjk" in str(warned[0].message)
+
+
 def test_in_chinese_the_style_adds_a_font_with_chinese_glyphs(chinese, caplog):
     import matplotlib as mpl
 
     with mpl.rc_context(), warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         apply_style()
-        if any("No font with Chinese glyphs" in str(warning.message) for warning in warned):
+        if any(issubclass(warning.category, NoChineseFont) for warning in warned):
             pytest.skip("no font with Chinese glyphs is installed here")
         first, *chinese_fonts = mpl.rcParams["font.family"]
         assert first == "sans-serif" and chinese_fonts and set(chinese_fonts) <= set(CHINESE_FONTS)  # Latin as before
