@@ -8,9 +8,10 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
   must give the stored outputs, so no state leaks from one run into the next.
 - ``other-arithmetic/``: Run All of the Chinese edition's code (the same cells, ``setup(language="zh")``) with
   NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and TensorFlow's oneDNN kernels on, as on other
-  CPUs and installs. The stored outputs must hold there too: a cell whose output holds course_utils's messages
-  compares by its gist (the same verdicts in the same order, the same numbers: ``tools.translate.gist``), the
-  others exactly, and a last cell requires every check's and hint's reply in Chinese. The two kinds of arithmetic and the language share one kernel,
+  CPUs and installs. The stored outputs must hold there too: a line of output in Chinese compares equal to the stored
+  English line when it says the same (the same symbols such as ✅ in order, code spans and numbers:
+  ``tools.translate.gist``), every other line exactly, and a last cell requires every check's and hint's reply in
+  Chinese, with no English sentence left outside code. The two kinds of arithmetic and the language share one kernel,
   so that ``make test`` runs each notebook four times in all (twice, once here, once as the student edition);
   ``make test-arithmetic`` also runs each arithmetic alone, in English, and a third (OpenBLAS's Sandybridge kernels,
   oneDNN up to AVX2).
@@ -21,6 +22,8 @@ spec (in ``build/nbval/kernels/``) that gives the kernel its environment. The st
 """
 
 import contextlib
+import copy
+import functools
 import json
 import os
 import re
@@ -175,28 +178,41 @@ import re
 
 from course_utils.checks import Feedback, Help
 
-__replies = [value for value in Out.values() if isinstance(value, (Feedback, Help))]
+__replies = [repr(value) for value in Out.values() if isinstance(value, (Feedback, Help))]
 assert __replies, "no check or hint replied"
-assert not [value for value in __replies if not re.search("[\\u4e00-\\u9fff]", repr(value))], "replies in English"
+assert not [reply for reply in __replies if not re.search("[\\u4e00-\\u9fff]", reply)], "replies in English"
+__english = [words for reply in __replies for words in re.findall(r"[A-Za-z]+(?: [A-Za-z]+){3,}",
+                                                                   re.sub(r"`[^`]*`", "", reply))]
+assert not __english, f"English left in the replies (outside code spans): {__english}"
 '''
 
 
 def _in_chinese(notebook, stem):
     """Run All of the Chinese edition: the same code cells, ``setup(..., language="zh")`` in the first, and a last
-    cell that requires the checks' and hints' replies in Chinese. A cell whose stored output holds one of
-    course_utils's messages is marked ``course_messages``: its outputs are compared by their gist (``ChineseRun``)."""
-    from tools.translate import in_language, message_pieces
+    cell that requires the checks' and hints' replies in Chinese, with no English sentence left outside code."""
+    from tools.translate import in_language
 
-    pieces = message_pieces()
     first, *code = _once(notebook, stem)
-    cells = [nbformat.from_dict({**first, "source": in_language(first.source, "zh")}), *code]
-    for cell in cells:
-        text = "".join(value for output in cell.outputs for value in [output.get("text", ""),
-                                                                      *output.get("data", {}).values()]
-                       if isinstance(value, str))
-        if re.search("^[✅📝❌]", text, re.MULTILINE) or any(piece in text for piece in pieces):
-            cell.metadata["course_messages"] = True
-    return [*cells, _test_cell(CHINESE_VERDICT)]
+    return [nbformat.from_dict({**first, "source": in_language(first.source, "zh")}), *code,
+            _test_cell(CHINESE_VERDICT)]
+
+
+def _compare_in_chinese(item, test, ref, skip_compare=None):
+    """nbval's comparison of the Chinese run's outputs with the stored English ones, after each Chinese line that
+    says what the same English line says is put back in English (``tools.translate.as_reference``)."""
+    from nbval.plugin import IPyNbCell
+    from tools.translate import as_reference
+
+    test = copy.deepcopy(test)
+    for mine, stored in zip(test, ref):
+        if (mine.get("output_type"), mine.get("name")) != (stored.get("output_type"), stored.get("name")):
+            continue
+        if isinstance(mine.get("text"), str) and isinstance(stored.get("text"), str):
+            mine["text"] = as_reference(item.sanitize(stored["text"]), item.sanitize(mine["text"]))
+        for key, value in mine.get("data", {}).items():
+            if isinstance(value, str) and isinstance(stored.get("data", {}).get(key), str):
+                mine["data"][key] = as_reference(item.sanitize(stored["data"][key]), item.sanitize(value))
+    return IPyNbCell.compare_outputs(item, test, ref, skip_compare)
 
 
 PRESCOTT = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_NUM_THREADS": "1"}  # NumPy's BLAS on SSE3 kernels, one thread
@@ -249,19 +265,15 @@ class NotebookRuns(pytest.File):
     written = False
 
     def collect(self):
-        from nbval.plugin import IPyNbCell, IPyNbFile
+        from nbval.plugin import IPyNbFile
 
         class ChineseRun(IPyNbFile):
-            """nbval's comparison, where a cell with course_utils's messages (in English when stored, in Chinese
-            here) compares by gist: the same verdicts in the same order, and the same numbers."""
+            """nbval's comparison, where a line in Chinese compares equal to the stored English line that says the
+            same (``_compare_in_chinese``)."""
 
             def collect(self):
-                from tools.translate import gist
-
                 for item in super().collect():
-                    if item.cell.metadata.get("course_messages"):
-                        item.sanitize = lambda text, item=item: (
-                            gist(IPyNbCell.sanitize(item, text)) if isinstance(text, str) else text)
+                    item.compare_outputs = functools.partial(_compare_in_chinese, item)
                     yield item
 
         if not NotebookRuns.written:

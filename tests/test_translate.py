@@ -9,8 +9,8 @@ from babel.messages.pofile import write_po
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
-from tools.translate import (catalogue_path, edition, message_problems, messages_path, problems, read_catalogue, structure,
-                             gist, template, update_catalogues, update_messages)
+from tools.translate import (as_reference, catalogue_path, edition, gist, message_problems, messages_path, problems,
+                             read_catalogue, structure, template, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -202,6 +202,18 @@ def test_an_english_and_a_chinese_reply_have_the_same_gist_when_they_say_the_sam
     assert gist("❌ Not yet: `x` is 2 times too large.") != gist("✅ 正确：`x` 大了 2 倍。"), "the verdict counts"
     assert gist("❌ `x` is 2 times too large.") != gist("❌ `x` 大了 3 倍。"), "the values count"
     assert gist("📝 a ❌ b") != gist("❌ a 📝 b"), "so does the verdicts' order"
+
+
+def test_a_chinese_line_compares_as_the_english_line_it_says_the_same_as():
+    english = "✅ Correct: `W1` is right, 2 of 3.\nlearning rate 0.1: converges ✓"
+    assert as_reference(english, "✅ 正确：`W1` 是对的，3 个中的 2 个。\n学习率 0.1：收敛 ✓") == english
+    for changed in ("❌ 还不对：`W1` 是对的，3 个中的 2 个。\n学习率 0.1：收敛 ✓",  # another verdict
+                    "✅ 正确：`b1` 是对的，3 个中的 2 个。\n学习率 0.1：收敛 ✓",  # another name
+                    "✅ 正确：`W1` 是对的，3 个中的 1 个。\n学习率 0.1：收敛 ✓",  # another value
+                    "✅ 正确：`W1` 是对的，3 个中的 2 个。\n学习率 0.1：发散 ✗",  # another symbol
+                    "✅ 正确：`W1` 是对的，3 个中的 2 个。\nlearning rate 0.1: diverges ✓",  # English that changed
+                    "✅ 正确：`W1` 是对的，\n3 个中的 2 个。\n学习率 0.1：收敛 ✓"):  # another line
+        assert as_reference(english, changed) != english, changed
 
 
 def test_a_translation_must_keep_its_numbers(package):

@@ -9,6 +9,7 @@ cell changes, :func:`update_catalogues` marks its entry fuzzy (stale), keeping t
 import ast
 import io
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from string import Formatter
@@ -266,17 +267,6 @@ def write_edition(paths, out_dir, language="zh", execute=True):
     return written
 
 
-def message_pieces(language="zh_CN", package_dir=PACKAGE_DIR, shortest=12):
-    """The English text of course_utils's translated messages, in pieces between their fields of at least
-    ``shortest`` characters: an output that contains one says something in the course's language."""
-    pieces = set()
-    for message in read_catalogue(messages_path(language, package_dir)):
-        if message.id and message.string and message.string != message.id:
-            pieces.update(literal.strip() for literal, *_ in Formatter().parse(message.id)
-                          if len(literal.strip()) >= shortest)
-    return sorted(pieces)
-
-
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
@@ -286,6 +276,23 @@ def _numbers(text):
 
 
 def gist(text):
-    """What ``text`` says in any language: its verdicts in order, and its numbers (every translation keeps the
-    numbers of its message: ``message_problems``)."""
-    return " ".join(re.findall("[✅📝❌]", text)) + " | " + " ".join(_numbers(text))
+    """What ``text`` says in any language: its symbols (✅, ❌, ✓...) in order, its code spans and its numbers (as
+    sets: a translation may order them differently; every translation keeps its message's numbers, see
+    ``message_problems``)."""
+    symbols = [char for char in text if unicodedata.category(char) == "So"]
+    spans = sorted(re.findall(r"`[^`]+`", text))
+    return " ".join(symbols) + " | " + " ".join(spans) + " | " + " ".join(_numbers(re.sub(r"`[^`]+`", "", text)))
+
+
+_CHINESE = re.compile("[\u4e00-\u9fff]")
+
+
+def as_reference(reference, translated):
+    """``translated`` with each line that says in Chinese what the same line of ``reference`` says in English (the
+    same gist) replaced by that line: the two then compare equal exactly when they say the same. Another number of
+    lines, or a line that is not Chinese, stays as it is."""
+    lines, ours = reference.split("\n"), translated.split("\n")
+    if len(lines) != len(ours):
+        return translated
+    return "\n".join(line if (mine != line and _CHINESE.search(mine) and gist(mine) == gist(line)) else mine
+                     for line, mine in zip(lines, ours))
