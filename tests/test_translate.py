@@ -61,6 +61,19 @@ def test_a_changed_cell_turns_stale_and_keeps_its_old_translation(tiny, tmp_path
     assert "stale" in problems(path, locale_dir=tmp_path)[0]
 
 
+def test_a_changed_cell_keeps_its_own_translation_not_a_similar_cell_s(tmp_path):
+    path = tmp_path / "01_twins.ipynb"
+    notebook = write_notebook(path, "The loss falls fast here.", "The loss falls slowly here.")
+    (po,) = update_catalogues([path], locale_dir=tmp_path)
+    translate_all(po, lambda english: "损失下降得很快。" if "fast" in english else "损失下降得很慢。")
+    notebook.cells[2].source = "The loss falls fast here, then slowly."
+    del notebook.cells[1]
+    nbformat.write(notebook, path)
+    update_catalogues([path], locale_dir=tmp_path)
+    (entry,) = [entry for entry in read_catalogue(po) if entry.id]
+    assert entry.fuzzy and entry.string == "损失下降得很慢。"
+
+
 @pytest.mark.parametrize("translated, differs", [
     ("# 01 · 小\n\n`loss` 下降：$f(x) = x^2$。", None),
     ("## 01 · 小\n\n`loss` 下降：$f(x) = x^2$。", "heading levels"),

@@ -63,9 +63,14 @@ def update_catalogues(paths, language="zh_CN", locale_dir=LOCALE_DIR):
         target = catalogue_path(path.stem, language, locale_dir)
         if target.exists():
             catalogue = read_catalogue(target)
+            before = {entry.context: entry.string for entry in catalogue if entry.id and entry.string}
             fresh.creation_date = catalogue.creation_date  # no date-only changes in the file
-            catalogue.update(fresh, update_header_comment=False)
+            catalogue.update(fresh, no_fuzzy_matching=True, update_header_comment=False)  # Babel's ignores contexts
             catalogue.obsolete.clear()
+            for entry in catalogue:  # a changed cell keeps its own old translation, marked stale
+                if entry.id and not entry.string and entry.context in before:
+                    entry.string = before[entry.context]
+                    entry.flags.add("fuzzy")
         else:
             catalogue = fresh
             catalogue.locale = language
