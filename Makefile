@@ -72,7 +72,9 @@ lab-zh: $(ZH_NOTEBOOKS)
 
 zh: $(ZH_NOTEBOOKS)
 
-$(ZH)/%.ipynb: notebooks/%.ipynb locale/zh_CN/notebooks/%.po course_utils/locale/zh_CN/LC_MESSAGES/course_utils.mo | $(STAMP)
+# Each notebook of the edition is rebuilt when its English, its translation or the code behind its outputs changes.
+$(ZH)/%.ipynb: notebooks/%.ipynb locale/zh_CN/notebooks/%.po course_utils/locale/zh_CN/LC_MESSAGES/course_utils.mo \
+		$(wildcard course_utils/*.py course_utils/exercises/*.py) tools/translate.py | $(STAMP)
 	$(BIN)/python -m tools zh $< --out $(ZH)
 
 test: $(INSTRUCTOR_STAMP)

@@ -11,6 +11,7 @@ updates them. The language comes from ``setup(language=...)``, else the environm
 else English.
 """
 
+import functools
 import gettext
 import os
 from pathlib import Path
@@ -27,20 +28,27 @@ _chosen = None
 
 
 def set_language(language):
-    """Choose the language of the messages from now on: ``"en"`` or ``"zh"``."""
+    """Choose the language of the messages from now on: ``"en"`` or ``"zh"`` (``"zh_CN"`` and the like too)."""
     global _chosen
-    _chosen = one_of("language", language, tuple(LANGUAGES))
+    _chosen = _code(language) if isinstance(language, str) and _code(language) else one_of(
+        "language", language, tuple(LANGUAGES))
 
 
 def current_language():
     """The language the messages are in: the one chosen, else ``COURSE_LANGUAGE``, else ``"en"``."""
     if _chosen is not None:
         return _chosen
-    from_environment = os.environ.get(LANGUAGE_VARIABLE, "en").strip().lower().replace("_", "-")
-    return {"zh-cn": "zh", "zh-hans": "zh"}.get(from_environment, from_environment if from_environment in LANGUAGES
-                                                   else "en")
+    return _code(os.environ.get(LANGUAGE_VARIABLE, "en")) or "en"
 
 
+def _code(name):
+    """The course's code of a language name (``"zh"`` for zh, zh_CN, zh-Hans, zh_CN.UTF-8...), or None."""
+    name = name.strip().lower().replace("_", "-").split(".")[0]
+    name = {"zh-cn": "zh", "zh-hans": "zh", "zh-sg": "zh"}.get(name, name)
+    return name if name in LANGUAGES else None
+
+
+@functools.lru_cache(maxsize=None)
 def _catalogue(language):
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[LANGUAGES[language]], fallback=True)
 

@@ -117,7 +117,7 @@ CASES = [
     bad(environment.setup, seed=True, argument="seed"),
     bad(environment.setup, tensorflow="yes", argument="tensorflow", says="True or False"),
     bad(environment.setup, language="fr", argument="language", says=r"one of \['en', 'zh'\]"),
-    bad(i18n.set_language, "zh_CN", argument="language", says=r"one of \['en', 'zh'\]"),
+    bad(i18n.set_language, "zh_TW", argument="language", says=r"one of \['en', 'zh'\]"),
     bad(i18n.set_language, None, argument="language"),
     bad(i18n._, None, argument="message"),
     # landscapes

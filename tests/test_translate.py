@@ -9,8 +9,8 @@ from babel.messages.pofile import write_po
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
-from tools.translate import (as_reference, catalogue_path, edition, gist, message_problems, messages_path, problems,
-                             read_catalogue, structure, template, update_catalogues, update_messages)
+from tools.translate import (as_reference, catalogue_path, edition, gist, in_language, message_problems, messages_path,
+                             problems, read_catalogue, structure, template, update_catalogues, update_messages)
 
 
 def write_notebook(path, *markdown):
@@ -161,6 +161,12 @@ def test_the_language_is_chosen_by_setup_or_the_environment(monkeypatch):
     i18n.set_language("zh")
     assert i18n.current_language() == "zh"
     assert i18n._("") == "", "not the catalogue's header"
+    for name in ("zh_CN", "zh-Hans", " ZH_cn.UTF-8"):
+        monkeypatch.setenv(i18n.LANGUAGE_VARIABLE, name)
+        assert i18n._code(name) == "zh"
+        i18n.set_language(name)
+        assert i18n.current_language() == "zh"
+    assert isinstance(i18n._catalogue("zh"), gettext.GNUTranslations), "the package ships its compiled Chinese"
     with pytest.raises(ValueError, match=r"language must be one of \['en', 'zh'\], got 'fr'"):
         i18n.set_language("fr")
 
@@ -240,3 +246,13 @@ def test_a_translation_must_keep_its_numbers(package):
     translate_messages(po, {"the top of a 3-D bump": "3D 隆起的顶部"})
     update_messages(package_dir=package)
     assert message_problems(package_dir=package) == []
+
+
+def test_the_setup_call_gets_the_language_once_or_a_clear_error():
+    assert in_language("import course_utils\ncourse_utils.setup(seed=0)", "zh") == \
+        'import course_utils\ncourse_utils.setup(seed=0, language="zh")'
+    assert in_language("course_utils.setup()", "zh") == 'course_utils.setup(language="zh")'
+    for source in ("import course_utils", 'course_utils.setup(language="en")', "course_utils.setup(seed=int(0))",
+                   "course_utils.setup()\ncourse_utils.setup()"):
+        with pytest.raises(ValueError, match="must call course_utils.setup"):
+            in_language(source, "zh")

@@ -132,7 +132,9 @@ def main(argv=None):
         sub = commands.add_parser(command.__name__, help=text, description=text)
         sub.set_defaults(run=command)
         if command is not book:  # the book takes the notebooks of the course plan, in its order
-            sub.add_argument("notebooks", nargs="*" if command is lint else "+", type=Path)
+            sub.add_argument("notebooks", nargs="*" if command in (lint, translate, zh) else "+", type=Path,
+                             help="(translate, zh: every notebook of notebooks/ when none is given)"
+                             if command in (translate, zh) else None)
         if command in (student, slides, book, zh):
             sub.add_argument("--out", type=Path, default=Path("build") / command.__name__)
         if command in (assignments, grade_demo):
@@ -149,9 +151,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "lint" and not (args.notebooks or args.rules):
         parser.error("lint needs notebooks to check (or --rules)")
+    if args.command in ("translate", "zh") and not args.notebooks:
+        args.notebooks = sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
     try:
         return args.run(args)
-    except RuntimeError as error:  # a tool the command ran failed (nbgrader, jupyter-book): its message says how
+    except (RuntimeError, ValueError) as error:  # a tool failed (nbgrader, jupyter-book), or an input is not ready
         print(f"python -m tools {args.command}: {error}", file=sys.stderr)
         return 1
 

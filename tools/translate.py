@@ -223,16 +223,20 @@ _SETUP_CALL = re.compile(r"course_utils\.setup\(([^()]*)\)")
 
 
 def in_language(setup_source, language):
-    """The setup cell's source with ``language=`` added to its ``course_utils.setup(...)`` call."""
-    arguments = _SETUP_CALL.search(setup_source).group(1).strip()
+    """The setup cell's source with ``language=`` added to its ``course_utils.setup(...)`` call (one, without it)."""
+    calls = _SETUP_CALL.findall(setup_source)
+    if len(calls) != 1 or "language=" in calls[0]:
+        raise ValueError(f"the setup cell must call course_utils.setup(...) once, without language=; got "
+                         f"{setup_source!r:.120}")
+    arguments = calls[0].strip()
     return _SETUP_CALL.sub(f'course_utils.setup({arguments + ", " if arguments else ""}language="{language}")',
                            setup_source, count=1)
 
 
 def edition(path, language="zh", locale="zh_CN", locale_dir=LOCALE_DIR):
     """The notebook at ``path`` in another language, outputs cleared: each markdown cell from its catalogue, and
-    ``language=`` added to the setup call of its first code cell (so that course_utils's messages follow). Every other code cell is the
-    English one. Raises ValueError when the translation is not complete and current."""
+    ``language=`` added to the setup call of its first code cell (so that course_utils's messages follow). Every
+    other code cell is the English one. Raises ValueError when the translation is not complete and current."""
     path = Path(path)
     missing = problems(path, locale, locale_dir)
     if missing:
