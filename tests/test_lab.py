@@ -70,7 +70,12 @@ def test_make_lab_zh_serves_the_chinese_edition_in_a_chinese_interface(tmp_path)
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     with running(process, port, token) as base:
-        assert status(f"{base}/api/contents/00_start_here.ipynb", token) == 200
+        request = urllib.request.Request(f"{base}/api/contents/00_start_here.ipynb",
+                                         headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            cells = json.loads(response.read())["content"]["cells"]
+        assert 'language="zh"' in next(cell["source"] for cell in cells if cell["cell_type"] == "code")
+        assert re.search("[\u4e00-\u9fff]", cells[0]["source"]), "the served notebook is the Chinese edition"
         (server_info,) = [json.loads(p.read_text()) for p in tmp_path.glob("jpserver-*.json")]
         assert server_info["root_dir"] == str(zh)
         request = urllib.request.Request(f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin",
