@@ -10,7 +10,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import NOTEBOOKS
 from tools.translate import (as_reference, catalogue_path, edition, gist, in_language, message_problems, messages_path,
-                             problems, read_catalogue, structure, template, update_catalogues, update_messages)
+                             problems, read_catalogue, structure, template, update_catalogues, update_messages,
+                             write_edition)
 
 
 def write_notebook(path, *markdown):
@@ -256,3 +257,18 @@ def test_the_setup_call_gets_the_language_once_or_a_clear_error():
                    "course_utils.setup()\ncourse_utils.setup()"):
         with pytest.raises(ValueError, match="must call course_utils.setup"):
             in_language(source, "zh")
+
+
+def test_the_chinese_student_edition_and_slides_are_made_from_the_chinese_edition(tmp_path):
+    from tools.slides import write_slides
+    from tools.student import BANNERS, student_notebook
+
+    (path,) = write_edition([NOTEBOOKS[1]], tmp_path / "zh", execute=False)
+    chinese, english = nbformat.read(path, as_version=4), nbformat.read(NOTEBOOKS[1], as_version=4)
+    student, english_student = student_notebook(chinese), student_notebook(english)
+    assert [cell.source for cell in student.cells if cell.cell_type == "code"][1:] == \
+        [cell.source for cell in english_student.cells if cell.cell_type == "code"][1:], "the same stubs"
+    assert student.cells[1].source == BANNERS["zh"], "the banner in Chinese"
+    assert re.search("[\u4e00-\u9fff]", student.cells[0].source)
+    (slides,) = write_slides([path], tmp_path / "slides")
+    assert re.search("[\u4e00-\u9fff]", slides.read_text(encoding="utf-8"))

@@ -19,6 +19,12 @@ STUDENT_BANNER = (
     "then run the check cell below it for feedback. Stuck? `ex1.hint()` (for exercise 1) gives a hint; "
     "ask again for more."
 )
+#: The banner of an edition in another language (its metadata's ``course.language``, set by tools.translate).
+BANNERS = {
+    "en": STUDENT_BANNER,
+    "zh": "**学生版。** 每个练习单元格在该写代码的地方留着 `...`。写好后运行这个单元格，再运行它下面的检查单元格获取"
+          "反馈。卡住了？`ex1.hint()`（练习 1）会给出一条提示；再调用一次可以得到更多提示。",
+}
 #: Cell metadata that belongs to the outputs, cleared with them.
 OUTPUT_METADATA = {"collapsed", "scrolled", "execution"}
 
@@ -115,7 +121,8 @@ class StubSolutions(Preprocessor):
     def preprocess(self, nb, resources):
         resources["names_read"] = names_read(nb)
         nb, resources = super().preprocess(nb, resources)
-        nb.cells.insert(1, nbformat.v4.new_markdown_cell(STUDENT_BANNER))
+        language = nb.metadata.get("course", {}).get("language", "en")
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(BANNERS[language]))
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
