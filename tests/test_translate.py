@@ -272,3 +272,9 @@ def test_the_chinese_student_edition_and_slides_are_made_from_the_chinese_editio
     assert re.search("[\u4e00-\u9fff]", student.cells[0].source)
     (slides,) = write_slides([path], tmp_path / "slides")
     assert re.search("[\u4e00-\u9fff]", slides.read_text(encoding="utf-8"))
+
+
+def test_the_words_of_a_display_formula_translate_its_maths_does_not():
+    english = structure(r"$$g \approx \frac{f(x+h) - f(x)}{h} \quad \text{(forward difference)}$$")
+    assert structure(r"$$g \approx \frac{f(x+h) - f(x)}{h} \quad \text{（前向差分）}$$") == english
+    assert structure(r"$$g \approx \frac{f(x+h) - f(x-h)}{2h} \quad \text{（前向差分）}$$") != english

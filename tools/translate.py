@@ -31,6 +31,7 @@ _PATTERNS = {
     "link targets": re.compile(r"\]\(([^)\s]+)\)"),
     "display formulas": re.compile(r"\$\$.+?\$\$", re.S),
 }
+_TEXT_IN_FORMULA = re.compile(r"\\text\{[^{}]*\}")
 
 
 def catalogue_path(stem, language="zh_CN", locale_dir=LOCALE_DIR):
@@ -82,12 +83,14 @@ def update_catalogues(paths, language="zh_CN", locale_dir=LOCALE_DIR):
 
 
 def structure(text):
-    """What must be the same in a cell and its translation: headings' levels, inline code, links, formulas and
-    fenced code blocks (as multisets), and the number of inline formulas."""
+    """What must be the same in a cell and its translation: headings' levels, inline code, links, formulas (but the
+    words of their ``\\text{...}``) and fenced code blocks (as multisets), and the number of inline formulas."""
     blocks = _FENCE.findall(text)
     prose = _FENCE.sub("", text)
     found = {name: Counter(" ".join(match.split()) for match in pattern.findall(prose))  # a wrap is a space
              for name, pattern in _PATTERNS.items()}
+    found["display formulas"] = Counter(_TEXT_IN_FORMULA.sub(r"\\text{…}", formula)  # words in a formula translate
+                                        for formula in found["display formulas"].elements())
     found["code blocks"] = Counter(blocks)
     found["inline formulas ($)"] = Counter({"$": _PATTERNS["display formulas"].sub("", prose).count("$")})
     return found
