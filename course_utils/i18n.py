@@ -63,3 +63,8 @@ def _(message):
 def N_(message):
     """Mark ``message`` for translation without translating it (translate it with ``_`` where it is shown)."""
     return message
+
+
+def listing(items):
+    """``items`` (texts) as a list in a sentence of the current language: "A, B" or "A、B"."""
+    return ("、" if current_language() == "zh" else ", ").join(items)

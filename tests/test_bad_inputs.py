@@ -441,6 +441,7 @@ EXEMPT = {
     "checks.is_not_yet": "reads a Feedback the checks built (any Feedback will do)",
     "i18n.N_": "marks a text for translation and returns it as it is: any text will do",
     "i18n.current_language": "takes no arguments",
+    "i18n.listing": "joins the texts a check built; any texts will do",
     "checks.as_numbers": "turns any learner answer into numbers or a verdict (Reply): bad input is its job",
     "checks.call": "calls the learner's function; anything it gets becomes a verdict (Reply)",
     "checks.refusing": "a context manager for the checks' own code, given the methods it names in the source",

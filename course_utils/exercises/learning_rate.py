@@ -20,7 +20,7 @@ import numpy as np
 
 from course_utils._validate import as_int
 from course_utils.checks import Exercise, Reply, as_numbers, not_yet, passed, wrong
-from course_utils.i18n import N_, _
+from course_utils.i18n import N_, _, listing
 
 # --- Exercise 1: read the curves ---------------------------------------------------------------------------
 
@@ -168,11 +168,11 @@ def _read_labels(labels):
         problems.append((_("the labels of curves {curves} should be words such as \"slow\", not {type}")
                          if len(curves) > 1 else
                          _("the label of curve {curves} should be a word such as \"slow\", not {type}")).format(
-                             curves=", ".join(curves), type=kind_of_value))
+                             curves=listing(curves), type=kind_of_value))
     if unwritten:
         problems.append((_("curves {curves} still have no kind (\"...\"): write one") if len(unwritten) > 1 else
                          _("curve {curves} still has no kind (\"...\"): write one")).format(
-                             curves=", ".join(unwritten)))
+                             curves=listing(unwritten)))
     if unknown:
         shown = ", ".join(f"{key!r:.20}" for key in unknown[:4])
         problems.append(_("there is no curve {keys}: the keys are the curve names \"A\", \"B\", \"C\" and "
@@ -180,12 +180,12 @@ def _read_labels(labels):
     missing = [curve for curve in _RATES if curve not in read]
     if missing:
         problems.append((_("no label for curves {curves}") if len(missing) > 1 else
-                         _("no label for curve {curves}")).format(curves=", ".join(missing)))
+                         _("no label for curve {curves}")).format(curves=listing(missing)))
     for kind in KINDS:
         curves = [curve for curve, given in read.items() if given == kind]
         if len(curves) > 1:
             problems.append(_("each kind labels exactly one curve, but {curves} are all {kind}").format(
-                curves=", ".join(curves), kind=kind))
+                curves=listing(curves), kind=kind))
     if problems:
         # TRANSLATORS: "{problems}." ends the list of problems, each separated from the next by "; ".
         raise Reply(wrong(_("{problems}.").format(problems=_("; ").join(problems))))
@@ -201,7 +201,7 @@ def _check_labels(labels):
     right = [curve for curve, kind in read.items() if _is_kind(curve, kind)]
     if len(right) == len(_RATES):
         return passed(_("all four: {labels}.").format(
-            labels=", ".join(f"{curve} {read[curve]}" for curve in sorted(read))))
+            labels=listing(f"{curve} {read[curve]}" for curve in sorted(read))))
     curve = min(curve for curve in read if curve not in right)
     kind = read[curve]
     return wrong(_("{right} of {total} right. Curve {curve} is not {kind}: {looks}, and curve {curve} does not. Look "

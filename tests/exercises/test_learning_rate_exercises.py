@@ -533,7 +533,7 @@ def test_in_chinese_ex1_answers_blank_wrong_and_right(chinese):
                       "停留在四条曲线中最低的损失上，而曲线 A 并非如此。")
     assert_in_chinese(ex1.check(relabel(D="low")), "❌", "曲线 D：'low' 符合两种类型：slow（学习率低）和 good（损失低）")
     assert_in_chinese(ex1.check({0: "good", 1: "diverging", 2: "oscillating", 3: "slow"}), "❌",
-                      "没有曲线 0, 1, 2, 3：键是曲线名", "；曲线 A, B, C, D 没有标签。")
+                      "没有曲线 0, 1, 2, 3：键是曲线名", "；曲线 A、B、C、D 没有标签。")
     assert_in_chinese(ex1.check(LABELS), "✅", "四条全对：A ")
 
 
