@@ -408,9 +408,10 @@ def running(process, port, token):
             process.wait()
 
 
-# --- The course's messages in Chinese (course_utils.i18n): for the tests of each module's Chinese messages ---
+# --- The course's messages in Chinese (course_utils.i18n): the one fixture and check of every test of them --------
 
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+#: A Chinese character (CJK unified ideographs).
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -427,7 +428,10 @@ def chinese(monkeypatch):
         yield
 
 
-def assert_chinese(text):
-    """``text`` is a message shown in Chinese: it has Chinese characters and every placeholder is filled."""
-    assert _CHINESE.search(text), f"not Chinese: {text!r}"
+def assert_chinese(text, *parts):
+    """``text`` is shown in Chinese: it has Chinese characters, no brace (a placeholder left unfilled) and each of
+    ``parts``."""
+    assert CHINESE.search(text), f"not Chinese: {text!r}"
     assert "{" not in text and "}" not in text, f"a placeholder is left: {text!r}"
+    for part in parts:
+        assert part in text, f"{part!r} not in {text!r}"

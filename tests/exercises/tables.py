@@ -4,12 +4,10 @@ import copy
 import re
 
 import numpy as np
-import pytest
 
-from conftest import NOT_SOLVED
+from conftest import CHINESE, NOT_SOLVED, assert_chinese
 from course_utils import i18n
 from course_utils.checks import Reply, passed
-
 
 
 class SelfDeclaredPass:
@@ -67,38 +65,39 @@ def assert_passed(feedback):
     assert feedback.message.startswith("✅ Correct"), feedback.message
 
 
-# --- The messages in Chinese (setup(language="zh")) ------------------------------------------------------------
+# --- The messages in Chinese (setup(language="zh"); the `chinese` fixture is conftest.py's) ---------------------
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    """The course's messages in Chinese during one test; the language chosen before comes back afterwards."""
-    monkeypatch.setattr(i18n, "_chosen", None)
-    i18n.set_language("zh")
+#: Three English words in a row: a sentence left in English.
+ENGLISH_WORDS = re.compile(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+")
 
 
-def assert_in_chinese(feedback, verdict, *phrases):
-    """A check's reply in Chinese: ``verdict`` (✅, 📝 or ❌) once, Chinese text holding each of ``phrases``, and no
-    placeholder left unfilled."""
+def assert_in_chinese(feedback, verdict, *phrases, error=""):
+    """A check's reply in Chinese: ``verdict`` (✅, 📝 or ❌) once, at the start, matching ``feedback.passed``, and
+    Chinese after it; each of ``phrases``; no placeholder left unfilled; and no English sentence (three English
+    words in a row) outside code spans and outside ``error``, Python's own text of what the learner's code raised
+    (quoted in the reply as Python wrote it)."""
     message = feedback.message
     assert feedback.passed == (verdict == "✅"), message
-    assert message.startswith(verdict) and message.count(verdict) == 1, message
-    assert CHINESE.search(message) and not re.search(r"\{\w*[}:!]", message), message
-    for phrase in phrases:
-        assert phrase in message, f"{phrase!r} not in {message!r}"
+    assert message.startswith(f"{verdict} ") and message.count(verdict) == 1, message
+    assert CHINESE.match(message, len(verdict) + 1), f"the verdict is not said in Chinese: {message!r}"
+    assert_chinese(message, *phrases, error)
+    prose = re.sub(r"`[^`]*`", "", message.replace(error, "") if error else message)
+    english = ENGLISH_WORDS.search(prose)
+    assert not english, f"English left outside code: {english.group()!r} in {message!r}"
 
 
 def assert_help_in_chinese(exercise):
-    """Every hint of ``exercise`` shown in Chinese (its translation) under a Chinese title, and the solution's title
-    in Chinese; the exercise's count of hints seen stays as it was."""
+    """Every level of help in Chinese: each hint translated and shown first, its English gone, under a Chinese
+    title; the solution's title Chinese too. A copy of ``exercise`` is asked: its count of hints seen stays."""
     exercise = copy.copy(exercise)
     for level, hint in enumerate(exercise.hints, start=1):
-        shown = exercise.hint(level)
-        assert i18n._(hint) != hint and i18n._(hint) in shown.text, shown.text
-        assert CHINESE.search(shown.title), shown.title
-    assert CHINESE.search(exercise.solution().title)
+        shown, translated = exercise.hint(level), i18n._(hint)
+        assert translated != hint, f"hint {level} has no translation: {hint!r}"
+        assert_chinese(translated)
+        assert_chinese(shown.title)
+        assert_chinese(shown.text)
+        assert shown.text.startswith(translated) and hint not in shown.text, shown.text
+    assert_chinese(exercise.solution().title)
 
 
 def untranslated(module):
@@ -108,11 +107,3 @@ def untranslated(module):
 
     found = extract_from_file("python", module.__file__, keywords={"_": None, "N_": None})
     return [text for _, text, _, _ in found if i18n._(text) == text]
-
-
-def assert_hints_in_chinese(exercise):
-    """Every level of help, and its title, in Chinese: the exercise's own hint first."""
-    for level, hint in enumerate(exercise.hints, start=1):
-        shown = exercise.hint(level)
-        assert CHINESE.search(shown.title) and CHINESE.search(i18n._(hint)), (shown.title, hint)
-        assert shown.text.startswith(i18n._(hint)) and "{" not in shown.text, shown.text

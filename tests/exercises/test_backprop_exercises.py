@@ -17,11 +17,12 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, stable_id)
 
-from course_utils import i18n, nn
+from course_utils import nn
 from course_utils.autodiff import Value
-from course_utils.checks import stored_solution, wrong
+from course_utils.checks import stored_solution
 from course_utils.exercises import backprop
 from course_utils.exercises.backprop import PARAMETER_NAMES, ex1, ex2, ex3
 from course_utils.exercises.backprop import _network as network
@@ -883,35 +884,6 @@ def test_no_hint_is_printed_unless_asked():
 
 # --- in Chinese (setup(language="zh")) ------------------------------------------------------------------
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    """The messages in Chinese for one test; English again after it."""
-    monkeypatch.setattr(i18n, "_chosen", "zh")
-
-
-def shared_parts_in_chinese():
-    """Whether course_utils.checks's own texts (the verdicts' prefix, the 📝 reply, the hints' titles) are translated
-    too: this module's replies are complete Chinese only then."""
-    return bool(CJK.search(wrong("").message))
-
-
-def assert_in_chinese(feedback, emoji, *phrases, error=""):
-    """A reply in Chinese: the verdict's emoji, phrases of this module's Chinese, every placeholder filled and, outside
-    code and Python's own ``error`` text, no English sentence left (three English words in a row) once the shared
-    parts are Chinese too."""
-    message = feedback.message
-    assert message.startswith(emoji), message
-    assert not re.search(r"\{\w*\}", message), message
-    for phrase in phrases:
-        assert phrase in message, f"{phrase!r} not in {message!r}"
-    if shared_parts_in_chinese():
-        prose = re.sub(r"`[^`]*`", "", message.replace(error, ""))
-        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+", prose), message
-
-
 def test_ex1_answers_in_chinese(chinese):
     assert_in_chinese(ex1.check(...), "📝", "`sigmoid`")
     assert_in_chinese(ex1.check(sigmoid(backward="v.grad += (1 - s**2) * out.grad")), "❌",
@@ -947,11 +919,5 @@ def test_ex3_answers_in_chinese(chinese):
 
 
 @pytest.mark.parametrize("exercise", [ex1, ex2, ex3], ids=["ex1", "ex2", "ex3"])
-def test_the_hints_are_in_chinese(exercise, chinese, monkeypatch):
-    monkeypatch.setattr(exercise, "_hints_seen", 0)
-    for level, hint in enumerate(exercise.hints, start=1):
-        translated = i18n._(hint)
-        assert translated != hint and CJK.search(translated) and not re.search(r"\{\w*\}", translated), translated
-        shown = exercise.hint(level)
-        if shared_parts_in_chinese():  # Exercise.hint translates the hint and its title
-            assert translated in shown.text and CJK.search(shown.title), shown
+def test_the_hints_are_in_chinese(exercise, chinese):
+    assert_help_in_chinese(exercise)

@@ -13,8 +13,8 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
-                    assert_rejected, chinese)
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected)
 
 from course_utils import checks
 from course_utils.checks import stored_solution
@@ -780,4 +780,4 @@ def test_in_chinese_ex2_answers_blank_wrong_and_right(chinese):
 
 @pytest.mark.parametrize("exercise", [ex1, ex2], ids=["ex1", "ex2"])
 def test_in_chinese_the_hints(exercise, chinese):
-    assert_hints_in_chinese(exercise)
+    assert_help_in_chinese(exercise)

@@ -11,8 +11,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
-                    assert_rejected, chinese, stable_id)
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, stable_id)
 
 from course_utils.callbacks import LRFinder, lr_range_test
 from course_utils.checks import stored_solution
@@ -560,4 +560,4 @@ def test_in_chinese_ex3_answers_blank_wrong_and_right(chinese, shipped, finder):
 
 @pytest.mark.parametrize("exercise", [ex1, ex2, ex3], ids=["ex1", "ex2", "ex3"])
 def test_in_chinese_the_hints(exercise, chinese):
-    assert_hints_in_chinese(exercise)
+    assert_help_in_chinese(exercise)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
-                    assert_rejected, chinese, untranslated)  # noqa: F401 (chinese: a fixture)
+                    assert_rejected, untranslated)
 
 from course_utils import checks, digits
 from course_utils import optimizers as course_optimizers

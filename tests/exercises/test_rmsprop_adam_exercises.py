@@ -1,7 +1,6 @@
 """06 · RMSprop and Adam: the shipped solutions pass, plausible mistakes are named, nothing leaks."""
 
 import math
-import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -11,9 +10,10 @@ import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from tables import JUNK, assert_not_solved, assert_passed, assert_rejected, stable_id
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, stable_id)
 
-from course_utils import i18n, landscapes
+from course_utils import landscapes
 from course_utils.checks import stored_solution
 from course_utils.descent import descend
 from course_utils.exercises import rmsprop_adam
@@ -812,29 +812,8 @@ def test_every_exercise_gives_a_nudge_before_the_method():
 
 # --- In Chinese (setup(language="zh")): each verdict, diagnosis and hint of this module ------------------------------
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese(monkeypatch):
-    """The course in Chinese for one test; monkeypatch puts the language back afterwards."""
-    monkeypatch.setattr(i18n, "_chosen", None)
-    i18n.set_language("zh")
-
-
-def assert_in_chinese(feedback, emoji, *parts):
-    """A verdict (its emoji) with this module's Chinese ``parts``, every placeholder filled."""
-    message = feedback.message
-    assert message.startswith(emoji) and feedback.passed == (emoji == "✅"), message
-    assert "{" not in message and "}" not in message, message
-    for part in parts:
-        assert part in message, f"{part!r} not in {message!r}"
-
-
 def test_in_chinese_ex1_answers_a_blank_a_right_and_a_wrong_answer_in_chinese(chinese):
-    blank = ex1.check(...)
-    assert_in_chinese(blank, "📝", "`adamw_step`")
-    assert CHINESE.search(blank.message), blank.message  # the 📝 text is checks.py's not_yet, translated there
+    assert_in_chinese(ex1.check(...), "📝", "`adamw_step`")
     assert_in_chinese(ex1.check(solution("ex1")["adamw_step"]), "✅",
                       "`adamw_step` 在每一步都与 keras.optimizers.AdamW 一致，精确到 float32 精度：25 步，使用 "
                       "learning_rate=0.05, weight_decay=0.1, beta_1=0.8, beta_2=0.99, epsilon=1e-4（2×3 个权重）；"
@@ -852,7 +831,6 @@ def test_in_chinese_ex1_answers_a_blank_a_right_and_a_wrong_answer_in_chinese(ch
     (step_factor(2.0), ["你在 w 上的 Adam 步都是 Keras 的常数倍"]),
     (wrong_epsilon_default, ["你的函数签名给 `epsilon` 的默认值是 1e-08；本题要求的（AdamW 的默认值）是 "
                              "adamw_step(w, g, m, v, t, learning_rate=0.001"]),
-    (no_defaults, ["检查的第一次运行以 adamw_step(w, g, m, v, t) 的形式调用它", "missing a required argument"]),
     (nones, ["`adamw_step` 返回的 w 是 None。"]),
     (returns_only_w, ["只返回了一个", "应当返回三个值"]),
     (keras_adamw_inside, ["调用了某个优化器的一步"]),
@@ -861,10 +839,13 @@ def test_in_chinese_ex1_names_the_mistakes_in_chinese(chinese, function, parts):
     assert_in_chinese(ex1.check(function), "❌", *parts)
 
 
+def test_in_chinese_ex1_quotes_python_s_own_error_as_python_wrote_it(chinese):
+    assert_in_chinese(ex1.check(no_defaults), "❌", "检查的第一次运行以 adamw_step(w, g, m, v, t) 的形式调用它",
+                      error="missing a required argument: 'learning_rate'")
+
+
 def test_in_chinese_ex2_answers_a_blank_a_right_and_a_wrong_answer_in_chinese(chinese):
-    blank = ex2.check(...)
-    assert_in_chinese(blank, "📝", "`chosen_rho`")
-    assert CHINESE.search(blank.message), blank.message
+    assert_in_chinese(ex2.check(...), "📝", "`chosen_rho`")
     assert_in_chinese(ex2.check(0.995), "✅", "当 rho = 0.995 时，学习率 η = 0.02 的 Keras RMSprop 从未超过它的初始损失 "
                                              "6.25，并且从第 300 步到第 500 步，损失始终低于 1e-6。")
     for rho, part in [(0.9, "当 `chosen_rho` = 0.9 时，损失在 500 步内从未降到 1e-6 以下"),
@@ -876,9 +857,4 @@ def test_in_chinese_ex2_answers_a_blank_a_right_and_a_wrong_answer_in_chinese(ch
 
 @pytest.mark.parametrize("exercise", [ex1, ex2], ids=["ex1", "ex2"])
 def test_in_chinese_the_hints_and_their_titles_are_chinese(chinese, exercise):
-    for level, hint in enumerate(exercise.hints, start=1):
-        shown = exercise.hint(level)
-        translated = i18n._(hint)
-        assert translated != hint and CHINESE.search(translated) and translated in shown.text, shown.text
-        assert CHINESE.search(shown.title) and "{" not in repr(shown), repr(shown)
-
+    assert_help_in_chinese(exercise)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
-                    assert_rejected, chinese, stable_id, untranslated)  # noqa: F401 (chinese: a fixture)
+                    assert_rejected, stable_id, untranslated)
 
 from course_utils import optimizers as course_optimizers
 from course_utils.checks import stored_solution
@@ -789,19 +789,28 @@ EX1_IN_CHINESE = [
     (no_return, ["第 1 次运行，第 1 步：`sgd_step` 返回了 None"]),
     (flattened, ["你返回的权重形状为 (6,)，但传给函数的权重形状为 (3, 2)"]),
     (lambda w, velocity, *rest, nesterov=False: (None, velocity), ["第 1 次运行，第 1 步："]),  # as_numbers's words
-    (numpy_only, ["第 2 次运行（形状为 (3, 2) 的 tf.Tensor float32 权重", "AttributeError",
-                  "。这次运行传给你的函数的是 tf 张量（不是 tf.Variable）", "并返回新的值。"]),
-    (misses_an_argument, ["'weight_decay'。检查以 sgd_step(w, velocity, gradient, learning_rate, momentum, "
-                          "weight_decay) 的形式调用它：请保留任务给定的参数。"]),
     (calls_keras, ["`sgd_step` 运行了 Keras 优化器的步骤"]),
-    (lambda w, v, g, lr, mu, wd: keras_order(w, v, g, lr, mu, wd), ["的形式调用 `sgd_step`，但它无法这样调用"]),
+]
+
+#: The diagnoses that quote the error the learner's step raised, in Python's own words (the last item).
+EX1_QUOTING_PYTHON_IN_CHINESE = [
+    (numpy_only, ["第 2 次运行（形状为 (3, 2) 的 tf.Tensor float32 权重", "AttributeError",
+                  "。这次运行传给你的函数的是 tf 张量（不是 tf.Variable）", "并返回新的值。"],
+     "object has no attribute 'copy'"),
+    (misses_an_argument, ["'weight_decay'。检查以 sgd_step(w, velocity, gradient, learning_rate, momentum, "
+                          "weight_decay) 的形式调用它：请保留任务给定的参数。"],
+     "missing 1 required positional argument: 'weight_decay'"),
+    (lambda w, v, g, lr, mu, wd: keras_order(w, v, g, lr, mu, wd), ["的形式调用 `sgd_step`，但它无法这样调用"],
+     "got an unexpected keyword argument 'nesterov'"),
 ]
 
 
-@pytest.mark.parametrize("function, words", EX1_IN_CHINESE, ids=lambda value: getattr(value, "__name__", ""))
-def test_ex1_diagnoses_are_in_chinese(chinese, function, words):
+@pytest.mark.parametrize("function, words, error",
+                         [(function, words, "") for function, words in EX1_IN_CHINESE] + EX1_QUOTING_PYTHON_IN_CHINESE,
+                         ids=lambda value: getattr(value, "__name__", ""))
+def test_ex1_diagnoses_are_in_chinese(chinese, function, words, error):
     feedback = ex1.check(function)
-    assert_in_chinese(feedback, "❌", *words)
+    assert_in_chinese(feedback, "❌", *words, error=error)
     assert "。。" not in feedback.message and "？。" not in feedback.message
 
 

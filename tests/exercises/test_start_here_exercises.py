@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from tables import (JUNK, assert_hints_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
-                    assert_rejected, chinese, stable_id)
+from tables import (JUNK, assert_help_in_chinese, assert_in_chinese, assert_not_solved, assert_passed,
+                    assert_rejected, stable_id)
 
 from course_utils.checks import stored_solution
 from course_utils.exercises.start_here import ex1, y_pred, y_true
@@ -75,5 +75,5 @@ def test_in_chinese_the_check_answers_blank_wrong_and_right(chinese):
 
 
 def test_in_chinese_the_hints(chinese):
-    assert_hints_in_chinese(ex1)
+    assert_help_in_chinese(ex1)
     assert "NumPy 可以一次对整个数组做减法" in ex1.hint(1).text
