@@ -93,11 +93,11 @@ def test_the_layers_count_the_multiply_adds_of_the_products_they_run(monkeypatch
 
 
 def test_in_chinese_the_verdicts_are_chinese_and_the_bands_stay_data(chinese):
-    assert relative_error_verdict(1e-8) == "低于 1e-7：可以放心"
+    assert relative_error_verdict(1e-8) == "低于 1e-7：满意"
     assert relative_error_verdict(0.1) == "高于 1e-2：梯度很可能是错的"
     assert CS231N_THRESHOLDS[0][1] == "below 1e-7: happy"  # the table is data; the verdict is what is shown
     rng = np.random.default_rng(0)
     network = Network.random((2, 3, 1), rng=rng)
     x, y = rng.normal(size=(4, 2)), rng.normal(size=(4, 1))
     check = gradient_check(lambda: network.loss(x, y), network.parameters(), network.gradients(x, y)[1])
-    assert repr(check).startswith("梯度检验通过：最大相对误差 ") and check.verdict == "低于 1e-7：可以放心"
+    assert repr(check).startswith("梯度检验通过：最大相对误差 ") and check.verdict == "低于 1e-7：满意"

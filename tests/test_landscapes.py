@@ -102,5 +102,5 @@ def test_non_finite_points_give_nan_or_inf_without_warnings():
 def test_in_chinese_a_landscape_made_then_is_named_in_chinese(chinese):
     names = [landscapes.quadratic(4.0).name, landscapes.quadratic(1.0, 20.0).name, landscapes.rosenbrock().name,
              landscapes.six_hump_camel().name, landscapes.several_minima().name]
-    assert names == ["二次函数，a = 4", "二次函数，a = (1, 20)", "Rosenbrock 函数", "六驼峰函数", "多个极小值"]
+    assert names == ["二次函数，a = 4", "二次函数，a = (1, 20)", "Rosenbrock 函数", "六峰驼背函数", "多个极小值"]
     assert landscapes.mse_of_line([0.0, 1.0], [1.0, 3.0]).name == "直线 w x + b 的均方误差"
