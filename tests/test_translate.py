@@ -205,7 +205,7 @@ def test_the_glossary_s_terms_are_the_ones_the_chinese_edition_uses():
              for path in NOTEBOOKS}
     missing = [(english, chinese, number) for english, chinese, number in rows
                if not any(variant.strip() in prose[number]
-                          for variant in re.split(r"[/(),（），]", chinese) if variant.strip())]
+                          for variant in re.split(r"[/(),（），、]", chinese) if variant.strip())]
     assert missing == []
 
 
