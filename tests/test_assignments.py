@@ -29,10 +29,10 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from tools import assignments
 from tools.__main__ import main
-from tools.assignments import (TENSORFLOW_LOG, CourseClearSolutions, CourseOverwriteCells, configure,
+from tools.assignments import (TENSORFLOW_LOG, UNSILENCED, CourseClearSolutions, CourseOverwriteCells, configure,
                                grade_cell_source, graded_exercises, nbgrader_metadata, nbgrader_source, write_course)
 from tools.execute import KERNEL_ENVIRONMENT
-from tools.grade_demo import (STUDENTS, exercise_labels, expected_points, grade_demo, graded_cell_problems,
+from tools.grade_demo import (SILENCER, STUDENTS, exercise_labels, expected_points, grade_demo, graded_cell_problems,
                               graded_cells, score_problems, solved_by, submission, table)
 from tools.student import student_notebook
 
@@ -83,7 +83,7 @@ def test_every_exercise_gets_an_answer_a_locked_check_and_a_hidden_graded_test_w
             assert after == at + 1 and _grading(graded)["points"] == assignments.POINTS_PER_EXERCISE
             arguments = check.strip().removeprefix(f"{label}.check(").removesuffix(")")
             assert graded.source.endswith(
-                f"### BEGIN HIDDEN TESTS\n{label}.grade({arguments})\n### END HIDDEN TESTS"), stem
+                f"### BEGIN HIDDEN TESTS\n{assignments.UNSILENCED}\n{label}.grade({arguments})\n### END HIDDEN TESTS"), stem
             assert graded.id == f"{label}-grade" and _grading(graded)["locked"]
 
 
@@ -239,7 +239,7 @@ def test_each_simulated_student_hands_in_what_their_name_says(course):
     stubs = [cell.source for cell in release.cells if _grading(cell).get("solution")]
     assert answers["complete"] == solutions and answers["blank"] == stubs
     assert answers["partial"] == [solutions[0], stubs[1], solutions[2]]
-    assert all("..." not in answer and "= 0" in answer for answer in answers["tampered"])
+    assert all("..." not in answer and "= 0" in answer and answer.startswith(SILENCER) for answer in answers["tampered"])
     graded = {student: {grade_id: cell.source for grade_id, cell in graded_cells(notebook).items()}
               for student, notebook in handed.items()}
     assert graded["blank"] == graded["complete"] and list(graded["blank"]) == ["ex1_grade", "ex2_grade", "ex3_grade"]
@@ -282,7 +282,21 @@ def test_the_expected_scores_and_a_wrong_one_is_reported():
 def test_the_grade_cell_says_what_it_is_worth():
     (exercise,) = graded_exercises(new_notebook(cells=[
         new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION"), new_code_cell("ex1.check(x)")]))
-    assert grade_cell_source(exercise, points=2).startswith("# Graded: exercise 1, 2 points.")
+    source = grade_cell_source(exercise, points=2)
+    assert source.startswith("# Graded: exercise 1, 2 points.")
+    assert source.endswith(f"### BEGIN HIDDEN TESTS\n{UNSILENCED}\nex1.grade(x)\n### END HIDDEN TESTS")
+
+
+@pytest.mark.slow
+def test_the_hidden_test_fails_even_after_an_answer_cell_silenced_assertion_errors():
+    """In a real kernel: the answer cell's SILENCER hides an AssertionError, the hidden test's first line undoes it."""
+    from nbclient import NotebookClient
+
+    notebook = new_notebook(cells=[new_code_cell(f"{SILENCER}\nassert False, 'hidden'"),
+                                   new_code_cell(f"{UNSILENCED}\nassert False, '❌ wrong'")])
+    NotebookClient(notebook, allow_errors=True, timeout=60).execute()
+    assert [output.output_type for output in notebook.cells[0].outputs] == []
+    assert [output.get("evalue") for output in notebook.cells[1].outputs] == ["❌ wrong"]
 
 
 # --- The whole chain, with nbgrader's command line (slow: four kernels) --------------------------------------------

@@ -106,7 +106,12 @@ def grade_demo(args):
 def zh(args):
     from tools.translate import write_edition
 
-    for path in write_edition(args.notebooks, args.out, execute=not args.no_execute):
+    try:
+        written = write_edition(args.notebooks, args.out, execute=not args.no_execute)
+    except ValueError as error:  # a translation not complete and current: the message names each cell
+        print(f"python -m tools zh: {error}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {path}")
     return 0
 
@@ -155,7 +160,7 @@ def main(argv=None):
         args.notebooks = sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
     try:
         return args.run(args)
-    except (RuntimeError, ValueError) as error:  # a tool failed (nbgrader, jupyter-book), or an input is not ready
+    except RuntimeError as error:  # a tool the command ran failed (nbgrader, jupyter-book): its message says how
         print(f"python -m tools {args.command}: {error}", file=sys.stderr)
         return 1
 

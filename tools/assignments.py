@@ -42,6 +42,9 @@ CELL_TIMEOUT = 300
 SCHEMA_VERSION = 3
 BEGIN_HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
 END_HIDDEN_TESTS = "### END HIDDEN TESTS"
+#: The hidden test's first line: IPython's handler of the learner's exceptions put back, so that an answer cell
+#: cannot silence the test's AssertionError (``get_ipython().set_custom_exc((AssertionError,), ...)``).
+UNSILENCED = "get_ipython().set_custom_exc((), None)"
 #: Where TensorFlow's C++ logs start (its own format, and absl's): nbgrader scores 0 for a graded cell with stderr
 #: output, and its IgnorePattern drops a stderr output that matches, e.g. a late log line attributed to the next cell.
 TENSORFLOW_LOG = (r"^(?:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] |[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\] "
@@ -130,7 +133,8 @@ def nbgrader_metadata(cell):
 def grade_cell_source(exercise, points=POINTS_PER_EXERCISE):
     """The graded cell after a check: a comment for the learner, and the strict check as a hidden test."""
     comment = GRADE_CELL_COMMENT.format(number=exercise.number, points=points, plural="" if points == 1 else "s")
-    return f"{comment}\n{BEGIN_HIDDEN_TESTS}\n{exercise.label}.grade({exercise.arguments})\n{END_HIDDEN_TESTS}"
+    return (f"{comment}\n{BEGIN_HIDDEN_TESTS}\n{UNSILENCED}\n{exercise.label}.grade({exercise.arguments})\n"
+            f"{END_HIDDEN_TESTS}")
 
 
 def nbgrader_source(notebook, name="the notebook"):

@@ -6,8 +6,8 @@ release as a learner would:
 - ``complete``: every exercise solved (the source's solutions);
 - ``blank``: the release as it is;
 - ``partial``: every other exercise solved, from the first (ex1, ex3, ...: ⌈n/2⌉ of n; so all of 00's single one);
-- ``tampered``: every stub's ``...`` replaced by a wrong value (0), the first graded cell deleted and every other
-  one replaced by ``pass``.
+- ``tampered``: every stub's ``...`` replaced by a wrong value (0) after a line that silences AssertionError in
+  IPython, the first graded cell deleted and every other one replaced by ``pass``.
 
 Then ``nbgrader autograde``, ``generate_feedback`` and ``export`` (nbgrader's CSV, ``grades.csv``), a table of the
 scores, and the expected ones asserted: complete full marks, blank 0, partial its solved exercises (so strictly
@@ -29,6 +29,8 @@ from tools.assignments import (BEGIN_HIDDEN_TESTS, POINTS_PER_EXERCISE, generate
                                run_nbgrader)
 
 STUDENTS = ("complete", "blank", "partial", "tampered")
+#: tampered's first line in each answer cell: it would hide every AssertionError, the graded cells' too.
+SILENCER = "get_ipython().set_custom_exc((AssertionError,), lambda *args, **kwargs: None)"
 TIMESTAMP = "2026-12-01 12:00:00.000000 UTC"
 _STUB = re.compile(r"^(\s*(?:return|[\w.]+ =)) \.\.\.$", re.MULTILINE)
 WRONG = "❌"  # how a check's verdict on a wrong answer starts (a stub left gets 📝)
@@ -61,7 +63,7 @@ def submission(release, source, student):
         if grading.get("solution") and grading["grade_id"].split("_")[0] in solved:
             cell.source = solutions[grading["grade_id"]]
         elif grading.get("solution") and student == "tampered":
-            cell.source = _STUB.sub(r"\1 0", cell.source)
+            cell.source = f"{SILENCER}\n" + _STUB.sub(r"\1 0", cell.source)
         elif grading.get("grade") and student == "tampered":
             cell.source = "pass"
     if student == "tampered":

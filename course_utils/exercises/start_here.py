@@ -5,9 +5,11 @@ import numpy as np
 from course_utils.checks import Exercise, compare_numbers
 from course_utils.i18n import N_, _
 
-#: The task's data. The check uses these, whatever the notebook's variables hold later.
+#: The task's data, read-only: an answer computed in place (``errors -= y_true``) cannot change what the check uses.
 y_true = np.array([1.0, 2.0, 3.0, 4.0])
 y_pred = np.array([1.5, 2.0, 2.0, 5.5])
+y_true.setflags(write=False)
+y_pred.setflags(write=False)
 
 
 def _check_mse(mse):

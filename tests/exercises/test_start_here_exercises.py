@@ -48,7 +48,13 @@ def test_plausible_mistakes_are_named(answer, words):
 
 
 def test_the_data_belongs_to_the_check():
-    assert_passed(ex1.check(0.875))  # whatever the notebook's y_true holds now
+    from course_utils.exercises.start_here import y_pred, y_true
+
+    errors = y_pred  # a learner's in-place answer meets a clear error instead of changing the check's data
+    with pytest.raises(ValueError, match="read-only"):
+        errors -= y_true
+    assert_passed(ex1.check(0.875))
+    assert_rejected(ex1.check(0.0))
 
 
 def test_not_solved_says_only_that():
