@@ -10,7 +10,7 @@ collects nbval's strict comparison of two generated copies, written to ``build/n
   NumPy on another BLAS kernel (OpenBLAS's Prescott, one thread) and TensorFlow's oneDNN kernels on, as on other
   CPUs and installs. The stored outputs must hold there too: a line of output in Chinese compares equal to the stored
   English line when it says the same (the same symbols such as ✅ in order, code spans and numbers:
-  ``tools.translate.gist``), every other line exactly, and a last cell requires every check's and hint's reply in
+  ``tools.translate.as_reference``), every other line exactly, and a last cell requires every check's and hint's reply in
   Chinese, with no English sentence left outside code. The two kinds of arithmetic and the language share one kernel,
   so that ``make test`` runs each notebook four times in all (twice, once here, once as the student edition);
   ``make test-arithmetic`` also runs each arithmetic alone, in English, and a third (OpenBLAS's Sandybridge kernels,
@@ -96,8 +96,8 @@ socket.socket.connect, socket.getaddrinfo = _guarded_connect, _guarded_getaddrin
 
 # An IPython startup file for the other-arithmetic kernel: TensorFlow imported with oneDNN on, before setup()
 # (which would switch it off); the variable is then put back so that setup() sees nothing to warn about. A machine
-# without a Chinese font runs the Chinese edition without that warning. IPython
-# only logs an exception in a startup file, so the kernel exits instead: the run then fails.
+# without a Chinese font runs the Chinese edition without that warning. IPython only logs an exception in a startup
+# file, so the kernel exits instead: the run then fails.
 ONEDNN_STARTUP = '''\
 import os
 import sys

@@ -410,9 +410,9 @@ class Exercise:
             feedback = wrong(_("your answer could not be checked ({error}: {detail}). Run the exercise cell again, "
                                "then this cell; if it persists, restart the kernel.").format(
                 error=type(error).__name__, detail=str(error)[:200]))
-        message = feedback.message
         if feedback.passed:
             return feedback
+        message = feedback.message
         if is_not_yet(feedback):
             return Feedback(False, _("{message} Write your answer in the exercise cell, run it, then run this cell. "
                                      "Stuck? `{label}.hint()` gives a hint.").format(message=message, label=self.label))

@@ -30,8 +30,8 @@ _chosen = None
 def set_language(language):
     """Choose the language of the messages from now on: ``"en"`` or ``"zh"`` (``"zh_CN"`` and the like too)."""
     global _chosen
-    _chosen = _code(language) if isinstance(language, str) and _code(language) else one_of(
-        "language", language, tuple(LANGUAGES))
+    code = _code(language) if isinstance(language, str) else None
+    _chosen = code or one_of("language", language, tuple(LANGUAGES))
 
 
 def current_language():

@@ -288,9 +288,8 @@ def _numbers(text):
 
 
 def gist(text):
-    """What ``text`` says in any language: its symbols (✅, ❌, ✓...) in order, its code spans and its numbers (as
-    sets: a translation may order them differently; every translation keeps its message's numbers, see
-    ``message_problems``)."""
+    """What ``text`` says in any language: its symbols (✅, ❌, ✓...) in order, and its code spans and numbers in any
+    order (a translation may reorder them; every translation keeps its message's numbers: ``message_problems``)."""
     symbols = [char for char in text if unicodedata.category(char) == "So"]
     spans = sorted(re.findall(r"`[^`]+`", text))
     return " ".join(symbols) + " | " + " ".join(spans) + " | " + " ".join(_numbers(re.sub(r"`[^`]+`", "", text)))
