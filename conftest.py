@@ -40,6 +40,7 @@ import nbformat
 import pytest
 
 from tools.execute import KERNEL_ENVIRONMENT
+from tools.translate import CHINESE
 
 ROOT = Path(__file__).resolve().parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -409,9 +410,6 @@ def running(process, port, token):
 
 
 # --- The course's messages in Chinese (course_utils.i18n): the one fixture and check of every test of them --------
-
-#: A Chinese character (CJK unified ideographs).
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture

@@ -295,7 +295,8 @@ def gist(text):
     return " ".join(symbols) + " | " + " ".join(spans) + " | " + " ".join(_numbers(re.sub(r"`[^`]+`", "", text)))
 
 
-_CHINESE = re.compile("[\u4e00-\u9fff]")
+#: A Chinese character (CJK unified ideographs).
+CHINESE = re.compile("[\u4e00-\u9fff]")
 
 
 def as_reference(reference, translated):
@@ -305,5 +306,5 @@ def as_reference(reference, translated):
     lines, ours = reference.split("\n"), translated.split("\n")
     if len(lines) != len(ours):
         return translated
-    return "\n".join(line if (mine != line and _CHINESE.search(mine) and gist(mine) == gist(line)) else mine
+    return "\n".join(line if (mine != line and CHINESE.search(mine) and gist(mine) == gist(line)) else mine
                      for line, mine in zip(lines, ours))

@@ -5,9 +5,10 @@ import re
 
 import numpy as np
 
-from conftest import CHINESE, NOT_SOLVED, assert_chinese
+from conftest import NOT_SOLVED, assert_chinese
 from course_utils import i18n
 from course_utils.checks import Reply, passed
+from tools.translate import CHINESE
 
 
 class SelfDeclaredPass:
