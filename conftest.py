@@ -181,11 +181,11 @@ from course_utils.checks import Feedback, Help
 
 __replies = [repr(value) for value in Out.values() if isinstance(value, (Feedback, Help))]
 assert __replies, "no check or hint replied"
-assert not [reply for reply in __replies if not re.search("[\\u4e00-\\u9fff]", reply)], "replies in English"
+assert not [reply for reply in __replies if not re.search(CHINESE, reply)], "replies in English"
 __english = [words for reply in __replies for words in re.findall(r"[A-Za-z]+(?: [A-Za-z]+){3,}",
                                                                    re.sub(r"`[^`]*`", "", reply))]
 assert not __english, f"English left in the replies (outside code spans): {__english}"
-'''
+'''.replace("CHINESE", repr(CHINESE.pattern), 1)  # tools.translate's, the one pattern of a Chinese character
 
 
 def _in_chinese(notebook, stem):
